@@ -1,0 +1,55 @@
+import { Body, Controller, Get, Header, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { StaticBearerGuard } from '@lib/auth';
+import {
+  LatestReadingResponseDto,
+  OptionalPlantQueryDto,
+  PlantHealthDto,
+  PlantQueryDto,
+  SetConsumptionDto,
+  SetConsumptionResponseDto,
+} from '@lib/contracts';
+import { PlantSimulationService } from './plant-simulation.service';
+
+@ApiTags('plant')
+@Controller()
+export class PlantController {
+  constructor(private readonly simulation: PlantSimulationService) {}
+
+  @Get('data/latest')
+  @UseGuards(StaticBearerGuard)
+  @ApiBearerAuth()
+  @Header('content-type', 'application/json; charset=utf-8')
+  @ApiOperation({ summary: 'Current plant reading (MW), in the production API format' })
+  @ApiOkResponse({ type: LatestReadingResponseDto })
+  @ApiResponse({ status: 401, description: 'Missing or wrong bearer token' })
+  @ApiResponse({ status: 404, description: 'Unknown plant_id' })
+  @ApiUnprocessableEntityResponse({ description: 'plant_id missing' })
+  latest(@Query() query: PlantQueryDto): string {
+    return this.simulation.plant(query.plant_id).latestJson;
+  }
+
+  @Post('data/consumption')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set the expected consumption (MW) the automation will draw' })
+  @ApiOkResponse({ type: SetConsumptionResponseDto })
+  @ApiUnprocessableEntityResponse({ description: 'Field missing, not a number, negative or absurd' })
+  setConsumption(@Body() body: SetConsumptionDto, @Query() query: OptionalPlantQueryDto): SetConsumptionResponseDto {
+    const plant = this.simulation.setConsumption(body.expected_consumption_mw, query.plant_id);
+    return { status: 'ok', consumption_mw: plant.reading.totals.consumption_mw };
+  }
+
+  @Get('health')
+  @ApiOperation({ summary: 'Server state: generation range, current generation and consumption' })
+  @ApiOkResponse({ type: PlantHealthDto })
+  health(@Query() query: OptionalPlantQueryDto): PlantHealthDto {
+    return this.simulation.plant(query.plant_id).health();
+  }
+}

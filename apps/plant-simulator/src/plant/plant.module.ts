@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { StaticBearerGuard, StaticTokenSource } from '@lib/auth';
+import type { PlantSimulatorConfig } from '@lib/config';
+import { PlantSimulationService } from './plant-simulation.service';
+import { PlantController } from './plant.controller';
+import { PLANT_SIMULATOR_CONFIG } from './plant.tokens';
+
+@Module({})
+export class PlantModule {
+  static forRoot(config: PlantSimulatorConfig): DynamicModule {
+    return {
+      module: PlantModule,
+      controllers: [PlantController],
+      providers: [
+        { provide: PLANT_SIMULATOR_CONFIG, useValue: config },
+        { provide: StaticTokenSource, useValue: { token: config.token } },
+        StaticBearerGuard,
+        PlantSimulationService,
+      ],
+    };
+  }
+}

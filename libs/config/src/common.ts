@@ -1,0 +1,73 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Variables every app reads; each app's schema extends this one. */
+export class CommonEnv {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** Log one line per HTTP request (method, path, status, time). */
+  @IsIn(['true', 'false'])
+  LOG_HTTP_REQUESTS: 'true' | 'false' = 'false';
+
+  @IsOptional()
+  @Matches(/^(mqtts?|wss?|tcp):\/\/.+/, { message: 'must be an mqtt://, mqtts://, ws:// or wss:// URL' })
+  MQTT_URL?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(/^(mysql|mariadb):\/\/.+|^sqlite:.+/, {
+    message: 'must be a mysql://user:pass@host:port/db URL or sqlite:<file path>',
+  })
+  DATABASE_URL?: string;
+
+  /** How long a graceful shutdown may take before the process exits anyway. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+}
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+}
+
+export interface CommonConfig {
+  nodeEnv: NodeEnv;
+  isProduction: boolean;
+  http: HttpConfig;
+  log: { level: LogLevel; httpRequests: boolean };
+  shutdownTimeoutMs: number;
+}
+
+export function commonConfig(env: CommonEnv, defaultPort: number): CommonConfig {
+  return {
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    http: { host: env.HOST, port: env.PORT ?? defaultPort },
+    log: { level: env.LOG_LEVEL, httpRequests: env.LOG_HTTP_REQUESTS === 'true' },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}

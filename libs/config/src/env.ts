@@ -1,0 +1,49 @@
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A bad or missing setting. The message names every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(error: ValidationError): string {
+  const reasons = Object.values(error.constraints ?? {}).join('; ');
+  const got = error.value === undefined ? 'unset' : JSON.stringify(error.value);
+  return `${error.property}: ${reasons} (got ${got})`;
+}
+
+/**
+ * Validates the raw environment against a class-validator schema. Empty strings count as unset,
+ * so `PORT=` behaves like no PORT at all. Values are converted by the schema's @Type decorators.
+ */
+export function validateEnv<T extends object>(schema: new () => T, env: Env): T {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const instance = plainToInstance(schema, raw, { exposeDefaultValues: true });
+  const errors = validateSync(instance, { whitelist: false, forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigError(errors.map(describe));
+  return instance;
+}
+
+export interface SecretSetting {
+  name: string;
+  value: string;
+  /** The value a development machine gets without configuration; refused in production. */
+  developmentDefault: string;
+}
+
+/** In production a secret must be set, and not to the value the repository ships. */
+export function refuseDefaultSecrets(isProduction: boolean, secrets: SecretSetting[]): void {
+  if (!isProduction) return;
+  const problems = secrets
+    .filter((s) => s.value === s.developmentDefault || s.value.length === 0)
+    .map((s) => `${s.name}: must be set to a non-default secret when NODE_ENV=production`);
+  if (problems.length > 0) throw new ConfigError(problems);
+}

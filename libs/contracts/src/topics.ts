@@ -1,0 +1,30 @@
+/**
+ * Every MQTT topic and bus pattern of the platform, declared once. Producers and consumers import
+ * these; no topic string is written anywhere else.
+ */
+export const DEVICE_TOPICS = {
+  data: (deviceId: string): string => `energy/devices/${deviceId}/data`,
+  status: (deviceId: string): string => `energy/devices/${deviceId}/status`,
+  commands: (deviceId: string): string => `energy/devices/${deviceId}/commands`,
+  commandAck: (deviceId: string): string => `energy/devices/${deviceId}/commands/ack`,
+  allData: 'energy/devices/+/data',
+  allStatus: 'energy/devices/+/status',
+  allCommands: 'energy/devices/+/commands',
+} as const;
+
+export const PLANT_TOPICS = {
+  defaultPrefix: 'energy/plants',
+  reading: (prefix: string, plantId: string): string => `${prefix}/${plantId}/reading`,
+  allReadings: (prefix: string): string => `${prefix}/+/reading`,
+} as const;
+
+/** Bus patterns between apps (MQTT in embedded mode, Redis when REDIS_URL is set). */
+export const BUS_PATTERNS = {
+  siteChargingLimit: 'v1.site.charging-limit.set',
+} as const;
+
+/** The device id inside a device topic, or null when the topic is not one. */
+export function deviceIdOfTopic(topic: string): string | null {
+  const match = /^energy\/devices\/([^/]+)\/(data|status|commands)(\/ack)?$/.exec(topic);
+  return match ? match[1] : null;
+}

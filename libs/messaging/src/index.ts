@@ -1,0 +1,3 @@
+export * from './mqtt-client';
+export * from './raw-json.deserializer';
+export * from './transport';

@@ -1,0 +1,53 @@
+import { HttpException } from '@nestjs/common';
+
+export interface ErrorResponse {
+  status: number;
+  body: { detail: unknown };
+  headers: Record<string, string>;
+}
+
+interface StatusError {
+  statusCode?: unknown;
+  message?: unknown;
+  code?: unknown;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Request body is too large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
+
+function detailOf(response: string | object, status: number): unknown {
+  if (typeof response === 'string') return response;
+  const r = response as { detail?: unknown; message?: unknown };
+  if (r.detail !== undefined) return r.detail;
+  if (typeof r.message === 'string' || Array.isArray(r.message)) return r.message;
+  return REASONS[status] ?? 'Error';
+}
+
+/**
+ * The one shape of every error body: `{ "detail": … }`. Client errors keep their message;
+ * anything unexpected becomes a plain 500 whose body never carries a stack or internal message.
+ */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  const headers: Record<string, string> = {};
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 401) headers['www-authenticate'] = 'Bearer';
+    const retryAfter = (error as HttpException & { retryAfterS?: number }).retryAfterS;
+    if (typeof retryAfter === 'number') headers['retry-after'] = String(Math.ceil(retryAfter));
+    return { status, body: { detail: detailOf(error.getResponse(), status) }, headers };
+  }
+  // Errors raised by the HTTP server itself (bad JSON, body too large, wrong content type).
+  const e = (error ?? {}) as StatusError;
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    const message = typeof e.message === 'string' ? e.message : (REASONS[e.statusCode] ?? 'Bad Request');
+    return { status: e.statusCode, body: { detail: message }, headers };
+  }
+  return { status: 500, body: { detail: 'Internal Server Error' }, headers };
+}

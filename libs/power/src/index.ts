@@ -1,0 +1,5 @@
+export * from './units';
+export * from './random';
+export * from './random-walk';
+export * from './split';
+export * from './balance';
