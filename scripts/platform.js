@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// The platform launcher: `npm start`. Starts all five apps, each as its own process, on embedded
+// infrastructure when none is configured: an in-process MQTT broker (aedes) and SQLite files.
+// With MQTT_URL / DATABASE_URL / REDIS_URL set, the apps use those instead.
+//
+// Settings (environment): PLATFORM_APPS (comma list, default all), <APP>_PORT (e.g.
+// PLANT_SIMULATOR_PORT), EMBEDDED_MQTT_PORT (default 1883, a free one if taken),
+// PLATFORM_DATA_DIR (default ./data), PLATFORM_SKIP_BUILD=true to use dist/ as it is.
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const readline = require('node:readline');
+
+const ROOT = path.join(__dirname, '..');
+const DEFAULT_PORTS = {
+  'solarhub-api': 8000,
+  'gridpilot-optimizer': 8001,
+  'ocpp-csms': 8002,
+  'plant-simulator': 8090,
+  'iot-mock': 8091,
+};
+const env = process.env;
+const apps = (env.PLATFORM_APPS ? env.PLATFORM_APPS.split(',').map((a) => a.trim()) : Object.keys(DEFAULT_PORTS));
+const dataDir = path.resolve(env.PLATFORM_DATA_DIR || path.join(ROOT, 'data'));
+const children = new Map();
+let broker = null;
+let brokerServer = null;
+let stopping = false;
+
+const log = (msg) => console.log(`[platform] ${msg}`);
+const portVar = (app) => `${app.toUpperCase().replace(/-/g, '_')}_PORT`;
+
+function listenOn(server, port) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+
+async function startEmbeddedBroker() {
+  const { Aedes } = require('aedes');
+  broker = await Aedes.createBroker();
+  brokerServer = net.createServer(broker.handle);
+  const wanted = Number(env.EMBEDDED_MQTT_PORT || 1883);
+  try {
+    return await listenOn(brokerServer, wanted);
+  } catch (error) {
+    if (error.code !== 'EADDRINUSE') throw error;
+    brokerServer = net.createServer(broker.handle);
+    const port = await listenOn(brokerServer, 0);
+    log(`port ${wanted} is taken; embedded broker on ${port} instead`);
+    return port;
+  }
+}
+
+function build() {
+  if (env.PLATFORM_SKIP_BUILD === 'true' && apps.every((a) => fs.existsSync(path.join(ROOT, 'dist/apps', a, 'main.js')))) return;
+  log('building the apps (npm run build)');
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'build.js'), ...apps], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('build failed');
+}
+
+async function waitLive(app, port, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!children.has(app)) throw new Error(`${app} exited during start-up`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health/live`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${app} did not answer /health/live within ${timeoutMs / 1000} s`);
+}
+
+function startApp(app, infra) {
+  const port = Number(env[portVar(app)] || DEFAULT_PORTS[app]);
+  const childEnv = {
+    ...env,
+    ...infra,
+    PORT: String(port),
+    DATABASE_URL: env.DATABASE_URL || `sqlite:${path.join(dataDir, `${app}.sqlite`)}`,
+  };
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', app, 'main.js')], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.set(app, child);
+  for (const stream of [child.stdout, child.stderr]) {
+    readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${app.padEnd(19)} | ${line}\n`));
+  }
+  child.on('exit', (code, signal) => {
+    children.delete(app);
+    if (!stopping) {
+      log(`${app} exited (${signal || code}); stopping the platform`);
+      void stop(1);
+    }
+  });
+  return port;
+}
+
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping');
+  const exits = [...children.values()].map((child) => new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+  }));
+  await Promise.all(exits);
+  if (brokerServer) await new Promise((r) => brokerServer.close(r));
+  if (broker) await new Promise((r) => broker.close(r));
+  process.exit(code);
+}
+
+async function main() {
+  for (const app of apps) {
+    if (!DEFAULT_PORTS[app]) throw new Error(`PLATFORM_APPS: unknown app "${app}"`);
+  }
+  build();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const infra = {};
+  if (!env.MQTT_URL) {
+    const port = await startEmbeddedBroker();
+    infra.MQTT_URL = `mqtt://127.0.0.1:${port}`;
+    log(`embedded MQTT broker (aedes) on ${infra.MQTT_URL}`);
+  }
+  log(env.DATABASE_URL ? 'database: DATABASE_URL' : `database: SQLite files in ${dataDir}`);
+  log(env.REDIS_URL ? 'cache/bus: REDIS_URL' : 'cache: in-process; bus: MQTT');
+  const ports = Object.fromEntries(apps.map((app) => [app, startApp(app, infra)]));
+  await Promise.all(apps.map((app) => waitLive(app, ports[app])));
+  const lines = apps.map((app) => `  ${app.padEnd(20)} http://localhost:${ports[app]}   docs: http://localhost:${ports[app]}/docs`);
+  console.log(`\nThe platform is up:\n${lines.join('\n')}\n  ${'mqtt broker'.padEnd(20)} ${infra.MQTT_URL || env.MQTT_URL}\n`);
+  log('ready');
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+main().catch((error) => {
+  console.error(`[platform] ${error.message}`);
+  void stop(1);
+});

@@ -1,0 +1,107 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APP_NAMES, DOCUMENTED_PLANT_TOKEN } from '@lib/config';
+import { PLANT_TOPICS, PlantReadingMessage } from '@lib/contracts';
+import { connectAsync } from 'mqtt';
+import { http, postJson } from './support/http';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * `npm start` on a machine with no MySQL, Redis or broker: the launcher builds the apps, starts
+ * an in-process broker and all five apps on SQLite, and they talk to each other over it.
+ */
+describe('the platform in embedded mode (npm start)', () => {
+  let launcher: ChildProcess;
+  let output = '';
+  const ports: Record<string, number> = {};
+  let mqttPort: number;
+  let mqttUrl: string;
+  const dataDir = mkdtempSync(join(tmpdir(), 'platform-'));
+
+  beforeAll(async () => {
+    for (const app of APP_NAMES) ports[app] = await freePort();
+    mqttPort = await freePort();
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      EMBEDDED_MQTT_PORT: String(mqttPort),
+      PLATFORM_DATA_DIR: dataDir,
+    };
+    for (const app of APP_NAMES) env[`${app.toUpperCase().replace(/-/g, '_')}_PORT`] = String(ports[app]);
+    launcher = spawn(process.execPath, ['scripts/platform.js'], { cwd: join(__dirname, '..'), env });
+    launcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    launcher.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 240_000;
+    while (!output.includes('[platform] ready')) {
+      if (Date.now() > deadline || launcher.exitCode !== null) throw new Error(`platform did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // The launcher falls back to a free port when the wanted one was taken meanwhile.
+    mqttUrl = /embedded MQTT broker \(aedes\) on (mqtt:\/\/\S+)/.exec(output)?.[1] ?? '';
+  }, 300_000);
+
+  afterAll(async () => {
+    if (launcher.exitCode === null) {
+      const exited = new Promise((resolve) => launcher.once('exit', resolve));
+      launcher.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints every app with its URL and docs', () => {
+    for (const app of APP_NAMES) {
+      expect(output).toContain(`http://localhost:${ports[app]}/docs`);
+      expect(output).toContain(app);
+    }
+    expect(mqttUrl).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('serves every app, each ready on the embedded broker', async () => {
+    for (const app of APP_NAMES) {
+      expect((await http(`http://127.0.0.1:${ports[app]}/health/live`)).status).toBe(200);
+      expect((await http(`http://127.0.0.1:${ports[app]}/docs/openapi.json`)).status).toBe(200);
+    }
+    const ready = await http<{ details: Record<string, { status: string }> }>(
+      `http://127.0.0.1:${ports['plant-simulator']}/health/ready`,
+    );
+    expect(ready.status).toBe(200);
+    expect(ready.body.details.mqtt.status).toBe('up');
+  });
+
+  it('carries plant readings over the embedded broker', async () => {
+    const client = await connectAsync(mqttUrl);
+    try {
+      const plantUrl = `http://127.0.0.1:${ports['plant-simulator']}`;
+      const received = new Promise<PlantReadingMessage>((resolve) => {
+        client.on('message', (_topic, payload) => {
+          const message = JSON.parse(payload.toString()) as PlantReadingMessage;
+          if (message.reading.totals.consumption_mw === 0.25) resolve(message);
+        });
+      });
+      await client.subscribeAsync(PLANT_TOPICS.allReadings(PLANT_TOPICS.defaultPrefix), { qos: 1 });
+      expect((await postJson(`${plantUrl}/data/consumption`, { expected_consumption_mw: 0.25 })).status).toBe(200);
+      const message = await received;
+      expect(message.plant_id).toBe('complexo-paranhos');
+      const latest = await http<{ reading: { totals: { consumption_mw: number } } }>(
+        `${plantUrl}/data/latest?plant_id=complexo-paranhos`,
+        { headers: { authorization: `Bearer ${DOCUMENTED_PLANT_TOKEN}` } },
+      );
+      expect(latest.body.reading.totals.consumption_mw).toBe(0.25);
+    } finally {
+      await client.endAsync();
+    }
+  });
+});
