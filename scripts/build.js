@@ -12,7 +12,10 @@ for (const app of apps) {
     process.exit(2);
   }
   const started = Date.now();
-  const result = spawnSync(process.execPath, [nest, 'build', app], { stdio: ['ignore', 'pipe', 'inherit'], cwd: path.join(__dirname, '..') });
+  const result = spawnSync(process.execPath, [nest, 'build', app], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: path.join(__dirname, '..'),
+  });
   const out = result.stdout.toString();
   if (result.status !== 0 || /compiled with .*error/.test(out)) {
     process.stdout.write(out);

@@ -21,7 +21,7 @@ const DEFAULT_PORTS = {
   'iot-mock': 8091,
 };
 const env = process.env;
-const apps = (env.PLATFORM_APPS ? env.PLATFORM_APPS.split(',').map((a) => a.trim()) : Object.keys(DEFAULT_PORTS));
+const apps = env.PLATFORM_APPS ? env.PLATFORM_APPS.split(',').map((a) => a.trim()) : Object.keys(DEFAULT_PORTS);
 const dataDir = path.resolve(env.PLATFORM_DATA_DIR || path.join(ROOT, 'data'));
 const children = new Map();
 let broker = null;
@@ -55,9 +55,16 @@ async function startEmbeddedBroker() {
 }
 
 function build() {
-  if (env.PLATFORM_SKIP_BUILD === 'true' && apps.every((a) => fs.existsSync(path.join(ROOT, 'dist/apps', a, 'main.js')))) return;
+  if (
+    env.PLATFORM_SKIP_BUILD === 'true' &&
+    apps.every((a) => fs.existsSync(path.join(ROOT, 'dist/apps', a, 'main.js')))
+  )
+    return;
   log('building the apps (npm run build)');
-  const result = spawnSync(process.execPath, [path.join(__dirname, 'build.js'), ...apps], { cwd: ROOT, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'build.js'), ...apps], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) throw new Error('build failed');
 }
 
@@ -91,7 +98,9 @@ function startApp(app, infra) {
   });
   children.set(app, child);
   for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${app.padEnd(19)} | ${line}\n`));
+    readline
+      .createInterface({ input: stream })
+      .on('line', (line) => process.stdout.write(`${app.padEnd(19)} | ${line}\n`));
   }
   child.on('exit', (code, signal) => {
     children.delete(app);
@@ -107,11 +116,14 @@ async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   log('stopping');
-  const exits = [...children.values()].map((child) => new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-  }));
+  const exits = [...children.values()].map(
+    (child) =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+      }),
+  );
   await Promise.all(exits);
   if (brokerServer) await new Promise((r) => brokerServer.close(r));
   if (broker) await new Promise((r) => broker.close(r));
@@ -134,8 +146,12 @@ async function main() {
   log(env.REDIS_URL ? 'cache/bus: REDIS_URL' : 'cache: in-process; bus: MQTT');
   const ports = Object.fromEntries(apps.map((app) => [app, startApp(app, infra)]));
   await Promise.all(apps.map((app) => waitLive(app, ports[app])));
-  const lines = apps.map((app) => `  ${app.padEnd(20)} http://localhost:${ports[app]}   docs: http://localhost:${ports[app]}/docs`);
-  console.log(`\nThe platform is up:\n${lines.join('\n')}\n  ${'mqtt broker'.padEnd(20)} ${infra.MQTT_URL || env.MQTT_URL}\n`);
+  const lines = apps.map(
+    (app) => `  ${app.padEnd(20)} http://localhost:${ports[app]}   docs: http://localhost:${ports[app]}/docs`,
+  );
+  console.log(
+    `\nThe platform is up:\n${lines.join('\n')}\n  ${'mqtt broker'.padEnd(20)} ${infra.MQTT_URL || env.MQTT_URL}\n`,
+  );
   log('ready');
 }
 

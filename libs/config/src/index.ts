@@ -6,3 +6,4 @@ export * from './mqtt';
 export * from './ports';
 export * from './plant-simulator.config';
 export * from './basic-app.config';
+export * from './loaders';

@@ -1,0 +1,14 @@
+import { loadBasicAppConfig } from './basic-app.config';
+import type { CommonConfig } from './common';
+import type { Env } from './env';
+import { loadPlantSimulatorConfig } from './plant-simulator.config';
+import type { AppName } from './ports';
+
+/** Each app's configuration loader, by app: used by the deployment checks to validate manifests. */
+export const APP_CONFIG_LOADERS: Record<AppName, (env: Env) => CommonConfig> = {
+  'solarhub-api': (env) => loadBasicAppConfig('solarhub-api', env),
+  'gridpilot-optimizer': (env) => loadBasicAppConfig('gridpilot-optimizer', env),
+  'ocpp-csms': (env) => loadBasicAppConfig('ocpp-csms', env),
+  'plant-simulator': (env) => loadPlantSimulatorConfig([], env),
+  'iot-mock': (env) => loadBasicAppConfig('iot-mock', env),
+};

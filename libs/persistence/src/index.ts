@@ -1,0 +1,3 @@
+export * from './database-url';
+export * from './database';
+export * from './persistence.module';

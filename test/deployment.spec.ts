@@ -1,0 +1,157 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP_CONFIG_LOADERS, APP_NAMES, DEFAULT_OCPP_PORT, DEFAULT_PORTS } from '@lib/config';
+import { loadAll, load } from 'js-yaml';
+
+/**
+ * Docker cannot run on this machine, so these tests read the Dockerfile, docker-compose.yml and
+ * k8s/ and check they agree with the code: ports, probes, and variables the apps accept.
+ */
+const root = join(__dirname, '..');
+const read = (file: string): string => readFileSync(join(root, file), 'utf8');
+
+interface ComposeService {
+  build?: { args?: Record<string, string> };
+  image?: string;
+  environment?: Record<string, string>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
+}
+
+/** Compose's `${VAR:?message}` with a value, as `docker compose` would substitute it. */
+const substitute = (value: string): string =>
+  value.replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'a-real-secret-for-the-check-0123');
+
+/** YAML merge keys (`<<: *anchor`), resolved as docker compose does; js-yaml 5 leaves them as keys. */
+function resolveMerges(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(resolveMerges);
+  if (node === null || typeof node !== 'object') return node;
+  const { '<<': merge, ...own } = node as Record<string, unknown>;
+  const bases = (Array.isArray(merge) ? merge : merge ? [merge] : []).map(resolveMerges) as Record<string, unknown>[];
+  const resolved = Object.fromEntries(Object.entries(own).map(([k, v]) => [k, resolveMerges(v)]));
+  return Object.assign({}, ...bases, resolved) as unknown;
+}
+
+describe('docker-compose.yml', () => {
+  const compose = resolveMerges(load(read('docker-compose.yml'))) as { services: Record<string, ComposeService> };
+
+  it.each(['mysql', 'redis', 'mosquitto'])('runs %s with a healthcheck and a persistent volume', (name) => {
+    const service = compose.services[name];
+    expect(service.healthcheck?.test.length).toBeGreaterThan(0);
+    expect(service.volumes?.some((v) => /-data:/.test(v))).toBe(true);
+  });
+
+  it.each(APP_NAMES)('builds and configures %s so that its configuration loads', (app) => {
+    const service = compose.services[app];
+    expect(service.build?.args?.APP).toBe(app);
+    const env = Object.fromEntries(
+      Object.entries(service.environment ?? {}).map(([k, v]) => [k, substitute(String(v))]),
+    );
+    expect(env.PORT).toBe(String(DEFAULT_PORTS[app]));
+    const config = APP_CONFIG_LOADERS[app](env);
+    expect(config.isProduction).toBe(true);
+    expect(service.ports).toContain(`${DEFAULT_PORTS[app]}:${DEFAULT_PORTS[app]}`);
+    expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${DEFAULT_PORTS[app]}/health/ready`);
+    for (const dependency of ['mysql', 'redis', 'mosquitto']) {
+      expect(service.depends_on?.[dependency]).toEqual({ condition: 'service_healthy' });
+    }
+    for (const other of Object.keys(service.depends_on ?? {})) {
+      expect(compose.services[other]?.healthcheck).toBeDefined();
+    }
+  });
+
+  it('gives Mosquitto a queue that does not drop QoS 1 messages at the default 1,000', () => {
+    const conf = read('deploy/mosquitto/mosquitto.conf');
+    const limit = Number(/^max_queued_messages\s+(\d+)/m.exec(conf)?.[1]);
+    expect(limit === 0 || limit >= 100_000).toBe(true);
+    expect(conf).toMatch(/^persistence true/m);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+
+  it('is multi-stage and runs the app chosen by APP from dist/apps/<app>/main.js', () => {
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/^ARG APP=/m);
+    expect(dockerfile).toContain('dist/apps/${APP}/main.js');
+    expect(dockerfile).toMatch(/^USER node/m);
+  });
+
+  it('exposes every default port', () => {
+    const exposed = /^EXPOSE (.+)$/m.exec(dockerfile)?.[1].split(/\s+/).map(Number);
+    expect(exposed).toEqual(expect.arrayContaining([...Object.values(DEFAULT_PORTS), DEFAULT_OCPP_PORT]));
+  });
+});
+
+interface K8sObject {
+  kind: string;
+  metadata: { name: string };
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  spec: {
+    template?: { spec: { containers: K8sContainer[] } };
+    selector?: Record<string, unknown>;
+    ports?: { name: string; port: number; targetPort: string | number }[];
+  };
+}
+
+interface K8sContainer {
+  env: { name: string; value: string }[];
+  envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  ports: { name: string; containerPort: number }[];
+  livenessProbe: { httpGet: { path: string; port: string } };
+  readinessProbe: { httpGet: { path: string; port: string } };
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
+}
+
+describe('k8s/', () => {
+  const objects = readdirSync(join(root, 'k8s'))
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .flatMap((f) => loadAll(read(join('k8s', f))) as K8sObject[]);
+  const named = (kind: string, name: string): K8sObject | undefined =>
+    objects.find((o) => o.kind === kind && o.metadata.name === name);
+  const configMap = objects.find((o) => o.kind === 'ConfigMap');
+  const secret = objects.find((o) => o.kind === 'Secret');
+
+  it('has one ConfigMap and one Secret whose variables the apps accept', () => {
+    expect(configMap).toBeDefined();
+    expect(secret).toBeDefined();
+    expect(Object.values(secret?.stringData ?? {}).every((v) => v === '')).toBe(true);
+  });
+
+  it.each(APP_NAMES)('deploys %s with its port, probes on the health endpoints and resources', (app) => {
+    const deployment = named('Deployment', app);
+    const service = named('Service', app);
+    const container = deployment?.spec.template?.spec.containers[0];
+    if (!container || !service) throw new Error(`k8s/${app}.yaml lacks a Deployment or a Service`);
+    const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+    expect(env.APP).toBe(app);
+    expect(env.PORT).toBe(String(DEFAULT_PORTS[app]));
+    const http = container.ports.find((p) => p.name === 'http');
+    expect(http?.containerPort).toBe(DEFAULT_PORTS[app]);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+    expect(container.resources.requests).toHaveProperty('memory');
+    expect(container.resources.limits).toHaveProperty('memory');
+    expect(container.envFrom).toEqual([
+      { configMapRef: { name: configMap?.metadata.name } },
+      { secretRef: { name: secret?.metadata.name } },
+    ]);
+    expect(service.spec.ports).toContainEqual({ name: 'http', port: DEFAULT_PORTS[app], targetPort: 'http' });
+    // With the secret filled in, the ConfigMap and the Deployment's env make a valid production config.
+    const filled = Object.fromEntries(
+      Object.keys(secret?.stringData ?? {}).map((k) => [k, 'a-real-secret-for-the-check-0123']),
+    );
+    filled.DATABASE_URL = 'mysql://app:secret@mysql:3306/energy';
+    expect(APP_CONFIG_LOADERS[app]({ ...configMap?.data, ...filled, ...env }).http.port).toBe(DEFAULT_PORTS[app]);
+  });
+
+  it('refuses to start in production with the Secret left empty', () => {
+    expect(() => APP_CONFIG_LOADERS['plant-simulator']({ ...configMap?.data, ...secret?.stringData })).toThrow(
+      /PLANT_TOKEN/,
+    );
+  });
+});
