@@ -1,12 +1,10 @@
 #!/usr/bin/env node
-// Loads GET /data/latest of a built plant-simulator (npm run build first) and prints requests/s
-// and latency percentiles. The server runs in its own process, as in production; the load
-// generator (autocannon) in this one. Target on a 2-core machine: >= 15,000 req/s, p99 < 10 ms.
+// Loads GET /data/latest of the built plant-simulator (npm run build first) and prints
+// requests/s and latency percentiles. The server runs in its own process, as in production.
+// Target on a 2-core machine: >= 15,000 requests/s with p99 < 10 ms.
 //   node bench/plant-simulator.js [--connections 64] [--duration 15]
-const { spawn } = require('node:child_process');
-const path = require('node:path');
 const { parseArgs } = require('node:util');
-const autocannon = require('autocannon');
+const { load, startApp } = require('./lib');
 
 const { values } = parseArgs({
   options: {
@@ -15,55 +13,27 @@ const { values } = parseArgs({
     port: { type: 'string', default: '18890' },
   },
 });
-const port = Number(values.port);
 const token = 'bench-token-0123456789abcdef';
-const main = path.join(__dirname, '..', 'dist', 'apps', 'plant-simulator', 'main.js');
-
-async function waitLive() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('plant-simulator did not start (did you run npm run build?)');
-}
 
 async function run() {
-  const server = spawn(
-    process.execPath,
-    [main, '--port', String(port), '--host', '127.0.0.1', '--token', token, '--interval', '1'],
-    {
-      env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  const port = Number(values.port);
+  const server = await startApp('plant-simulator', port, ['--token', token, '--interval', '1'], {
+    NODE_ENV: 'production',
+  });
   try {
-    await waitLive();
-    const opts = {
+    const figures = await load({
       url: `http://127.0.0.1:${port}/data/latest?plant_id=complexo-paranhos`,
       headers: { authorization: `Bearer ${token}` },
       connections: Number(values.connections),
-    };
-    await autocannon({ ...opts, duration: 3 }); // warm-up
-    const result = await autocannon({ ...opts, duration: Number(values.duration) });
-    const non2xx = result.non2xx + result.errors + result.timeouts;
+      durationS: Number(values.duration),
+    });
     console.log(
       JSON.stringify(
         {
           bench: 'plant-simulator GET /data/latest',
-          connections: opts.connections,
+          connections: Number(values.connections),
           durationS: Number(values.duration),
-          requestsPerSecond: Math.round(result.requests.average),
-          latencyMs: {
-            p50: result.latency.p50,
-            p90: result.latency.p90,
-            p99: result.latency.p99,
-            max: result.latency.max,
-          },
-          failed: non2xx,
+          ...figures,
           targets: { requestsPerSecond: '>= 15000', p99Ms: '< 10' },
         },
         null,

@@ -35,7 +35,7 @@ describe('the platform in embedded mode (npm start)', () => {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       EMBEDDED_MQTT_PORT: String(mqttPort),
       PLATFORM_DATA_DIR: dataDir,
     };
@@ -52,12 +52,8 @@ describe('the platform in embedded mode (npm start)', () => {
     mqttUrl = /embedded MQTT broker \(aedes\) on (mqtt:\/\/\S+)/.exec(output)?.[1] ?? '';
   }, 300_000);
 
-  afterAll(async () => {
-    if (launcher.exitCode === null) {
-      const exited = new Promise((resolve) => launcher.once('exit', resolve));
-      launcher.kill('SIGTERM');
-      await exited;
-    }
+  afterAll(() => {
+    if (launcher.exitCode === null) launcher.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -103,5 +99,12 @@ describe('the platform in embedded mode (npm start)', () => {
     } finally {
       await client.endAsync();
     }
+  });
+
+  it('stops every app gracefully on SIGTERM and exits 0', async () => {
+    const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+    launcher.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output.match(/"msg":"stopped"/g)).toHaveLength(APP_NAMES.length);
   });
 });

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
-import { constantTimeEqual } from './constant-time';
+import { matchesDigest, secretDigest } from './constant-time';
 
 /** Provides the one token a StaticBearerGuard accepts. */
 export abstract class StaticTokenSource {
@@ -20,13 +20,17 @@ export function bearerToken(header: string | string[] | undefined): string | nul
 /** Accepts a request whose Authorization header carries the configured static token. */
 @Injectable()
 export class StaticBearerGuard implements CanActivate {
-  constructor(private readonly source: StaticTokenSource) {}
+  private readonly expected: Buffer;
+
+  constructor(source: StaticTokenSource) {
+    this.expected = secretDigest(source.token);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RequestWithHeaders>();
     const token = bearerToken(request.headers.authorization);
     if (token === null) throw new UnauthorizedException('Missing bearer token');
-    if (!constantTimeEqual(token, this.source.token)) throw new UnauthorizedException('Invalid token');
+    if (!matchesDigest(token, this.expected)) throw new UnauthorizedException('Invalid token');
     return true;
   }
 }

@@ -56,22 +56,38 @@ export async function createHttpApp(
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  app.enableShutdownHooks();
   return app;
 }
 
-/** Listens on the configured address and makes sure a stuck shutdown still ends the process. */
+/**
+ * Listens on the configured address. SIGTERM or SIGINT closes the app gracefully (Fastify stops
+ * accepting, in-flight requests finish, modules flush and disconnect) and exits 0; a shutdown
+ * that takes longer than SHUTDOWN_TIMEOUT_MS exits 1.
+ */
 export async function listen(app: NestFastifyApplication, config: CommonConfig, appName: string): Promise<string> {
   await app.listen(config.http.port, config.http.host);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
   const logger = new NestLogger(appName);
   logger.log(`${appName} listening on ${url} (docs at ${url}/docs)`);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.log(`${signal}: draining connections (at most ${config.shutdownTimeoutMs} ms)`);
-      setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
-    });
-  }
+  const shutdown = (signal: NodeJS.Signals): void => {
+    logger.log(`${signal}: draining connections (at most ${config.shutdownTimeoutMs} ms)`);
+    setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    app.close().then(
+      () => {
+        logger.log('stopped');
+        process.exit(0);
+      },
+      (error: Error) => {
+        logger.error(`shutdown failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
   return url;
 }
 

@@ -27,6 +27,8 @@ export class ObservabilityModule {
       imports: [
         TerminusModule.forRoot({ logger: false }),
         LoggerModule.forRoot({
+          // Without request logging, pino-http is not installed at all: it costs per request.
+          ...(config.log.httpRequests ? {} : { forRoutes: [] }),
           pinoHttp: {
             name: appName,
             level: config.log.level,

@@ -10,6 +10,13 @@ export interface ValidationDetail {
   input: unknown;
 }
 
+/** A 422 for one missing field, for handlers that read a single parameter without a DTO. */
+export function fieldRequired(loc: 'body' | 'query' | 'param', field: string): UnprocessableEntityException {
+  return new UnprocessableEntityException({
+    detail: [{ type: 'missing', loc: [loc, field], msg: 'Field required', input: null }] satisfies ValidationDetail[],
+  });
+}
+
 const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object];
 
 function flatten(

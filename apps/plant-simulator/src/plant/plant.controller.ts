@@ -3,16 +3,17 @@ import {
   ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { StaticBearerGuard } from '@lib/auth';
+import { fieldRequired } from '@lib/observability';
 import {
   LatestReadingResponseDto,
   OptionalPlantQueryDto,
   PlantHealthDto,
-  PlantQueryDto,
   SetConsumptionDto,
   SetConsumptionResponseDto,
 } from '@lib/contracts';
@@ -31,9 +32,12 @@ export class PlantController {
   @ApiOkResponse({ type: LatestReadingResponseDto })
   @ApiResponse({ status: 401, description: 'Missing or wrong bearer token' })
   @ApiResponse({ status: 404, description: 'Unknown plant_id' })
+  @ApiQuery({ name: 'plant_id', required: true, example: 'complexo-paranhos' })
   @ApiUnprocessableEntityResponse({ description: 'plant_id missing' })
-  latest(@Query() query: PlantQueryDto): string {
-    return this.simulation.plant(query.plant_id).latestJson;
+  latest(@Query('plant_id') plantId: string | undefined): string {
+    // The hot path: one string parameter, checked here rather than by the DTO pipe.
+    if (!plantId) throw fieldRequired('query', 'plant_id');
+    return this.simulation.plant(plantId).latestJson;
   }
 
   @Post('data/consumption')

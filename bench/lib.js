@@ -1,0 +1,74 @@
+// Shared by the HTTP benchmarks: start a built app in its own process, then load one URL with
+// wrk when it is installed (C, so the load generator takes little of a 2-core machine) or with
+// autocannon otherwise, and return requests/s and latency percentiles.
+const { spawn, spawnSync } = require('node:child_process');
+const path = require('node:path');
+const autocannon = require('autocannon');
+
+const ROOT = path.join(__dirname, '..');
+
+async function waitLive(port, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`app on port ${port} did not start (run npm run build first)`);
+}
+
+/** Starts dist/apps/<app>/main.js; returns the child process once /health/live answers. */
+async function startApp(app, port, args = [], env = {}) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'main.js'), ...args], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitLive(port);
+  return child;
+}
+
+const hasWrk = () => spawnSync('wrk', ['--version']).error === undefined;
+
+function parseWrkMs(text, label) {
+  const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(text);
+  if (!m) return null;
+  const value = Number(m[1]);
+  return m[2] === 'us' ? value / 1000 : m[2] === 's' ? value * 1000 : value;
+}
+
+/** Loads `url` for `durationS` after a short warm-up; returns the figures. */
+async function load({ url, headers = {}, connections = 64, durationS = 15 }) {
+  if (hasWrk()) {
+    const h = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+    spawnSync('wrk', ['-t1', `-c${connections}`, '-d3s', ...h, url]);
+    const out = spawnSync('wrk', [
+      '-t1',
+      `-c${connections}`,
+      `-d${durationS}s`,
+      '--latency',
+      ...h,
+      url,
+    ]).stdout.toString();
+    const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+    return {
+      tool: 'wrk',
+      requestsPerSecond: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0)),
+      latencyMs: { p50: parseWrkMs(out, '50%'), p90: parseWrkMs(out, '90%'), p99: parseWrkMs(out, '99%') },
+      failed: non2xx,
+    };
+  }
+  const opts = { url, headers, connections };
+  await autocannon({ ...opts, duration: 3 });
+  const r = await autocannon({ ...opts, duration: durationS });
+  return {
+    tool: 'autocannon',
+    requestsPerSecond: Math.round(r.requests.average),
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99 },
+    failed: r.non2xx + r.errors + r.timeouts,
+  };
+}
+
+module.exports = { startApp, load };
