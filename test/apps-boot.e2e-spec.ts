@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import { AppName, loadBasicAppConfig } from '@lib/config';
 import { createHttpApp } from '@lib/observability';
 import { AppModule as GridpilotModule } from '../apps/gridpilot-optimizer/src/app.module';
-import { AppModule as IotMockModule } from '../apps/iot-mock/src/app.module';
 import { AppModule as CsmsModule } from '../apps/ocpp-csms/src/app.module';
 import { AppModule as SolarhubModule } from '../apps/solarhub-api/src/app.module';
 import { http, listenOnFreePort } from './support/http';
@@ -11,7 +10,6 @@ const apps: [AppName, typeof SolarhubModule][] = [
   ['solarhub-api', SolarhubModule],
   ['gridpilot-optimizer', GridpilotModule],
   ['ocpp-csms', CsmsModule],
-  ['iot-mock', IotMockModule],
 ];
 
 describe.each(apps)('%s boots as a Nest app', (name, Module) => {

@@ -7,6 +7,8 @@ import { AddressInfo, Server, Socket, createServer, connect } from 'node:net';
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private readonly upstreams = new Map<Socket, Socket>();
+  private paused = false;
   port = 0;
 
   constructor(
@@ -22,7 +24,10 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      if (!this.paused) upstream.pipe(client);
+      this.upstreams.set(upstream, client);
+      upstream.on('close', () => this.upstreams.delete(upstream));
     });
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
@@ -35,6 +40,18 @@ export class TcpProxy {
     this.sockets.clear();
     await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
     this.server = null;
+  }
+
+  /** Holds back everything the service sends, keeping the connections open (a stalled peer). */
+  pause(): void {
+    this.paused = true;
+    for (const [upstream, client] of this.upstreams) upstream.unpipe(client);
+  }
+
+  /** Delivers what was held back and goes on forwarding. */
+  resume(): void {
+    this.paused = false;
+    for (const [upstream, client] of this.upstreams) upstream.pipe(client);
   }
 
   /** Brings the service back on the same port. */

@@ -1,11 +1,39 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { CommonConfig } from '@lib/config';
+import type { IotMockConfig } from '@lib/config';
 import { ObservabilityModule } from '@lib/observability';
+import { PersistenceModule } from '@lib/persistence';
+import { CommandsService } from './commands/commands.service';
+import { DeviceEntity } from './devices/device.entity';
+import { DevicesController } from './devices/devices.controller';
+import { DevicesService } from './devices/devices.service';
+import { IOT_MOCK_MIGRATIONS } from './devices/migrations';
+import { IOT_MOCK_CONFIG } from './iot-mock.tokens';
+import { IotMqttService } from './mqtt/iot-mqtt.service';
+import { SimulationController } from './simulation/simulation.controller';
+import { SimulationService } from './simulation/simulation.service';
 
-/** Health, metrics and docs for now; the app's own issue adds its feature modules. */
 @Module({})
 export class AppModule {
-  static forRoot(config: CommonConfig): DynamicModule {
-    return { module: AppModule, imports: [ObservabilityModule.forApp({ appName: 'iot-mock', config })] };
+  static forRoot(config: IotMockConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forApp({ appName: 'iot-mock', config }),
+        PersistenceModule.forRoot({
+          url: config.databaseUrl,
+          appName: 'iot-mock',
+          entities: [DeviceEntity],
+          migrations: IOT_MOCK_MIGRATIONS,
+        }),
+      ],
+      controllers: [DevicesController, SimulationController],
+      providers: [
+        { provide: IOT_MOCK_CONFIG, useValue: config },
+        IotMqttService,
+        DevicesService,
+        SimulationService,
+        CommandsService,
+      ],
+    };
   }
 }

@@ -1,13 +1,10 @@
 import 'reflect-metadata';
-import { loadBasicAppConfig } from '@lib/config';
-import { createHttpApp, listen, runMain } from '@lib/observability';
-import { AppModule } from './app.module';
+import { loadIotMockConfig } from '@lib/config';
+import { listen, runMain } from '@lib/observability';
+import { createIotMockApp } from './app.factory';
 
 void runMain(async () => {
-  const config = loadBasicAppConfig('iot-mock');
-  const app = await createHttpApp(AppModule.forRoot(config), {
-    title: 'iot-mock',
-    description: 'Simulated energy devices over MQTT with a REST management API (document 002).',
-  });
+  const config = loadIotMockConfig();
+  const app = await createIotMockApp(config);
   await listen(app, config, 'iot-mock');
 });

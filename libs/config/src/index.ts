@@ -6,4 +6,5 @@ export * from './mqtt';
 export * from './ports';
 export * from './plant-simulator.config';
 export * from './basic-app.config';
+export * from './iot-mock.config';
 export * from './loaders';

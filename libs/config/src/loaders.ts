@@ -1,6 +1,7 @@
 import { loadBasicAppConfig } from './basic-app.config';
 import type { CommonConfig } from './common';
 import type { Env } from './env';
+import { loadIotMockConfig } from './iot-mock.config';
 import { loadPlantSimulatorConfig } from './plant-simulator.config';
 import type { AppName } from './ports';
 
@@ -10,5 +11,5 @@ export const APP_CONFIG_LOADERS: Record<AppName, (env: Env) => CommonConfig> = {
   'gridpilot-optimizer': (env) => loadBasicAppConfig('gridpilot-optimizer', env),
   'ocpp-csms': (env) => loadBasicAppConfig('ocpp-csms', env),
   'plant-simulator': (env) => loadPlantSimulatorConfig([], env),
-  'iot-mock': (env) => loadBasicAppConfig('iot-mock', env),
+  'iot-mock': (env) => loadIotMockConfig(env),
 };

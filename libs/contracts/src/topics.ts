@@ -10,6 +10,12 @@ export const DEVICE_TOPICS = {
   allData: 'energy/devices/+/data',
   allStatus: 'energy/devices/+/status',
   allCommands: 'energy/devices/+/commands',
+  allCommandAcks: 'energy/devices/+/commands/ack',
+} as const;
+
+/** Each simulator service's own presence (retained; its MQTT last will marks it offline). */
+export const SERVICE_TOPICS = {
+  status: (service: string): string => `energy/services/${service}/status`,
 } as const;
 
 export const PLANT_TOPICS = {

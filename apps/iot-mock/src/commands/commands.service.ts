@@ -1,0 +1,142 @@
+import {
+  BadRequestException,
+  GatewayTimeoutException,
+  Inject,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { IotMockConfig } from '@lib/config';
+import { DEVICE_COMMANDS, DEVICE_TOPICS, DeviceCommandAck, DeviceCommandDto, deviceIdOfTopic } from '@lib/contracts';
+import { MetricsService } from '@lib/observability';
+import { Counter } from 'prom-client';
+import { DevicesService } from '../devices/devices.service';
+import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
+import { IotMqttService } from '../mqtt/iot-mqtt.service';
+import { CommandError } from '../simulation/simulated-device';
+import { parseCommandPayload } from './command-payload';
+
+const iso = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Device commands arrive on `energy/devices/{id}/commands` (from anyone, including REST through
+ * the broker); every one gets an acknowledgement on `…/commands/ack`, success or error.
+ */
+@Injectable()
+export class CommandsService {
+  private readonly logger = new Logger(CommandsService.name);
+  private readonly pending = new Map<string, (ack: DeviceCommandAck) => void>();
+  private readonly outcomes: Counter<'result'>;
+
+  constructor(
+    @Inject(IOT_MOCK_CONFIG) private readonly config: IotMockConfig,
+    private readonly devices: DevicesService,
+    private readonly mqtt: IotMqttService,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = metrics.counter('iot_commands_total', 'Device commands received, by result', ['result']);
+    mqtt.onMessage((topic, payload) => {
+      if (topic.endsWith('/commands')) void this.onCommand(topic, payload);
+      else if (topic.endsWith('/commands/ack')) this.onAck(payload);
+    });
+  }
+
+  /** REST: sends the command over the broker and waits for the device's acknowledgement. */
+  async send(deviceId: string, dto: DeviceCommandDto): Promise<DeviceCommandAck> {
+    this.devices.get(deviceId);
+    if (!(DEVICE_COMMANDS as readonly string[]).includes(dto.command)) {
+      throw new BadRequestException(`Unknown command "${dto.command}"; one of: ${DEVICE_COMMANDS.join(', ')}`);
+    }
+    if (!this.mqtt.connected) throw new ServiceUnavailableException('MQTT broker unavailable');
+    const commandId = dto.command_id ?? randomUUID();
+    const ack = new Promise<DeviceCommandAck>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(commandId);
+        reject(
+          new GatewayTimeoutException(
+            `No acknowledgement from ${deviceId} within ${this.config.commands.timeoutMs} ms`,
+          ),
+        );
+      }, this.config.commands.timeoutMs);
+      this.pending.set(commandId, (a) => {
+        clearTimeout(timer);
+        this.pending.delete(commandId);
+        resolve(a);
+      });
+    });
+    const sent = this.mqtt.publish(DEVICE_TOPICS.commands(deviceId), {
+      command: dto.command,
+      parameters: dto.parameters ?? {},
+      command_id: commandId,
+    });
+    // The timeout runs from the moment the command leaves, whether or not the broker confirms it.
+    const [, result] = await Promise.all([sent, ack]);
+    if (!result.success) throw new BadRequestException(result.error ?? 'Command refused');
+    return result;
+  }
+
+  private onAck(payload: Buffer): void {
+    try {
+      const ack = JSON.parse(payload.toString('utf8')) as DeviceCommandAck;
+      if (typeof ack.command_id === 'string') this.pending.get(ack.command_id)?.(ack);
+    } catch {
+      // acks from other publishers that are not JSON are not ours to wait for
+    }
+  }
+
+  private async onCommand(topic: string, payload: Buffer): Promise<void> {
+    const deviceId = deviceIdOfTopic(topic);
+    const device = deviceId ? this.devices.find(deviceId) : undefined;
+    const parsed = parseCommandPayload(payload, this.config.commands.maxBytes);
+    if (!device || !deviceId) {
+      this.outcomes.inc({ result: 'unknown_device' });
+      this.logger.warn(`command for unknown device on ${topic.slice(0, 200)}`);
+      return;
+    }
+    if (!parsed.ok) {
+      this.outcomes.inc({ result: parsed.reason });
+      this.logger.warn(`${deviceId}: bad command (${parsed.reason}): ${parsed.error}`);
+      await this.ack({
+        device_id: deviceId,
+        command_id: parsed.commandId,
+        command: parsed.command,
+        success: false,
+        error: parsed.error,
+        timestamp: iso(),
+      });
+      return;
+    }
+    const { command, parameters, commandId } = parsed.value;
+    try {
+      const result: Record<string, unknown> = device.apply(command, parameters, new Date());
+      // The device obeys even while the database is away; the ack says the change is not stored yet.
+      await this.devices.persist(device).catch((error: Error) => {
+        result.stored = false;
+        this.logger.warn(`${deviceId}: ${command} applied but not stored: ${error.message}`);
+      });
+      this.outcomes.inc({ result: 'ok' });
+      this.logger.log(`${deviceId}: ${command} ${JSON.stringify(result)}`);
+      await this.ack({ device_id: deviceId, command_id: commandId, command, success: true, result, timestamp: iso() });
+    } catch (error) {
+      const known = error instanceof CommandError;
+      this.outcomes.inc({ result: known ? 'bad_parameters' : 'error' });
+      const message = known ? error.message : `command failed: ${(error as Error).message}`;
+      this.logger.warn(`${deviceId}: ${command} refused: ${message}`);
+      await this.ack({
+        device_id: deviceId,
+        command_id: commandId,
+        command,
+        success: false,
+        error: message,
+        timestamp: iso(),
+      });
+    }
+  }
+
+  private async ack(ack: DeviceCommandAck): Promise<void> {
+    await this.mqtt.publish(DEVICE_TOPICS.commandAck(ack.device_id), ack).catch((error: Error) => {
+      this.logger.warn(`${ack.device_id}: ack not published: ${error.message}`);
+    });
+  }
+}

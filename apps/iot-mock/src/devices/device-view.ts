@@ -1,0 +1,44 @@
+import type { DeviceDataMessage, DeviceFault, DeviceStatus, DeviceType } from '@lib/contracts';
+import type { SimulatedDevice } from '../simulation/simulated-device';
+
+/** A device as the REST API shows it. Units: kW, V, kWh, seconds. */
+export interface DeviceView {
+  device_id: string;
+  device_type: DeviceType;
+  name: string;
+  location: string;
+  base_power: number;
+  base_voltage: number;
+  enabled: boolean;
+  powered_on: boolean;
+  power_setpoint: number | null;
+  interval_s: number | null;
+  status: DeviceStatus;
+  fault: DeviceFault | null;
+  energy: number;
+  seq: number;
+  created_at: string;
+  last_reading: DeviceDataMessage | null;
+}
+
+export function deviceView(device: SimulatedDevice): DeviceView {
+  const r = device.record;
+  return {
+    device_id: r.id,
+    device_type: r.type,
+    name: r.name,
+    location: r.location,
+    base_power: r.basePowerKw,
+    base_voltage: r.baseVoltageV,
+    enabled: r.enabled,
+    powered_on: r.poweredOn,
+    power_setpoint: r.powerSetpointKw,
+    interval_s: r.intervalMs === null ? null : r.intervalMs / 1000,
+    status: device.online ? 'online' : 'offline',
+    fault: device.fault,
+    energy: Math.round(r.energyKwh * 10_000) / 10_000,
+    seq: r.seq,
+    created_at: r.createdAt.toISOString(),
+    last_reading: device.latest,
+  };
+}

@@ -1,0 +1,81 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  CreateDeviceDto,
+  DeviceCommandAck,
+  DeviceCommandDto,
+  DeviceDataMessage,
+  UpdateDeviceDto,
+} from '@lib/contracts';
+import { CommandsService } from '../commands/commands.service';
+import { SimulationService } from '../simulation/simulation.service';
+import { DeviceView, deviceView } from './device-view';
+import { DevicesService } from './devices.service';
+
+@ApiTags('devices')
+@Controller('api/v1/devices')
+export class DevicesController {
+  constructor(
+    private readonly devices: DevicesService,
+    private readonly commands: CommandsService,
+    private readonly simulation: SimulationService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List all devices' })
+  list(): DeviceView[] {
+    return this.devices.all().map(deviceView);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Device details' })
+  @ApiResponse({ status: 404, description: 'Unknown device' })
+  get(@Param('id') id: string): DeviceView {
+    return deviceView(this.devices.get(id));
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a device (id generated as mock-<type>-<nnn> unless given)' })
+  @ApiResponse({ status: 409, description: 'A device with that id exists' })
+  async create(@Body() dto: CreateDeviceDto): Promise<DeviceView> {
+    return deviceView(await this.devices.create(dto));
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Update a device' })
+  async update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceView> {
+    return deviceView(await this.devices.update(id, dto));
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a device (its retained status is cleared)' })
+  async remove(@Param('id') id: string): Promise<{ status: 'deleted'; device_id: string }> {
+    await this.devices.remove(id);
+    return { status: 'deleted', device_id: id };
+  }
+
+  @Get(':id/readings')
+  @ApiOperation({ summary: 'Current readings (the last data message, or a fresh one if none yet)' })
+  readings(@Param('id') id: string): DeviceDataMessage | { device_id: string; status: string; enabled: boolean } {
+    const device = this.devices.get(id);
+    return device.latest ?? this.simulation.simulateNow(device)?.message ?? device.status(new Date());
+  }
+
+  @Post(':id/command')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a command over MQTT and wait for the device to acknowledge it' })
+  @ApiResponse({ status: 400, description: 'Unknown command or bad parameters' })
+  @ApiResponse({ status: 404, description: 'Unknown device' })
+  @ApiResponse({ status: 504, description: 'No acknowledgement in time' })
+  command(@Param('id') id: string, @Body() dto: DeviceCommandDto): Promise<DeviceCommandAck> {
+    return this.commands.send(id, dto);
+  }
+
+  @Post(':id/simulate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Produce and publish one reading now' })
+  simulate(@Param('id') id: string): { published: boolean; reading: DeviceDataMessage | null } {
+    const result = this.simulation.simulateNow(this.devices.get(id));
+    return { published: result?.send ?? false, reading: result?.message ?? null };
+  }
+}

@@ -1,0 +1,1 @@
+export const IOT_MOCK_CONFIG = Symbol('IOT_MOCK_CONFIG');

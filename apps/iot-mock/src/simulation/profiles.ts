@@ -1,0 +1,88 @@
+import type { DeviceType } from '@lib/contracts';
+
+export interface DeviceTypeInfo {
+  type: DeviceType;
+  description: string;
+  defaultPowerKw: number;
+  defaultVoltageV: number;
+  /** 3 for three-phase loads: current = P / (√3 · V); 1 otherwise: current = P / V. */
+  phases: 1 | 3;
+  /** What shapes its day. */
+  pattern: string;
+}
+
+export const DEVICE_TYPE_INFO: Record<DeviceType, DeviceTypeInfo> = {
+  hvac: {
+    type: 'hvac',
+    description: 'Heating, ventilation and air conditioning units',
+    defaultPowerKw: 25,
+    defaultVoltageV: 400,
+    phases: 3,
+    pattern: 'follows the outdoor temperature (peak mid-afternoon)',
+  },
+  lighting: {
+    type: 'lighting',
+    description: 'LED lighting systems and smart bulbs',
+    defaultPowerKw: 8.5,
+    defaultVoltageV: 230,
+    phases: 1,
+    pattern: 'occupancy hours 07:00-19:00, dimmed evenings, night lights',
+  },
+  server: {
+    type: 'server',
+    description: 'Data center and server room equipment',
+    defaultPowerKw: 45,
+    defaultVoltageV: 230,
+    phases: 1,
+    pattern: 'flat around the clock, with noise',
+  },
+  industrial: {
+    type: 'industrial',
+    description: 'Manufacturing and production equipment',
+    defaultPowerKw: 120,
+    defaultVoltageV: 400,
+    phases: 3,
+    pattern: 'two shifts (06:00-14:00, 14:00-22:00), idle at night',
+  },
+  appliance: {
+    type: 'appliance',
+    description: 'Kitchen and office appliances',
+    defaultPowerKw: 15,
+    defaultVoltageV: 230,
+    phases: 1,
+    pattern: 'meal peaks at 07:00, 12:00 and 19:00',
+  },
+};
+
+/** Hours since midnight UTC, fractional. */
+const hourOf = (at: Date): number => at.getUTCHours() + at.getUTCMinutes() / 60 + at.getUTCSeconds() / 3600;
+
+const bump = (hour: number, centre: number, widthH: number): number =>
+  Math.exp(-((hour - centre) ** 2) / (2 * widthH ** 2));
+
+/** A plausible outdoor temperature (°C): 14 °C before dawn, 30 °C mid-afternoon. */
+export const outdoorTemperatureC = (hour: number): number => 22 + 8 * Math.sin((2 * Math.PI * (hour - 9)) / 24);
+
+/**
+ * The share (0…~1.1) of a device's rated power it draws at this time of day, before noise.
+ * Times are UTC; a site in another zone shifts its clock with the device's location later.
+ */
+export function loadFactor(type: DeviceType, at: Date): number {
+  const h = hourOf(at);
+  switch (type) {
+    case 'lighting':
+      if (h >= 7 && h < 19) return 1;
+      if (h >= 19 && h < 23) return 0.35;
+      return 0.1;
+    case 'hvac':
+      return Math.min(1.1, Math.max(0.2, Math.abs(outdoorTemperatureC(h) - 21) / 9));
+    case 'server':
+      return 0.9;
+    case 'industrial':
+      if (h >= 6 && h < 14) return 1;
+      if (h >= 14 && h < 22) return 0.85;
+      return 0.2;
+    case 'appliance':
+      return Math.min(1, 0.15 + 0.85 * Math.max(bump(h, 7, 0.6), bump(h, 12, 0.8), bump(h, 19, 0.8)));
+  }
+}

@@ -1,0 +1,200 @@
+import type {
+  DeviceCommandName,
+  DeviceDataMessage,
+  DeviceFault,
+  DeviceStatusMessage,
+  DeviceType,
+} from '@lib/contracts';
+import { DEVICE_FAULTS } from '@lib/contracts';
+import { Random, roundTo } from '@lib/power';
+import { DEVICE_TYPE_INFO, loadFactor } from './profiles';
+
+/** What is stored of a device; the rest of its state lives only while the simulator runs. */
+export interface DeviceRecord {
+  id: string;
+  type: DeviceType;
+  name: string;
+  location: string;
+  basePowerKw: number;
+  baseVoltageV: number;
+  enabled: boolean;
+  poweredOn: boolean;
+  /** Set by `set_power`: the device then draws this instead of its daily profile. */
+  powerSetpointKw: number | null;
+  /** Per-device interval set by `set_interval`; null follows SIMULATION_INTERVAL. */
+  intervalMs: number | null;
+  energyKwh: number;
+  seq: number;
+  createdAt: Date;
+}
+
+export interface SimulationSettings {
+  variation: number;
+  faultProbability: number;
+}
+
+export class CommandError extends Error {}
+
+const SPIKE_FACTOR = 3;
+const iso = (at: Date): string => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * One simulated device: its readings (daily profile × noise, or a set point), energy integrated
+ * over time, faults, and the effect of commands. Pure: the clock and the randomness come in.
+ */
+export class SimulatedDevice {
+  fault: DeviceFault | null = null;
+  private faultUntil: number | null = null;
+  private lastReading: DeviceDataMessage | null = null;
+  private lastAt: number | null = null;
+  /** When the next data message is due (ms since epoch); owned by the scheduler. */
+  nextDueAt = 0;
+  dirty = false;
+
+  constructor(
+    readonly record: DeviceRecord,
+    private readonly random: Random,
+  ) {}
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get online(): boolean {
+    return this.fault !== 'offline';
+  }
+
+  get latest(): DeviceDataMessage | null {
+    return this.lastReading;
+  }
+
+  /**
+   * The next reading. Returns null when nothing is sent: the device is disabled or offline.
+   * A communication error still consumes a `seq`, so the consumer sees the gap.
+   */
+  read(now: Date, settings: SimulationSettings): { message: DeviceDataMessage; send: boolean } | null {
+    this.expireFault(now.getTime());
+    this.maybeFault(now.getTime(), settings.faultProbability);
+    if (!this.record.enabled || this.fault === 'offline') {
+      this.lastAt = now.getTime();
+      return null;
+    }
+    const powerKw = this.powerKw(now, settings.variation);
+    const voltageV = this.record.baseVoltageV * (1 + (this.random() - 0.5) * 0.02);
+    const info = DEVICE_TYPE_INFO[this.record.type];
+    const currentA = (powerKw * 1000) / (info.phases === 3 ? Math.sqrt(3) * voltageV : voltageV);
+    if (this.lastAt !== null) this.record.energyKwh += (powerKw * Math.max(0, now.getTime() - this.lastAt)) / 3_600_000;
+    this.lastAt = now.getTime();
+    this.record.seq += 1;
+    this.dirty = true;
+    const message: DeviceDataMessage = {
+      device_id: this.id,
+      timestamp: iso(now),
+      power: roundTo(powerKw, 3),
+      voltage: roundTo(voltageV, 1),
+      current: roundTo(currentA, 2),
+      energy: roundTo(this.record.energyKwh, 4),
+      status: 'online',
+      enabled: true,
+      seq: this.record.seq,
+      ...(this.fault ? { fault: this.fault } : {}),
+    };
+    this.lastReading = message;
+    const send = this.fault !== 'comm_error';
+    // An injected spike without a duration is one reading.
+    if (this.fault === 'spike' && this.faultUntil === null) this.setFault(null, null);
+    return { message, send };
+  }
+
+  status(now: Date): DeviceStatusMessage {
+    return {
+      device_id: this.id,
+      status: this.online ? 'online' : 'offline',
+      enabled: this.record.enabled,
+      timestamp: iso(now),
+      fault: this.fault,
+    };
+  }
+
+  /** Applies a command; returns what changed, or throws CommandError for bad parameters. */
+  apply(command: DeviceCommandName, parameters: Record<string, unknown>, now: Date): Record<string, unknown> {
+    switch (command) {
+      case 'set_power': {
+        const power = parameters.power;
+        if (typeof power !== 'number' || !Number.isFinite(power) || power < 0 || power > this.record.basePowerKw * 2) {
+          throw new CommandError(
+            `parameters.power must be a number of kW between 0 and ${this.record.basePowerKw * 2}`,
+          );
+        }
+        this.record.powerSetpointKw = power;
+        this.record.poweredOn = true;
+        return { power_setpoint_kw: power };
+      }
+      case 'turn_on':
+        this.record.poweredOn = true;
+        return { powered_on: true };
+      case 'turn_off':
+        this.record.poweredOn = false;
+        return { powered_on: false };
+      case 'enable':
+        this.record.enabled = true;
+        return { enabled: true };
+      case 'disable':
+        this.record.enabled = false;
+        return { enabled: false };
+      case 'set_interval': {
+        const interval = parameters.interval;
+        if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 0.1 || interval > 3600) {
+          throw new CommandError('parameters.interval must be a number of seconds between 0.1 and 3600');
+        }
+        this.record.intervalMs = Math.round(interval * 1000);
+        this.nextDueAt = Math.min(this.nextDueAt, now.getTime() + this.record.intervalMs);
+        return { interval_s: interval };
+      }
+      case 'inject_fault': {
+        const fault = parameters.fault;
+        if (typeof fault !== 'string' || !(DEVICE_FAULTS as readonly string[]).includes(fault)) {
+          throw new CommandError(`parameters.fault must be one of: ${DEVICE_FAULTS.join(', ')}`);
+        }
+        const duration = parameters.duration_s;
+        if (duration !== undefined && (typeof duration !== 'number' || !(duration > 0) || duration > 86_400)) {
+          throw new CommandError('parameters.duration_s must be a number of seconds between 0 and 86400');
+        }
+        this.setFault(fault as DeviceFault, typeof duration === 'number' ? now.getTime() + duration * 1000 : null);
+        return { fault };
+      }
+      case 'clear_fault':
+        this.setFault(null, null);
+        return { fault: null };
+    }
+  }
+
+  private setFault(fault: DeviceFault | null, until: number | null): void {
+    if (fault === 'stuck' && this.lastReading) this.stuckPowerKw = this.lastReading.power;
+    this.fault = fault;
+    this.faultUntil = until;
+  }
+
+  private stuckPowerKw: number | null = null;
+
+  private expireFault(nowMs: number): void {
+    if (this.faultUntil !== null && nowMs >= this.faultUntil) this.setFault(null, null);
+  }
+
+  private maybeFault(nowMs: number, probability: number): void {
+    if (this.fault || probability <= 0 || this.random() >= probability) return;
+    const fault = DEVICE_FAULTS[Math.floor(this.random() * DEVICE_FAULTS.length)];
+    // Random faults heal by themselves after 5 to 60 s; a spike lasts one reading.
+    this.setFault(fault, fault === 'spike' ? nowMs + 1 : nowMs + 5000 + this.random() * 55_000);
+  }
+
+  private powerKw(now: Date, variation: number): number {
+    if (!this.record.poweredOn) return 0;
+    if (this.fault === 'stuck' && this.stuckPowerKw !== null) return this.stuckPowerKw;
+    const planned = this.record.powerSetpointKw ?? this.record.basePowerKw * loadFactor(this.record.type, now);
+    const noisy = planned * (1 + (this.random() * 2 - 1) * variation);
+    const power = Math.max(0, this.fault === 'spike' ? noisy * SPIKE_FACTOR : noisy);
+    if (this.fault !== 'stuck') this.stuckPowerKw = power;
+    return power;
+  }
+}

@@ -1,0 +1,185 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { IotMockConfig } from '@lib/config';
+import { DEVICE_TOPICS } from '@lib/contracts';
+import { MetricsService } from '@lib/observability';
+import { Counter } from 'prom-client';
+import { DevicesService } from '../devices/devices.service';
+import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
+import { IotMqttService } from '../mqtt/iot-mqtt.service';
+import { SimulatedDevice } from './simulated-device';
+
+/** How often the scheduler looks for devices that are due. Devices are spread over their interval. */
+const TICK_MS = 50;
+
+export interface SimulationStatus {
+  running: boolean;
+  interval_s: number;
+  data_variation_percent: number;
+  fault_probability: number;
+  devices: number;
+  devices_online: number;
+  devices_enabled: number;
+  messages_published: number;
+  messages_failed: number;
+  started_at: string | null;
+  mqtt_connected: boolean;
+}
+
+/**
+ * Publishes every enabled device's readings at its interval. Devices are staggered across the
+ * interval and published a few at a time per tick, so a large fleet is a steady stream rather
+ * than a burst that stalls the MQTT client.
+ */
+@Injectable()
+export class SimulationService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SimulationService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private startedAt: Date | null = null;
+  private published = 0;
+  private failed = 0;
+  private readonly messages: Counter<'kind'>;
+  private readonly failures: Counter<'reason'>;
+
+  constructor(
+    @Inject(IOT_MOCK_CONFIG) private readonly config: IotMockConfig,
+    private readonly devices: DevicesService,
+    private readonly mqtt: IotMqttService,
+    metrics: MetricsService,
+  ) {
+    this.messages = metrics.counter('iot_messages_published_total', 'Messages published, by kind', ['kind']);
+    this.failures = metrics.counter('iot_messages_failed_total', 'Messages not published, by reason', ['reason']);
+    devices.onChange((device, event) => this.onDeviceChange(device, event));
+  }
+
+  onModuleInit(): void {
+    if (this.config.simulation.autostart) this.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
+  }
+
+  get running(): boolean {
+    return this.timer !== null;
+  }
+
+  start(): SimulationStatus {
+    if (!this.timer) {
+      this.startedAt = new Date();
+      const now = Date.now();
+      for (const device of this.devices.all()) this.schedule(device, now);
+      this.timer = setInterval(() => this.tick(), TICK_MS);
+      this.logger.log(
+        `simulation started: ${this.devices.all().length} devices every ${this.config.simulation.intervalMs} ms`,
+      );
+    }
+    return this.status();
+  }
+
+  stop(): SimulationStatus {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+      this.startedAt = null;
+      this.logger.log('simulation stopped');
+    }
+    return this.status();
+  }
+
+  status(): SimulationStatus {
+    const all = this.devices.all();
+    return {
+      running: this.running,
+      interval_s: this.config.simulation.intervalMs / 1000,
+      data_variation_percent: this.config.simulation.variation,
+      fault_probability: this.config.simulation.faultProbability,
+      devices: all.length,
+      devices_online: all.filter((d) => d.online).length,
+      devices_enabled: all.filter((d) => d.record.enabled).length,
+      messages_published: this.published,
+      messages_failed: this.failed,
+      started_at: this.startedAt?.toISOString() ?? null,
+      mqtt_connected: this.mqtt.connected,
+    };
+  }
+
+  /** One reading of one device now, published as usual (REST /simulate). */
+  simulateNow(device: SimulatedDevice): ReturnType<SimulatedDevice['read']> {
+    const result = device.read(new Date(), this.config.simulation);
+    if (result?.send) this.publishData(device, result.message);
+    this.publishStatusIfChanged(device);
+    return result;
+  }
+
+  /** Publishes a device's status, retained, so a new subscriber learns it at once. */
+  publishStatus(device: SimulatedDevice): void {
+    this.lastStatus.set(device.id, this.statusKey(device));
+    this.mqtt
+      .publish(DEVICE_TOPICS.status(device.id), device.status(new Date()), true)
+      .then(() => this.messages.inc({ kind: 'status' }))
+      .catch((error: Error) => this.fail('status', error));
+  }
+
+  private readonly lastStatus = new Map<string, string>();
+
+  private statusKey(device: SimulatedDevice): string {
+    return `${device.online}|${device.record.enabled}|${device.fault ?? ''}`;
+  }
+
+  private publishStatusIfChanged(device: SimulatedDevice): void {
+    if (this.lastStatus.get(device.id) !== this.statusKey(device)) this.publishStatus(device);
+  }
+
+  private intervalOf(device: SimulatedDevice): number {
+    return device.record.intervalMs ?? this.config.simulation.intervalMs;
+  }
+
+  private schedule(device: SimulatedDevice, now: number): void {
+    // Spread the fleet over one interval so it does not publish in one burst.
+    device.nextDueAt = now + Math.random() * this.intervalOf(device);
+  }
+
+  private onDeviceChange(device: SimulatedDevice, event: 'added' | 'changed' | 'removed'): void {
+    if (event === 'removed') {
+      this.lastStatus.delete(device.id);
+      return;
+    }
+    if (event === 'added') this.schedule(device, Date.now());
+    if (this.mqtt.connected || event === 'added') this.publishStatusIfChanged(device);
+  }
+
+  private tick(): void {
+    const nowMs = Date.now();
+    const now = new Date(nowMs);
+    for (const device of this.devices.all()) {
+      if (device.nextDueAt > nowMs) continue;
+      const interval = this.intervalOf(device);
+      // Keep the cadence; after a long stall, resume from now rather than bursting to catch up.
+      device.nextDueAt = Math.max(device.nextDueAt + interval, nowMs + interval / 2);
+      const result = device.read(now, this.config.simulation);
+      if (result?.send) this.publishData(device, result.message);
+      else if (result) this.failures.inc({ reason: 'simulated_comm_error' });
+      this.publishStatusIfChanged(device);
+    }
+  }
+
+  private publishData(device: SimulatedDevice, message: object): void {
+    if (!this.mqtt.connected) {
+      this.fail('broker_down');
+      return;
+    }
+    this.mqtt
+      .publish(DEVICE_TOPICS.data(device.id), message)
+      .then(() => {
+        this.published += 1;
+        this.messages.inc({ kind: 'data' });
+      })
+      .catch((error: Error) => this.fail('publish_error', error));
+  }
+
+  private fail(reason: string, error?: Error): void {
+    this.failed += 1;
+    this.failures.inc({ reason });
+    if (error) this.logger.debug(`publish failed: ${error.message}`);
+  }
+}

@@ -1,0 +1,103 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
+import { CommonConfig, commonConfig } from './common';
+import { Env, refuseDefaultSecrets, validateEnv } from './env';
+import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
+import { DEFAULT_PORTS } from './ports';
+
+/** Document 002's broker password; fine on a laptop, refused in production. */
+export const DOCUMENTED_MQTT_PASSWORD = 'iot123';
+export const DEFAULT_IOT_DATABASE_URL = 'sqlite:data/iot-mock.sqlite';
+
+export class IotMockEnv extends MqttEnv {
+  /** Document 002's broker settings; MQTT_URL, when set, wins over them. */
+  @IsString() MQTT_BROKER_HOST = 'localhost';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  MQTT_BROKER_PORT = 1883;
+
+  @IsString() MQTT_USERNAME = 'iot_user';
+  @IsString() MQTT_PASSWORD = DOCUMENTED_MQTT_PASSWORD;
+
+  /** Seconds between data messages of a device (each device may override it by command). */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.1)
+  @Max(3600)
+  SIMULATION_INTERVAL = 5.0;
+
+  /** Relative noise on readings: 0.1 is ±10 %. */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  DATA_VARIATION_PERCENT = 0.1;
+
+  /** Chance per reading that a device falls into a random fault (0 = only injected faults). */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  FAULT_PROBABILITY = 0;
+
+  @IsIn(['true', 'false']) SIMULATION_AUTOSTART: 'true' | 'false' = 'true';
+  @IsIn(['true', 'false']) DEFAULT_DEVICES: 'true' | 'false' = 'true';
+
+  /** How long REST /command waits for the device's acknowledgement before 504. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  COMMAND_TIMEOUT_MS = 5000;
+
+  /** Largest MQTT command payload accepted; larger ones are refused with an error ack. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(256)
+  @Max(1_048_576)
+  COMMAND_MAX_BYTES = 16_384;
+}
+
+export interface IotMockConfig extends CommonConfig {
+  mqtt: MqttConfig;
+  databaseUrl: string;
+  simulation: {
+    intervalMs: number;
+    variation: number;
+    faultProbability: number;
+    autostart: boolean;
+    defaultDevices: boolean;
+  };
+  commands: { timeoutMs: number; maxBytes: number };
+}
+
+export function loadIotMockConfig(env: Env = process.env): IotMockConfig {
+  const e = validateEnv(IotMockEnv, env);
+  const usesDocumentedBroker = !e.MQTT_URL;
+  if (usesDocumentedBroker) {
+    refuseDefaultSecrets(e.NODE_ENV === 'production', [
+      { name: 'MQTT_PASSWORD', value: e.MQTT_PASSWORD, developmentDefault: DOCUMENTED_MQTT_PASSWORD },
+    ]);
+  }
+  const mqtt = usesDocumentedBroker
+    ? mqttConfig({ ...e, MQTT_URL: `mqtt://${e.MQTT_BROKER_HOST}:${e.MQTT_BROKER_PORT}` }, 'iot-mock')
+    : mqttConfig(e, 'iot-mock');
+  if (!mqtt) throw new Error('unreachable: a broker URL is always set');
+  if (usesDocumentedBroker) Object.assign(mqtt, { username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD });
+  return {
+    ...commonConfig(e, DEFAULT_PORTS['iot-mock']),
+    mqtt,
+    databaseUrl: e.DATABASE_URL ?? DEFAULT_IOT_DATABASE_URL,
+    simulation: {
+      intervalMs: Math.round(e.SIMULATION_INTERVAL * 1000),
+      variation: e.DATA_VARIATION_PERCENT,
+      faultProbability: e.FAULT_PROBABILITY,
+      autostart: e.SIMULATION_AUTOSTART === 'true',
+      defaultDevices: e.DEFAULT_DEVICES === 'true',
+    },
+    commands: { timeoutMs: e.COMMAND_TIMEOUT_MS, maxBytes: e.COMMAND_MAX_BYTES },
+  };
+}

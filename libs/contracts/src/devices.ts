@@ -1,0 +1,159 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+/** The load types of document 002. The energy assets (PV, BESS, PCS, meter, EV) come with their issue. */
+export const LOAD_DEVICE_TYPES = ['hvac', 'lighting', 'server', 'industrial', 'appliance'] as const;
+export type LoadDeviceType = (typeof LOAD_DEVICE_TYPES)[number];
+export type DeviceType = LoadDeviceType;
+export const DEVICE_TYPES: readonly DeviceType[] = LOAD_DEVICE_TYPES;
+
+export const DEVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export type DeviceStatus = 'online' | 'offline';
+export const DEVICE_FAULTS = ['offline', 'stuck', 'spike', 'comm_error'] as const;
+export type DeviceFault = (typeof DEVICE_FAULTS)[number];
+
+/** Largest base power a simulated device may have (kW): a 50 MW load is not a "device". */
+export const MAX_DEVICE_POWER_KW = 50_000;
+
+export class CreateDeviceDto {
+  @ApiProperty({ enum: DEVICE_TYPES, example: 'hvac' })
+  @IsIn(DEVICE_TYPES, { message: `Input should be one of: ${DEVICE_TYPES.join(', ')}` })
+  device_type!: DeviceType;
+
+  @ApiProperty({ example: 'Main Building HVAC' })
+  @MaxLength(200)
+  @IsNotEmpty()
+  @IsString()
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Building A - Roof' })
+  @IsOptional()
+  @MaxLength(200)
+  @IsString()
+  location?: string;
+
+  @ApiPropertyOptional({ example: 25, description: 'Rated power in kW (defaults per type)' })
+  @IsOptional()
+  @Max(MAX_DEVICE_POWER_KW)
+  @Min(0)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  base_power?: number;
+
+  @ApiPropertyOptional({ example: 240, description: 'Nominal voltage in V (defaults per type)' })
+  @IsOptional()
+  @Max(1000)
+  @Min(1)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  base_voltage?: number;
+
+  @ApiPropertyOptional({ example: 'mock-hvac-007', description: 'Generated as mock-<type>-<nnn> when omitted' })
+  @IsOptional()
+  @Matches(DEVICE_ID, { message: 'Input should be 1-64 letters, digits, ".", "_" or "-"' })
+  device_id?: string;
+
+  @ApiPropertyOptional({ example: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class UpdateDeviceDto {
+  @ApiPropertyOptional() @IsOptional() @MaxLength(200) @IsNotEmpty() @IsString() name?: string;
+  @ApiPropertyOptional() @IsOptional() @MaxLength(200) @IsString() location?: string;
+
+  @ApiPropertyOptional({ description: 'kW' })
+  @IsOptional()
+  @Max(MAX_DEVICE_POWER_KW)
+  @Min(0)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  base_power?: number;
+
+  @ApiPropertyOptional({ description: 'V' })
+  @IsOptional()
+  @Max(1000)
+  @Min(1)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  base_voltage?: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export const DEVICE_COMMANDS = [
+  'set_power',
+  'turn_on',
+  'turn_off',
+  'enable',
+  'disable',
+  'set_interval',
+  'inject_fault',
+  'clear_fault',
+] as const;
+export type DeviceCommandName = (typeof DEVICE_COMMANDS)[number];
+
+export class DeviceCommandDto {
+  @ApiProperty({ enum: DEVICE_COMMANDS, example: 'set_power' })
+  @IsString()
+  command!: string;
+
+  @ApiPropertyOptional({ example: { power: 30 } })
+  @IsOptional()
+  @IsObject()
+  parameters?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Echoed in the acknowledgement; generated when omitted' })
+  @IsOptional()
+  @MaxLength(128)
+  @IsString()
+  command_id?: string;
+}
+
+/** Published on DEVICE_TOPICS.data: document 002's data message plus `seq` and the fault, if any. */
+export interface DeviceDataMessage {
+  device_id: string;
+  timestamp: string;
+  /** kW */
+  power: number;
+  /** V */
+  voltage: number;
+  /** A */
+  current: number;
+  /** kWh since the device was created; never decreases */
+  energy: number;
+  status: DeviceStatus;
+  enabled: boolean;
+  /** Rises by one per data message of this device, so consumers can detect gaps. */
+  seq: number;
+  fault?: DeviceFault;
+}
+
+/** Published, retained, on DEVICE_TOPICS.status. */
+export interface DeviceStatusMessage {
+  device_id: string;
+  status: DeviceStatus;
+  enabled: boolean;
+  timestamp: string;
+  fault?: DeviceFault | null;
+}
+
+/** Published on DEVICE_TOPICS.commandAck for every command received, valid or not. */
+export interface DeviceCommandAck {
+  device_id: string;
+  command_id: string | null;
+  command: string | null;
+  success: boolean;
+  result?: Record<string, unknown>;
+  error?: string;
+  timestamp: string;
+}
