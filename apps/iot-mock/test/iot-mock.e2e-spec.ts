@@ -418,6 +418,49 @@ describe('iot-mock (document 002)', () => {
       });
     });
 
+    it('keeps serving when the broker drops, says so on /health/ready, and resumes by itself', async () => {
+      const broker = new URL(testServices.mqttUrl);
+      const proxy = new TcpProxy(broker.hostname, Number(broker.port || 1883));
+      const port = await proxy.start();
+      const db2 = `${DB}_c`;
+      await admin(`CREATE DATABASE IF NOT EXISTS ${db2}`);
+      const flaky = await startIotMock({
+        MQTT_URL: `mqtt://127.0.0.1:${port}`,
+        DATABASE_URL: databaseUrl.replace(`/${DB}`, `/${db2}`),
+        DEFAULT_DEVICES: 'false',
+      });
+      try {
+        await postJson(`${flaky.url}/api/v1/devices`, {
+          device_type: 'server',
+          name: 'flaky',
+          device_id: `flaky-${process.pid}`,
+        });
+        await listener.nextData(`flaky-${process.pid}`);
+        await proxy.stop();
+        const down = await eventually(
+          () => http<{ details: { mqtt: { status: string } } }>(`${flaky.url}/health/ready`),
+          (r) => r.status === 503,
+        );
+        expect(down.body.details.mqtt.status).toBe('down');
+        expect((await http(`${flaky.url}/api/v1/devices`)).status).toBe(200);
+        await proxy.restart();
+        expect(
+          (
+            await eventually(
+              () => http(`${flaky.url}/health/ready`),
+              (r) => r.status === 200,
+              15_000,
+            )
+          ).status,
+        ).toBe(200);
+        await listener.nextData(`flaky-${process.pid}`);
+      } finally {
+        await flaky.app.close();
+        await proxy.stop();
+        await admin(`DROP DATABASE IF EXISTS ${db2}`);
+      }
+    });
+
     it('keeps devices, their settings and seq across a restart', async () => {
       await command('mock-hvac-001', { command: 'set_power', parameters: { power: 12 } });
       const before = (await http<DeviceView>(api('/devices/mock-hvac-001'))).body.seq;

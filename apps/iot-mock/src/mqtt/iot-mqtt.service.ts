@@ -60,9 +60,9 @@ export class IotMqttService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.connected) {
-      await this.publish(SERVICE_TOPICS.status(SERVICE), { service: SERVICE, status: 'offline' }, true).catch(
-        () => undefined,
-      );
+      // Say goodbye if the broker confirms quickly; a broker that went away must not hold shutdown.
+      const goodbye = this.publish(SERVICE_TOPICS.status(SERVICE), { service: SERVICE, status: 'offline' }, true);
+      await Promise.race([goodbye.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
     }
     await this.connection.close();
   }
