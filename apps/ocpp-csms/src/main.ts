@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 void runMain(async () => {
   const config = loadBasicAppConfig('ocpp-csms');
   const app = await createHttpApp(AppModule.forRoot(config), {
+    trustProxy: config.http.trustProxy,
     title: 'ocpp-csms',
     description: 'OCPP 1.6-J central system with the Smart Charging REST API (document 004).',
   });

@@ -24,6 +24,10 @@ export class CommonEnv {
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
+  /** Trust X-Forwarded-* from a reverse proxy in front of the app; off, so clients cannot spoof addresses. */
+  @IsIn(['true', 'false'])
+  TRUST_PROXY: 'true' | 'false' = 'false';
+
   /** Log one line per HTTP request (method, path, status, time). */
   @IsIn(['true', 'false'])
   LOG_HTTP_REQUESTS: 'true' | 'false' = 'false';
@@ -52,6 +56,7 @@ export class CommonEnv {
 export interface HttpConfig {
   host: string;
   port: number;
+  trustProxy: boolean;
 }
 
 export interface CommonConfig {
@@ -66,7 +71,7 @@ export function commonConfig(env: CommonEnv, defaultPort: number): CommonConfig 
   return {
     nodeEnv: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
-    http: { host: env.HOST, port: env.PORT ?? defaultPort },
+    http: { host: env.HOST, port: env.PORT ?? defaultPort, trustProxy: env.TRUST_PROXY === 'true' },
     log: { level: env.LOG_LEVEL, httpRequests: env.LOG_HTTP_REQUESTS === 'true' },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };

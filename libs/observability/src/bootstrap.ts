@@ -14,6 +14,8 @@ export interface HttpAppOptions {
   version?: string;
   /** Largest request body accepted; larger ones get 413. */
   bodyLimitBytes?: number;
+  /** Trust X-Forwarded-* headers (TRUST_PROXY). */
+  trustProxy?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function createHttpApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? ONE_MEGABYTE,
-    trustProxy: true,
+    trustProxy: options.trustProxy ?? false,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });

@@ -39,8 +39,6 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status === 401) headers['www-authenticate'] = 'Bearer';
-    const retryAfter = (error as HttpException & { retryAfterS?: number }).retryAfterS;
-    if (typeof retryAfter === 'number') headers['retry-after'] = String(Math.ceil(retryAfter));
     return { status, body: { detail: detailOf(error.getResponse(), status) }, headers };
   }
   // Errors raised by the HTTP server itself (bad JSON, body too large, wrong content type).

@@ -112,7 +112,7 @@ export class SimulationService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Publishes a device's status, retained, so a new subscriber learns it at once. */
-  publishStatus(device: SimulatedDevice): void {
+  private publishStatus(device: SimulatedDevice): void {
     this.lastStatus.set(device.id, this.statusKey(device));
     this.mqtt
       .publish(DEVICE_TOPICS.status(device.id), device.status(new Date()), true)
