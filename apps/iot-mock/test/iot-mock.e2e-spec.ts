@@ -1,10 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadIotMockConfig } from '@lib/config';
 import {
+  BessData,
   DEVICE_TOPICS,
   DeviceCommandAck,
   DeviceDataMessage,
   DeviceStatusMessage,
+  MeterData,
+  PcsData,
+  PvInverterData,
   SERVICE_TOPICS,
 } from '@lib/contracts';
 import { MqttClient, connectAsync } from 'mqtt';
@@ -208,7 +212,17 @@ describe('iot-mock (document 002)', () => {
 
     it('lists the device types with their patterns', async () => {
       const { body } = await http<{ type: string }[]>(api('/device-types'));
-      expect(body.map((t) => t.type)).toEqual(['hvac', 'lighting', 'server', 'industrial', 'appliance']);
+      expect(body.map((t) => t.type)).toEqual([
+        'hvac',
+        'lighting',
+        'server',
+        'industrial',
+        'appliance',
+        'pv_inverter',
+        'bess',
+        'pcs',
+        'meter',
+      ]);
     });
   });
 
@@ -373,6 +387,59 @@ describe('iot-mock (document 002)', () => {
         await proxy.stop();
         await admin(`DROP DATABASE IF EXISTS ${db2}`);
       }
+    });
+  });
+
+  describe('energy assets', () => {
+    const ids = {
+      bess: `bess-${process.pid}`,
+      pv: `pv-${process.pid}`,
+      meter: `meter-${process.pid}`,
+      pcs: `pcs-${process.pid}`,
+    };
+
+    beforeAll(async () => {
+      await postJson(api('/devices'), { device_type: 'bess', name: 'BESS 1', device_id: ids.bess });
+      await postJson(api('/devices'), { device_type: 'pv_inverter', name: 'Inverter 1', device_id: ids.pv });
+      await postJson(api('/devices'), { device_type: 'meter', name: 'Grid meter', device_id: ids.meter });
+      await postJson(api('/devices'), { device_type: 'pcs', name: 'PCS 1', device_id: ids.pcs });
+    });
+
+    afterAll(async () => {
+      for (const id of Object.values(ids)) await http(api(`/devices/${id}`), { method: 'DELETE' });
+    });
+
+    it('a BESS charges on command: negative power, SOC rising, 12 racks', async () => {
+      const ack = await command(ids.bess, { command: 'charge', parameters: { power: 400 } });
+      expect(ack.body).toMatchObject({ success: true, result: { mode: 'Charging', power_kw: 400 } });
+      const first = (await listener.nextData(ids.bess, (m) => (m as BessData).mode === 'Charging')) as BessData;
+      const later = (await listener.nextData(ids.bess, (m) => m.seq > first.seq + 2)) as BessData;
+      expect(later.power).toBeLessThan(-390);
+      expect(later.soc_pct).toBeGreaterThan(first.soc_pct);
+      expect(later.charge_energy_kwh).toBeGreaterThan(first.charge_energy_kwh);
+      expect(later.racks).toHaveLength(12);
+      expect(later.racks[0]).toMatchObject({ rack_number: 'rack01', mode: 'Charging' });
+      const view = await http<{ battery: { mode: string; setpoint_kw: number } }>(api(`/devices/${ids.bess}`));
+      expect(view.body.battery).toMatchObject({ mode: 'Charging', setpoint_kw: 400 });
+      await command(ids.bess, { command: 'discharge', parameters: { power: 200 } });
+      expect((await listener.nextData(ids.bess, (m) => m.power > 0)).power).toBeGreaterThan(190);
+    });
+
+    it('refuses charge on a load and set_power on a battery', async () => {
+      expect((await command('mock-hvac-001', { command: 'charge', parameters: { power: 5 } })).status).toBe(400);
+      expect((await command(ids.bess, { command: 'set_power', parameters: { power: 5 } })).status).toBe(400);
+    });
+
+    it('publishes PV, PCS and meter blocks in the shapes solarhub-api ingests', async () => {
+      const pv = (await listener.nextData(ids.pv)) as PvInverterData;
+      expect(pv.device_type).toBe('pv_inverter');
+      expect(pv.mppt).toHaveLength(4);
+      expect(Object.keys(pv.inverter)).toContain('daily_power_yields');
+      const meter = (await listener.nextData(ids.meter)) as MeterData;
+      expect(meter.frequency).toBeGreaterThan(59.9);
+      expect(meter.frequency).toBeLessThan(60.1);
+      const pcs = (await listener.nextData(ids.pcs)) as PcsData;
+      expect(Object.keys(pcs.alerts)).toHaveLength(7);
     });
   });
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ASSET_DEVICE_TYPES, AssetDeviceType } from './telemetry';
 import {
   IsBoolean,
   IsIn,
@@ -13,11 +14,11 @@ import {
   Min,
 } from 'class-validator';
 
-/** The load types of document 002. The energy assets (PV, BESS, PCS, meter, EV) come with their issue. */
+/** The load types of document 002, then the site's energy assets (telemetry.ts). */
 export const LOAD_DEVICE_TYPES = ['hvac', 'lighting', 'server', 'industrial', 'appliance'] as const;
 export type LoadDeviceType = (typeof LOAD_DEVICE_TYPES)[number];
-export type DeviceType = LoadDeviceType;
-export const DEVICE_TYPES: readonly DeviceType[] = LOAD_DEVICE_TYPES;
+export type DeviceType = LoadDeviceType | AssetDeviceType;
+export const DEVICE_TYPES: readonly DeviceType[] = [...LOAD_DEVICE_TYPES, ...ASSET_DEVICE_TYPES];
 
 export const DEVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export type DeviceStatus = 'online' | 'offline';
@@ -99,6 +100,8 @@ export const DEVICE_COMMANDS = [
   'set_interval',
   'inject_fault',
   'clear_fault',
+  'charge',
+  'discharge',
 ] as const;
 export type DeviceCommandName = (typeof DEVICE_COMMANDS)[number];
 
@@ -136,6 +139,8 @@ export interface DeviceDataMessage {
   /** Rises by one per data message of this device, so consumers can detect gaps. */
   seq: number;
   fault?: DeviceFault;
+  /** Present on energy assets (pv_inverter, bess, pcs, meter); document 002's loads omit it. */
+  device_type?: DeviceType;
 }
 
 /** Published, retained, on DEVICE_TOPICS.status. */

@@ -1,3 +1,4 @@
 export * from './topics';
 export * from './plant';
 export * from './devices';
+export * from './telemetry';

@@ -18,6 +18,8 @@ export interface DeviceView {
   energy: number;
   seq: number;
   created_at: string;
+  /** Batteries (bess, pcs): what they were told to do, and the SOC of a BESS. */
+  battery: { mode: string; setpoint_kw: number; soc_pct: number | null; capacity_kwh: number | null } | null;
   last_reading: DeviceDataMessage | null;
 }
 
@@ -39,6 +41,15 @@ export function deviceView(device: SimulatedDevice): DeviceView {
     energy: Math.round(r.energyKwh * 10_000) / 10_000,
     seq: r.seq,
     created_at: r.createdAt.toISOString(),
+    battery:
+      r.asset && (r.type === 'bess' || r.type === 'pcs')
+        ? {
+            mode: r.asset.mode,
+            setpoint_kw: r.asset.setpointKw,
+            soc_pct: r.type === 'bess' ? Math.round(r.asset.socPct * 100) / 100 : null,
+            capacity_kwh: r.type === 'bess' ? r.asset.capacityKwh : null,
+          }
+        : null,
     last_reading: device.latest,
   };
 }

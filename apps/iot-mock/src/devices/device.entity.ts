@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { DeviceType } from '@lib/contracts';
+import type { AssetState } from '../simulation/assets';
 
 /** A simulated device as stored; runtime state (faults, last reading) is not. */
 @Entity({ name: 'iot_devices' })
@@ -22,4 +23,5 @@ export class DeviceEntity {
   })
   seq!: number;
   @Column({ name: 'created_at', type: 'datetime' }) createdAt!: Date;
+  @Column({ name: 'asset_state', type: 'simple-json', nullable: true }) asset!: AssetState | null;
 }

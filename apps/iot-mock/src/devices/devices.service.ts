@@ -13,6 +13,7 @@ import { DatabaseConnection } from '@lib/persistence';
 import { seededRandom } from '@lib/power';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { IotMqttService } from '../mqtt/iot-mqtt.service';
+import { initialAssetState } from '../simulation/assets';
 import { DEVICE_TYPE_INFO } from '../simulation/profiles';
 import { DeviceRecord, SimulatedDevice } from '../simulation/simulated-device';
 import { DeviceEntity } from './device.entity';
@@ -84,12 +85,13 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     const info = DEVICE_TYPE_INFO[dto.device_type];
     const id = dto.device_id ?? this.nextId(dto.device_type);
     if (this.devices.has(id)) throw new ConflictException(`Device already exists: ${id}`);
+    const basePowerKw = dto.base_power ?? info.defaultPowerKw;
     const record: DeviceRecord = {
       id,
       type: dto.device_type,
       name: dto.name,
       location: dto.location ?? '',
-      basePowerKw: dto.base_power ?? info.defaultPowerKw,
+      basePowerKw,
       baseVoltageV: dto.base_voltage ?? info.defaultVoltageV,
       enabled: dto.enabled ?? true,
       poweredOn: true,
@@ -98,6 +100,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
       energyKwh: 0,
       seq: 0,
       createdAt: new Date(),
+      asset: initialAssetState(dto.device_type, basePowerKw),
     };
     await repo.insert(record);
     return this.add(record);
@@ -147,7 +150,11 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
       for (const device of dirty) device.dirty = false;
       await repo.manager.transaction(async (tx) => {
         for (const d of dirty) {
-          await tx.update(DeviceEntity, { id: d.id }, { energyKwh: d.record.energyKwh, seq: d.record.seq });
+          await tx.update(
+            DeviceEntity,
+            { id: d.id },
+            { energyKwh: d.record.energyKwh, seq: d.record.seq, asset: d.record.asset },
+          );
         }
       });
     } catch (error) {
@@ -175,6 +182,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
         energyKwh: 0,
         seq: 0,
         createdAt: now,
+        asset: null,
       }));
       await repo.insert(defaults);
       rows = await repo.find({ order: { id: 'ASC' } });

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
 
 export class CreateDevices1763900000000 implements MigrationInterface {
   name = 'CreateDevices1763900000000';
@@ -32,4 +32,17 @@ export class CreateDevices1763900000000 implements MigrationInterface {
   }
 }
 
-export const IOT_MOCK_MIGRATIONS = [CreateDevices1763900000000];
+/** Energy assets (PV, BESS, PCS, meter) keep SOC, mode, counters and weather between restarts. */
+export class AddAssetState1763990000000 implements MigrationInterface {
+  name = 'AddAssetState1763990000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.addColumn('iot_devices', new TableColumn({ name: 'asset_state', type: 'text', isNullable: true }));
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropColumn('iot_devices', 'asset_state');
+  }
+}
+
+export const IOT_MOCK_MIGRATIONS = [CreateDevices1763900000000, AddAssetState1763990000000];

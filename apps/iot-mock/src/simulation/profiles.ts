@@ -52,6 +52,38 @@ export const DEVICE_TYPE_INFO: Record<DeviceType, DeviceTypeInfo> = {
     phases: 1,
     pattern: 'meal peaks at 07:00, 12:00 and 19:00',
   },
+  pv_inverter: {
+    type: 'pv_inverter',
+    description: 'Solar inverter with MPPT trackers and strings; power is its AC output',
+    defaultPowerKw: 500,
+    defaultVoltageV: 400,
+    phases: 3,
+    pattern: 'irradiance curve from 06:00 to 18:00 with passing clouds',
+  },
+  bess: {
+    type: 'bess',
+    description: 'Battery energy storage with 12 racks; charges and discharges on command',
+    defaultPowerKw: 500,
+    defaultVoltageV: 400,
+    phases: 3,
+    pattern: 'follows charge / discharge commands; SOC integrates its power',
+  },
+  pcs: {
+    type: 'pcs',
+    description: 'Power conversion system of a battery, with its seven 16-bit status words',
+    defaultPowerKw: 500,
+    defaultVoltageV: 400,
+    phases: 3,
+    pattern: 'follows charge / discharge commands',
+  },
+  meter: {
+    type: 'meter',
+    description: 'Three-phase grid meter: currents, voltages, powers, frequency around 60 Hz',
+    defaultPowerKw: 300,
+    defaultVoltageV: 400,
+    phases: 3,
+    pattern: 'site import: day-time base load with noise',
+  },
 };
 
 /** Hours since midnight UTC, fractional. */
@@ -84,5 +116,16 @@ export function loadFactor(type: DeviceType, at: Date): number {
       return 0.2;
     case 'appliance':
       return Math.min(1, 0.15 + 0.85 * Math.max(bump(h, 7, 0.6), bump(h, 12, 0.8), bump(h, 19, 0.8)));
+    case 'pv_inverter':
+      return clearSkyFactor(h);
+    case 'meter':
+      return h >= 7 && h < 19 ? 0.8 : 0.45;
+    case 'bess':
+    case 'pcs':
+      return 0;
   }
 }
+
+/** Clear-sky irradiance as a share of 1,000 W/m²: a sine from 06:00 to 18:00 UTC. */
+export const clearSkyFactor = (hour: number): number =>
+  hour <= 6 || hour >= 18 ? 0 : Math.sin((Math.PI * (hour - 6)) / 12) ** 1.2;

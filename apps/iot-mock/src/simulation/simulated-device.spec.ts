@@ -1,34 +1,6 @@
-import { seededRandom } from '@lib/power';
-import type { DeviceType } from '@lib/contracts';
-import { DEVICE_TYPE_INFO, loadFactor } from './profiles';
-import { CommandError, DeviceRecord, SimulatedDevice } from './simulated-device';
-
-const at = (hhmm: string): Date => new Date(`2026-11-23T${hhmm}:00Z`);
-
-function aDevice(overrides: Partial<DeviceRecord> = {}): SimulatedDevice {
-  const type: DeviceType = overrides.type ?? 'server';
-  return new SimulatedDevice(
-    {
-      id: `mock-${type}-001`,
-      type,
-      name: 'test',
-      location: '',
-      basePowerKw: DEVICE_TYPE_INFO[type].defaultPowerKw,
-      baseVoltageV: DEVICE_TYPE_INFO[type].defaultVoltageV,
-      enabled: true,
-      poweredOn: true,
-      powerSetpointKw: null,
-      intervalMs: null,
-      energyKwh: 0,
-      seq: 0,
-      createdAt: new Date(0),
-      ...overrides,
-    },
-    seededRandom(1),
-  );
-}
-
-const quiet = { variation: 0, faultProbability: 0 };
+import { loadFactor } from './profiles';
+import { CommandError } from './simulated-device';
+import { aDevice, at, quiet } from './test-builders';
 
 describe('daily load profiles', () => {
   it.each([

@@ -7,6 +7,7 @@ import type {
 } from '@lib/contracts';
 import { DEVICE_FAULTS } from '@lib/contracts';
 import { Random, roundTo } from '@lib/power';
+import { AssetState, assetBlock, batteryPowerKw, driftAsset, integrateAsset, isBattery } from './assets';
 import { DEVICE_TYPE_INFO, loadFactor } from './profiles';
 
 /** What is stored of a device; the rest of its state lives only while the simulator runs. */
@@ -26,6 +27,8 @@ export interface DeviceRecord {
   energyKwh: number;
   seq: number;
   createdAt: Date;
+  /** Battery mode and SOC, PV yield, grid frequency: energy assets only. */
+  asset: AssetState | null;
 }
 
 export interface SimulationSettings {
@@ -79,11 +82,16 @@ export class SimulatedDevice {
       this.lastAt = now.getTime();
       return null;
     }
+    const { type, asset } = this.record;
+    if (asset) driftAsset(type, asset, this.random);
     const powerKw = this.powerKw(now, settings.variation);
     const voltageV = this.record.baseVoltageV * (1 + (this.random() - 0.5) * 0.02);
-    const info = DEVICE_TYPE_INFO[this.record.type];
-    const currentA = (powerKw * 1000) / (info.phases === 3 ? Math.sqrt(3) * voltageV : voltageV);
-    if (this.lastAt !== null) this.record.energyKwh += (powerKw * Math.max(0, now.getTime() - this.lastAt)) / 3_600_000;
+    const info = DEVICE_TYPE_INFO[type];
+    const currentA = (Math.abs(powerKw) * 1000) / (info.phases === 3 ? Math.sqrt(3) * voltageV : voltageV);
+    const dtMs = this.lastAt === null ? 0 : Math.max(0, now.getTime() - this.lastAt);
+    // Energy never decreases: a battery counts its throughput, charge and discharge alike.
+    this.record.energyKwh += (Math.abs(powerKw) * dtMs) / 3_600_000;
+    if (asset) integrateAsset(type, asset, powerKw, dtMs, now);
     this.lastAt = now.getTime();
     this.record.seq += 1;
     this.dirty = true;
@@ -98,6 +106,17 @@ export class SimulatedDevice {
       enabled: true,
       seq: this.record.seq,
       ...(this.fault ? { fault: this.fault } : {}),
+      ...(asset
+        ? assetBlock({
+            type,
+            state: asset,
+            powerKw,
+            basePowerKw: this.record.basePowerKw,
+            energyKwh: this.record.energyKwh,
+            faulty: this.fault !== null,
+            random: this.random,
+          })
+        : {}),
     };
     this.lastReading = message;
     const send = this.fault !== 'comm_error';
@@ -118,8 +137,24 @@ export class SimulatedDevice {
 
   /** Applies a command; returns what changed, or throws CommandError for bad parameters. */
   apply(command: DeviceCommandName, parameters: Record<string, unknown>, now: Date): Record<string, unknown> {
+    const battery = isBattery(this.record.type) ? this.record.asset : null;
     switch (command) {
+      case 'charge':
+      case 'discharge': {
+        if (!battery) throw new CommandError(`${command} applies to bess and pcs devices only`);
+        const power = parameters.power;
+        if (typeof power !== 'number' || !Number.isFinite(power) || power <= 0 || power > this.record.basePowerKw) {
+          throw new CommandError(
+            `parameters.power must be a number of kW above 0 and at most ${this.record.basePowerKw}`,
+          );
+        }
+        battery.mode = command === 'charge' ? 'Charging' : 'Discharging';
+        battery.setpointKw = power;
+        this.record.poweredOn = true;
+        return { mode: battery.mode, power_kw: power };
+      }
       case 'set_power': {
+        if (battery) throw new CommandError('a battery takes charge or discharge with parameters.power');
         const power = parameters.power;
         if (typeof power !== 'number' || !Number.isFinite(power) || power < 0 || power > this.record.basePowerKw * 2) {
           throw new CommandError(
@@ -135,6 +170,7 @@ export class SimulatedDevice {
         return { powered_on: true };
       case 'turn_off':
         this.record.poweredOn = false;
+        if (battery) Object.assign(battery, { mode: 'Standby', setpointKw: 0 });
         return { powered_on: false };
       case 'enable':
         this.record.enabled = true;
@@ -191,7 +227,14 @@ export class SimulatedDevice {
   private powerKw(now: Date, variation: number): number {
     if (!this.record.poweredOn) return 0;
     if (this.fault === 'stuck' && this.stuckPowerKw !== null) return this.stuckPowerKw;
-    const planned = this.record.powerSetpointKw ?? this.record.basePowerKw * loadFactor(this.record.type, now);
+    const { type, asset } = this.record;
+    if (asset && isBattery(type)) {
+      // A battery follows its set point closely; only the measurement is noisy.
+      const battery = batteryPowerKw(type, asset) * (1 + (this.random() * 2 - 1) * 0.005);
+      return this.fault === 'spike' ? battery * SPIKE_FACTOR : battery;
+    }
+    const weather = type === 'pv_inverter' && asset ? asset.cloud : 1;
+    const planned = this.record.powerSetpointKw ?? this.record.basePowerKw * loadFactor(type, now) * weather;
     const noisy = planned * (1 + (this.random() * 2 - 1) * variation);
     const power = Math.max(0, this.fault === 'spike' ? noisy * SPIKE_FACTOR : noisy);
     if (this.fault !== 'stuck') this.stuckPowerKw = power;
