@@ -26,3 +26,16 @@ describe('bearerToken', () => {
     expect(bearerToken(header)).toBe(expected);
   });
 });
+
+describe('hashSecret / verifySecret', () => {
+  it('verifies the right password and refuses others, with a fresh salt each time', async () => {
+    const { hashSecret, verifySecret } = await import('./secret-hash');
+    const a = await hashSecret('s3cret-station');
+    const b = await hashSecret('s3cret-station');
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('s3cret');
+    expect(await verifySecret('s3cret-station', a)).toBe(true);
+    expect(await verifySecret('s3cret-statioN', a)).toBe(false);
+    expect(await verifySecret('s3cret-station', 'plain')).toBe(false);
+  });
+});

@@ -1,2 +1,3 @@
 export * from './constant-time';
 export * from './static-bearer.guard';
+export * from './secret-hash';

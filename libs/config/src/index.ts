@@ -7,4 +7,5 @@ export * from './ports';
 export * from './plant-simulator.config';
 export * from './basic-app.config';
 export * from './iot-mock.config';
+export * from './ocpp-csms.config';
 export * from './loaders';

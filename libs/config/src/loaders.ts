@@ -2,6 +2,7 @@ import { loadBasicAppConfig } from './basic-app.config';
 import type { CommonConfig } from './common';
 import type { Env } from './env';
 import { loadIotMockConfig } from './iot-mock.config';
+import { loadOcppCsmsConfig } from './ocpp-csms.config';
 import { loadPlantSimulatorConfig } from './plant-simulator.config';
 import type { AppName } from './ports';
 
@@ -9,7 +10,7 @@ import type { AppName } from './ports';
 export const APP_CONFIG_LOADERS: Record<AppName, (env: Env) => CommonConfig> = {
   'solarhub-api': (env) => loadBasicAppConfig('solarhub-api', env),
   'gridpilot-optimizer': (env) => loadBasicAppConfig('gridpilot-optimizer', env),
-  'ocpp-csms': (env) => loadBasicAppConfig('ocpp-csms', env),
+  'ocpp-csms': (env) => loadOcppCsmsConfig(env),
   'plant-simulator': (env) => loadPlantSimulatorConfig([], env),
   'iot-mock': (env) => loadIotMockConfig(env),
 };

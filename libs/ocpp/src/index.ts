@@ -1,3 +1,4 @@
 export * from './units';
 export * from './profiles';
 export * from './composite';
+export * from './builders';

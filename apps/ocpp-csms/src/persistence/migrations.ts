@@ -1,0 +1,123 @@
+import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
+
+const id = (name = 'id'): TableColumnOptions => ({
+  name,
+  type: 'int',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment',
+});
+const text = (name: string, length: number, nullable = true): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: String(length),
+  isNullable: nullable,
+});
+const at = (name: string, nullable = true): TableColumnOptions => ({ name, type: 'datetime', isNullable: nullable });
+
+export class CreateCsms1764000000000 implements MigrationInterface {
+  name = 'CreateCsms1764000000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(
+      new Table({
+        name: 'csms_stations',
+        columns: [
+          { name: 'id', type: 'varchar', length: '64', isPrimary: true },
+          text('vendor', 50),
+          text('model', 50),
+          text('serial_number', 50),
+          text('firmware_version', 50),
+          text('feature_profiles', 255),
+          { name: 'number_of_connectors', type: 'int', default: 1 },
+          { name: 'max_power_w', type: 'int', isNullable: true },
+          text('password_hash', 255),
+          { name: 'registered', type: 'boolean', default: true },
+          at('last_boot_at'),
+          at('created_at', false),
+        ],
+      }),
+      true,
+    );
+    await runner.createTable(
+      new Table({
+        name: 'csms_id_tags',
+        columns: [
+          { name: 'id_tag', type: 'varchar', length: '20', isPrimary: true },
+          { name: 'status', type: 'varchar', length: '16', default: "'Accepted'" },
+          at('expiry_date'),
+          at('created_at', false),
+        ],
+      }),
+      true,
+    );
+    await runner.createTable(
+      new Table({
+        name: 'csms_transactions',
+        columns: [
+          id(),
+          text('station_id', 64, false),
+          { name: 'connector_id', type: 'int' },
+          text('id_tag', 20, false),
+          { name: 'meter_start_wh', type: 'bigint' },
+          { name: 'meter_stop_wh', type: 'bigint', isNullable: true },
+          at('started_at', false),
+          at('stopped_at'),
+          text('stop_reason', 32),
+          { name: 'energy_wh', type: 'bigint', isNullable: true },
+        ],
+        indices: [new TableIndex({ columnNames: ['station_id', 'connector_id'] })],
+      }),
+      true,
+    );
+    await runner.createTable(
+      new Table({
+        name: 'csms_meter_values',
+        columns: [
+          { ...id(), type: 'bigint' },
+          text('station_id', 64, false),
+          { name: 'connector_id', type: 'int' },
+          { name: 'transaction_id', type: 'int', isNullable: true },
+          at('timestamp', false),
+          { name: 'measurand', type: 'varchar', length: '64', default: "'Energy.Active.Import.Register'" },
+          { name: 'value', type: 'double' },
+          text('unit', 16),
+          text('phase', 8),
+        ],
+        indices: [new TableIndex({ columnNames: ['station_id', 'connector_id', 'timestamp'] })],
+      }),
+      true,
+    );
+    await runner.createTable(
+      new Table({
+        name: 'csms_charging_profiles',
+        columns: [
+          id(),
+          text('station_id', 64, false),
+          { name: 'connector_id', type: 'int' },
+          { name: 'charging_profile_id', type: 'int' },
+          text('purpose', 32, false),
+          { name: 'stack_level', type: 'int' },
+          { name: 'profile', type: 'text' },
+          at('sent_at', false),
+        ],
+        indices: [new TableIndex({ columnNames: ['station_id'] })],
+      }),
+      true,
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    for (const table of [
+      'csms_charging_profiles',
+      'csms_meter_values',
+      'csms_transactions',
+      'csms_id_tags',
+      'csms_stations',
+    ]) {
+      await runner.dropTable(table, true);
+    }
+  }
+}
+
+export const CSMS_MIGRATIONS = [CreateCsms1764000000000];
