@@ -2,14 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { AppName, loadBasicAppConfig } from '@lib/config';
 import { createHttpApp } from '@lib/observability';
 import { AppModule as GridpilotModule } from '../apps/gridpilot-optimizer/src/app.module';
-import { AppModule as CsmsModule } from '../apps/ocpp-csms/src/app.module';
 import { AppModule as SolarhubModule } from '../apps/solarhub-api/src/app.module';
 import { http, listenOnFreePort } from './support/http';
 
 const apps: [AppName, typeof SolarhubModule][] = [
   ['solarhub-api', SolarhubModule],
   ['gridpilot-optimizer', GridpilotModule],
-  ['ocpp-csms', CsmsModule],
 ];
 
 describe.each(apps)('%s boots as a Nest app', (name, Module) => {

@@ -38,6 +38,7 @@ describe('the platform in embedded mode (npm start)', () => {
       LOG_LEVEL: 'info',
       EMBEDDED_MQTT_PORT: String(mqttPort),
       PLATFORM_DATA_DIR: dataDir,
+      OCPP_PORT: String(await freePort()),
     };
     for (const app of APP_NAMES) env[`${app.toUpperCase().replace(/-/g, '_')}_PORT`] = String(ports[app]);
     launcher = spawn(process.execPath, ['scripts/platform.js'], { cwd: join(__dirname, '..'), env });

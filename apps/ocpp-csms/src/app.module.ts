@@ -1,11 +1,42 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { CommonConfig } from '@lib/config';
+import type { OcppCsmsConfig } from '@lib/config';
 import { ObservabilityModule } from '@lib/observability';
+import { PersistenceModule } from '@lib/persistence';
+import { CSMS_CONFIG } from './csms.tokens';
+import { CentralSystemService } from './ocpp/central-system.service';
+import { OcppLogService } from './ocpp/ocpp-log.service';
+import { CSMS_ENTITIES } from './persistence/entities';
+import { CSMS_MIGRATIONS } from './persistence/migrations';
+import { SmartChargingController } from './smart-charging/smart-charging.controller';
+import { SmartChargingService } from './smart-charging/smart-charging.service';
+import { StationsController } from './stations/stations.controller';
+import { StationsService } from './stations/stations.service';
+import { TransactionsController } from './transactions/transactions.controller';
+import { TransactionsService } from './transactions/transactions.service';
 
-/** Health, metrics and docs for now; the app's own issue adds its feature modules. */
 @Module({})
 export class AppModule {
-  static forRoot(config: CommonConfig): DynamicModule {
-    return { module: AppModule, imports: [ObservabilityModule.forApp({ appName: 'ocpp-csms', config })] };
+  static forRoot(config: OcppCsmsConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forApp({ appName: 'ocpp-csms', config }),
+        PersistenceModule.forRoot({
+          url: config.databaseUrl,
+          appName: 'ocpp-csms',
+          entities: CSMS_ENTITIES,
+          migrations: CSMS_MIGRATIONS,
+        }),
+      ],
+      controllers: [StationsController, SmartChargingController, TransactionsController],
+      providers: [
+        { provide: CSMS_CONFIG, useValue: config },
+        OcppLogService,
+        StationsService,
+        TransactionsService,
+        CentralSystemService,
+        SmartChargingService,
+      ],
+    };
   }
 }

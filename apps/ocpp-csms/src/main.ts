@@ -1,14 +1,10 @@
 import 'reflect-metadata';
-import { loadBasicAppConfig } from '@lib/config';
-import { createHttpApp, listen, runMain } from '@lib/observability';
-import { AppModule } from './app.module';
+import { loadOcppCsmsConfig } from '@lib/config';
+import { listen, runMain } from '@lib/observability';
+import { createCsmsApp } from './app.factory';
 
 void runMain(async () => {
-  const config = loadBasicAppConfig('ocpp-csms');
-  const app = await createHttpApp(AppModule.forRoot(config), {
-    trustProxy: config.http.trustProxy,
-    title: 'ocpp-csms',
-    description: 'OCPP 1.6-J central system with the Smart Charging REST API (document 004).',
-  });
+  const config = loadOcppCsmsConfig();
+  const app = await createCsmsApp(config);
   await listen(app, config, 'ocpp-csms');
 });

@@ -2,3 +2,4 @@ export * from './topics';
 export * from './plant';
 export * from './devices';
 export * from './telemetry';
+export * from './ocpp-csms';

@@ -1,0 +1,1 @@
+export const CSMS_CONFIG = Symbol('CSMS_CONFIG');

@@ -1,0 +1,278 @@
+import {
+  BadGatewayException,
+  GatewayTimeoutException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { OcppCsmsConfig } from '@lib/config';
+import { MetricsService } from '@lib/observability';
+import { OCPP16_SUBPROTOCOL } from '@lib/ocpp';
+import { RPCServer, TimeoutError, createRPCError, createValidator } from 'ocpp-rpc';
+import ocpp16Schemas from 'ocpp-rpc/lib/schemas/ocpp1_6.json';
+import type { Validator } from 'ocpp-rpc/lib/validator';
+import { Counter } from 'prom-client';
+import { CSMS_CONFIG } from '../csms.tokens';
+import { BootInfo, StationsService } from '../stations/stations.service';
+import { MeterValue, TransactionsService } from '../transactions/transactions.service';
+import { OcppLogService } from './ocpp-log.service';
+
+type Params = Record<string, unknown>;
+type Handler = (stationId: string, params: Params) => Promise<Params> | Params;
+
+/** The part of an ocpp-rpc server-side client this service uses. */
+interface StationSocket {
+  identity: string;
+  call(method: string, params?: unknown, options?: { callTimeoutMs?: number }): Promise<unknown>;
+  handle(
+    method: string | ((call: { method?: string; params?: Params }) => Promise<Params>),
+    handler?: (call: { params?: Params }) => Promise<Params>,
+  ): void;
+  close(options?: { code?: number; reason?: string; force?: boolean }): Promise<unknown>;
+  on(event: string, listener: (...args: never[]) => void): void;
+}
+
+const STATION_ID = /^[A-Za-z0-9._:-]{1,48}$/;
+
+/**
+ * The official OCPP 1.6 schemas, applied strictly to every known action in both directions. An
+ * action with no schema is not a malformed frame but an unknown action: it passes through to the
+ * handlers and is answered NotImplemented, as OCPP-J says, rather than ProtocolError.
+ */
+const OCPP16_SCHEMA_IDS = new Set((ocpp16Schemas as { $id?: string }[]).map((schema) => schema.$id));
+const official = createValidator(OCPP16_SUBPROTOCOL, ocpp16Schemas);
+const ocpp16Validator: Validator = Object.assign(Object.create(official) as Validator, {
+  validate: (schemaId: string, params: unknown) =>
+    OCPP16_SCHEMA_IDS.has(schemaId) ? official.validate(schemaId, params) : true,
+});
+const now = (): string => new Date().toISOString();
+
+/**
+ * The OCPP 1.6-J central system: ocpp-rpc in strict mode (the official 1.6 schemas validate every
+ * call both ways, and bad frames get the protocol's CALLERROR), one handler per action, and
+ * CSMS-initiated calls routed to the station's socket.
+ */
+@Injectable()
+export class CentralSystemService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ocpp');
+  private readonly server: RPCServer;
+  private httpServer: Server | null = null;
+  private readonly sockets = new Map<string, StationSocket>();
+  private readonly frames: Counter<'direction'>;
+  private readonly strictFailures: Counter<'direction'>;
+  private readonly handlers: Record<string, Handler>;
+
+  constructor(
+    @Inject(CSMS_CONFIG) private readonly config: OcppCsmsConfig,
+    private readonly stations: StationsService,
+    private readonly transactions: TransactionsService,
+    private readonly logs: OcppLogService,
+    metrics: MetricsService,
+  ) {
+    this.frames = metrics.counter('ocpp_frames_total', 'OCPP frames by direction', ['direction']);
+    this.strictFailures = metrics.counter(
+      'ocpp_strict_validation_failures_total',
+      'Frames failing the OCPP 1.6 schema',
+      ['direction'],
+    );
+    this.server = new RPCServer({
+      protocols: [OCPP16_SUBPROTOCOL],
+      strictMode: true,
+      strictModeValidators: [ocpp16Validator],
+      callTimeoutMs: config.ocpp.callTimeoutMs,
+      respondWithDetailedErrors: true,
+      maxBadMessages: Infinity,
+    });
+    this.server.auth((accept, reject, handshake) => {
+      const id = handshake.identity;
+      if (!STATION_ID.test(id)) return reject(400, 'Invalid charge point identity');
+      this.stations.admit(id, handshake.password).then(
+        (verdict) =>
+          verdict.ok ? accept({ stationId: id }, OCPP16_SUBPROTOCOL) : reject(verdict.code, verdict.reason),
+        (error: Error) => {
+          this.logger.warn(`${id}: refused while the database is unavailable (${error.message})`);
+          reject(503, 'Service Unavailable');
+        },
+      );
+    });
+    this.server.on('client', (client: StationSocket) => this.onConnect(client));
+    this.handlers = {
+      BootNotification: (id, p) => this.onBoot(id, p as unknown as BootInfo),
+      Heartbeat: () => ({ currentTime: now() }),
+      StatusNotification: (id, p) => this.onStatus(id, p),
+      Authorize: async (_id, p) => ({ idTagInfo: await this.stations.authorize(String(p.idTag)) }),
+      StartTransaction: (id, p) => this.onStart(id, p),
+      StopTransaction: (id, p) => this.onStop(id, p),
+      MeterValues: (id, p) => this.onMeterValues(id, p),
+      DiagnosticsStatusNotification: (id, p) => {
+        this.logger.log(`${id}: diagnostics ${String(p.status)}`);
+        return {};
+      },
+      FirmwareStatusNotification: (id, p) => {
+        this.logger.log(`${id}: firmware ${String(p.status)}`);
+        return {};
+      },
+      DataTransfer: (id, p) => {
+        this.logger.log(`${id}: DataTransfer from vendor ${String(p.vendorId)}`);
+        return { status: 'UnknownVendorId' };
+      },
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.httpServer = await this.server.listen(this.config.ocpp.port, this.config.http.host);
+    this.logger.log(`OCPP 1.6-J listening on ws://${this.config.http.host}:${this.port}/{chargePointId}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.server.close({ code: 1001, reason: 'CSMS shutting down', awaitPending: false, force: true });
+  }
+
+  get port(): number {
+    return (this.httpServer?.address() as AddressInfo | null)?.port ?? this.config.ocpp.port;
+  }
+
+  isConnected(stationId: string): boolean {
+    return this.sockets.has(stationId);
+  }
+
+  connectedIds(): string[] {
+    return [...this.sockets.keys()];
+  }
+
+  /**
+   * Calls an action on a connected station. 404: unknown; 503: not connected; 504: no answer in
+   * time; 502: the station answered with a CALLERROR.
+   */
+  async call<T = Params>(stationId: string, method: string, params: Params): Promise<T> {
+    const socket = this.sockets.get(stationId);
+    if (!socket) {
+      if (!(await this.stations.find(stationId))) throw new NotFoundException(`Station not found: ${stationId}`);
+      throw new ServiceUnavailableException(`Station ${stationId} is not connected`);
+    }
+    try {
+      return (await socket.call(method, params)) as T;
+    } catch (error) {
+      if (error instanceof TimeoutError)
+        throw new GatewayTimeoutException(`${stationId} did not answer ${method} in time`);
+      const e = error as { rpcErrorCode?: string; message?: string };
+      throw new BadGatewayException(
+        `${stationId} answered ${method} with ${e.rpcErrorCode ?? 'an error'}: ${e.message ?? ''}`.trim(),
+      );
+    }
+  }
+
+  private onConnect(client: StationSocket): void {
+    const id = client.identity;
+    const previous = this.sockets.get(id);
+    this.sockets.set(id, client);
+    if (previous) void previous.close({ code: 1000, reason: 'Replaced by a new connection' });
+    this.logger.log(`${id}: connected`);
+    client.on('message', ({ message, outbound }: { message: string; outbound: boolean }) => {
+      this.frames.inc({ direction: outbound ? 'out' : 'in' });
+      this.logs.record(id, outbound ? 'out' : 'in', String(message));
+    });
+    client.on('strictValidationFailure', ({ error, outbound }: { error: Error; outbound: boolean }) => {
+      this.strictFailures.inc({ direction: outbound ? 'out' : 'in' });
+      // Outbound failures are our own invalid responses: they must be seen, not silently replaced.
+      const log = outbound ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
+      log(`${id}: ${outbound ? 'our' : 'their'} frame failed the OCPP 1.6 schema: ${error.message}`);
+    });
+    client.on('close', () => {
+      if (this.sockets.get(id) === client) this.sockets.delete(id);
+      this.logger.log(`${id}: disconnected`);
+    });
+    for (const [method, handler] of Object.entries(this.handlers)) {
+      client.handle(method, async ({ params }) => handler(id, params ?? {}));
+    }
+    client.handle(({ method }) =>
+      Promise.reject(
+        createRPCError('NotImplemented', `${method ?? 'This action'} is not implemented by this CSMS`) as Error,
+      ),
+    );
+  }
+
+  private async onBoot(id: string, info: BootInfo): Promise<Params> {
+    await this.stations.boot(id, info);
+    // Capabilities are asked once the boot is answered: a station may not take calls before.
+    setTimeout(() => void this.fetchCapabilities(id), 50);
+    return { status: 'Accepted', currentTime: now(), interval: this.config.ocpp.heartbeatIntervalS };
+  }
+
+  private async fetchCapabilities(id: string): Promise<void> {
+    try {
+      const conf = await this.call<{ configurationKey?: { key: string; value?: string }[] }>(id, 'GetConfiguration', {
+        key: ['SupportedFeatureProfiles', 'NumberOfConnectors'],
+      });
+      const value = (key: string): string | null => conf.configurationKey?.find((k) => k.key === key)?.value ?? null;
+      const connectors = Number(value('NumberOfConnectors'));
+      await this.stations.setCapabilities(
+        id,
+        value('SupportedFeatureProfiles'),
+        Number.isInteger(connectors) && connectors > 0 ? connectors : null,
+      );
+    } catch (error) {
+      this.logger.warn(`${id}: could not read its configuration: ${(error as Error).message}`);
+    }
+  }
+
+  private onStatus(id: string, p: Params): Params {
+    this.stations.setConnector(id, {
+      connectorId: Number(p.connectorId),
+      status: String(p.status),
+      errorCode: String(p.errorCode),
+      updatedAt: typeof p.timestamp === 'string' ? p.timestamp : now(),
+    });
+    return {};
+  }
+
+  private async onStart(id: string, p: Params): Promise<Params> {
+    const idTagInfo = await this.stations.authorize(String(p.idTag));
+    const tx = await this.transactions.start(
+      id,
+      Number(p.connectorId),
+      String(p.idTag),
+      Number(p.meterStart),
+      new Date(String(p.timestamp)),
+    );
+    this.logger.log(`${id}: transaction ${tx.id} started on connector ${tx.connectorId} (${idTagInfo.status})`);
+    return { transactionId: tx.id, idTagInfo };
+  }
+
+  private async onStop(id: string, p: Params): Promise<Params> {
+    const tx = await this.transactions.stop(
+      id,
+      Number(p.transactionId),
+      Number(p.meterStop),
+      new Date(String(p.timestamp)),
+      p.reason as string | undefined,
+    );
+    if (!tx) {
+      this.logger.warn(`${id}: StopTransaction for unknown transaction ${String(p.transactionId)}`);
+      return {};
+    }
+    if (Array.isArray(p.transactionData)) {
+      await this.transactions.storeMeterValues(id, tx.connectorId, tx.id, p.transactionData as MeterValue[]);
+    }
+    this.logger.log(`${id}: transaction ${tx.id} stopped, ${tx.energyWh} Wh`);
+    return typeof p.idTag === 'string' ? { idTagInfo: await this.stations.authorize(p.idTag) } : {};
+  }
+
+  private async onMeterValues(id: string, p: Params): Promise<Params> {
+    const transactionId = typeof p.transactionId === 'number' ? p.transactionId : null;
+    const skipped = await this.transactions.storeMeterValues(
+      id,
+      Number(p.connectorId),
+      transactionId,
+      p.meterValue as MeterValue[],
+    );
+    if (skipped > 0) this.logger.warn(`${id}: ${skipped} sampled values were not numbers and were not stored`);
+    return {};
+  }
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ClearProfileQueryDto,
+  CompositeScheduleQueryDto,
+  SendChargingProfileDto,
+  TestProfileDto,
+} from '@lib/contracts';
+import type { ChargingProfile } from '@lib/ocpp';
+import { SmartChargingService } from './smart-charging.service';
+
+@ApiTags('smart charging')
+@Controller('stations/:id')
+@ApiResponse({ status: 404, description: 'Unknown station' })
+@ApiResponse({ status: 400, description: 'The station does not support SmartCharging' })
+@ApiResponse({ status: 503, description: 'The station is not connected' })
+export class SmartChargingController {
+  constructor(private readonly smartCharging: SmartChargingService) {}
+
+  @Post('charging_profile')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'SetChargingProfile (checked against the OCPP 1.6 schema first)' })
+  send(@Param('id') id: string, @Body() dto: SendChargingProfileDto): Promise<unknown> {
+    return this.smartCharging.send(id, dto.connector_id, dto.profile as unknown as ChargingProfile);
+  }
+
+  @Get('composite_schedule')
+  @ApiOperation({ summary: 'GetCompositeSchedule from the station, or computed by the CSMS (source=csms)' })
+  composite(@Param('id') id: string, @Query() query: CompositeScheduleQueryDto): Promise<unknown> {
+    return this.smartCharging.composite(id, query);
+  }
+
+  @Delete('charging_profile')
+  @ApiOperation({ summary: 'ClearChargingProfile, filtered by profile_id, connector_id, purpose, stack_level' })
+  clear(@Param('id') id: string, @Query() query: ClearProfileQueryDto): Promise<unknown> {
+    return this.smartCharging.clear(id, query);
+  }
+
+  @Post('test_profiles')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Generate and send a test profile: peak_shaving, time_of_use or energy_cap' })
+  test(@Param('id') id: string, @Body() dto: TestProfileDto): Promise<unknown> {
+    return this.smartCharging.testProfile(id, dto);
+  }
+}

@@ -1,0 +1,165 @@
+import {
+  Body,
+  Controller,
+  DefaultValuePipe,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ChangeConfigurationDto,
+  IdTagDto,
+  RegisterStationDto,
+  RemoteStartDto,
+  RemoteStopDto,
+  ResetDto,
+} from '@lib/contracts';
+import { CentralSystemService } from '../ocpp/central-system.service';
+import { OcppLogEntry, OcppLogService } from '../ocpp/ocpp-log.service';
+import { StationEntity } from '../persistence/entities';
+import { TransactionsService } from '../transactions/transactions.service';
+import { StationsService } from './stations.service';
+
+type Answer = Record<string, unknown>;
+
+@ApiTags('stations')
+@Controller()
+export class StationsController {
+  constructor(
+    private readonly stations: StationsService,
+    private readonly central: CentralSystemService,
+    private readonly transactions: TransactionsService,
+    private readonly logs: OcppLogService,
+  ) {}
+
+  private view(s: StationEntity): Answer {
+    return {
+      station_id: s.id,
+      connected: this.central.isConnected(s.id),
+      registered: s.registered,
+      vendor: s.vendor,
+      model: s.model,
+      serial_number: s.serialNumber,
+      firmware_version: s.firmwareVersion,
+      feature_profiles: s.featureProfiles?.split(',').map((f) => f.trim()) ?? null,
+      number_of_connectors: s.numberOfConnectors,
+      max_power_w: s.maxPowerW,
+      basic_auth: s.passwordHash !== null,
+      last_boot_at: s.lastBootAt?.toISOString() ?? null,
+    };
+  }
+
+  @Get('stations')
+  @ApiOperation({ summary: 'Known stations and whether they are connected' })
+  async list(): Promise<Answer[]> {
+    return (await this.stations.list()).map((s) => this.view(s));
+  }
+
+  @Get('stations/:id')
+  @ApiOperation({ summary: 'A station with its connectors: status, latest meter values, active transaction' })
+  @ApiResponse({ status: 404, description: 'Unknown station' })
+  async get(@Param('id') id: string): Promise<Answer> {
+    const station = await this.stations.get(id);
+    const active = await this.transactions.active(id);
+    const states = this.stations.connectorStates(id);
+    const ids = new Set([
+      ...states.map((c) => c.connectorId),
+      ...Array.from({ length: station.numberOfConnectors }, (_, i) => i + 1),
+    ]);
+    const connectors = [...ids]
+      .sort((a, b) => a - b)
+      .map((connectorId) => {
+        const state = states.find((c) => c.connectorId === connectorId);
+        return {
+          connector_id: connectorId,
+          status: state?.status ?? null,
+          error_code: state?.errorCode ?? null,
+          updated_at: state?.updatedAt ?? null,
+          active_transaction_id: active.find((t) => t.connectorId === connectorId)?.id ?? null,
+          latest_meter: this.transactions.latestMeter(id, connectorId),
+        };
+      });
+    return { ...this.view(station), connectors };
+  }
+
+  @Put('stations/:id')
+  @ApiOperation({ summary: 'Register a station, or update its Basic-auth password and maximum power' })
+  async register(@Param('id') id: string, @Body() dto: RegisterStationDto): Promise<Answer> {
+    return this.view(await this.stations.register(id, { password: dto.password, maxPowerW: dto.max_power_w }));
+  }
+
+  @Get('stations/:id/logs')
+  @ApiOperation({ summary: "Recent OCPP traffic of the station (this replica's view)" })
+  @ApiQuery({ name: 'limit', required: false, example: 100 })
+  async stationLogs(
+    @Param('id') id: string,
+    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
+  ): Promise<{ station_id: string; logs: OcppLogEntry[] }> {
+    await this.stations.get(id);
+    return { station_id: id, logs: this.logs.recent(id, Math.min(Math.max(limit, 1), 1000)) };
+  }
+
+  @Post('stations/:id/remote_start')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'RemoteStartTransaction' })
+  async remoteStart(@Param('id') id: string, @Body() dto: RemoteStartDto): Promise<Answer> {
+    const answer = await this.central.call(id, 'RemoteStartTransaction', {
+      idTag: dto.id_tag,
+      ...(dto.connector_id !== undefined && { connectorId: dto.connector_id }),
+    });
+    return { station_id: id, ...answer };
+  }
+
+  @Post('stations/:id/remote_stop')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'RemoteStopTransaction' })
+  async remoteStop(@Param('id') id: string, @Body() dto: RemoteStopDto): Promise<Answer> {
+    return {
+      station_id: id,
+      ...(await this.central.call(id, 'RemoteStopTransaction', { transactionId: dto.transaction_id })),
+    };
+  }
+
+  @Post('stations/:id/reset')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reset (Hard or Soft)' })
+  async reset(@Param('id') id: string, @Body() dto: ResetDto): Promise<Answer> {
+    return { station_id: id, ...(await this.central.call(id, 'Reset', { type: dto.type })) };
+  }
+
+  @Get('stations/:id/configuration')
+  @ApiOperation({ summary: 'GetConfiguration (all keys, or those named in `key`, comma separated)' })
+  @ApiQuery({ name: 'key', required: false })
+  async configuration(@Param('id') id: string, @Query('key') key?: string): Promise<Answer> {
+    const keys = key
+      ?.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
+    return { station_id: id, ...(await this.central.call(id, 'GetConfiguration', keys?.length ? { key: keys } : {})) };
+  }
+
+  @Put('stations/:id/configuration')
+  @ApiOperation({ summary: 'ChangeConfiguration' })
+  async changeConfiguration(@Param('id') id: string, @Body() dto: ChangeConfigurationDto): Promise<Answer> {
+    return {
+      station_id: id,
+      ...(await this.central.call(id, 'ChangeConfiguration', { key: dto.key, value: dto.value })),
+    };
+  }
+
+  @Put('id_tags/:idTag')
+  @ApiOperation({ summary: 'Create or update an id tag (Accepted, Blocked, Expired, Invalid)' })
+  async idTag(@Param('idTag') idTag: string, @Body() dto: IdTagDto): Promise<Answer> {
+    const tag = await this.stations.saveIdTag(
+      idTag.slice(0, 20),
+      dto.status,
+      dto.expiry_date ? new Date(dto.expiry_date) : null,
+    );
+    return { id_tag: tag.idTag, status: tag.status, expiry_date: tag.expiryDate?.toISOString() ?? null };
+  }
+}

@@ -1,0 +1,431 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadOcppCsmsConfig } from '@lib/config';
+import { createConnection } from 'mysql2/promise';
+import WebSocket from 'ws';
+import { testServices } from '../../../test/services';
+import { TestChargePoint } from '../../../test/support/charge-point';
+import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
+import { createCsmsApp } from '../src/app.factory';
+import { CentralSystemService } from '../src/ocpp/central-system.service';
+
+const DB = `csms_e2e_${process.pid}`;
+const mysql = new URL(testServices.mysqlUrl);
+const databaseUrl = (db: string): string => `mysql://${mysql.username}:${mysql.password}@${mysql.host}/${db}`;
+
+async function admin(sql: string): Promise<void> {
+  const c = await createConnection({
+    host: mysql.hostname,
+    port: Number(mysql.port || 3306),
+    user: mysql.username,
+    password: mysql.password,
+  });
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+interface Csms {
+  app: NestFastifyApplication;
+  url: string;
+  ocppUrl: string;
+}
+
+async function startCsms(db: string, env: Record<string, string> = {}): Promise<Csms> {
+  await admin(`CREATE DATABASE IF NOT EXISTS ${db}`);
+  const config = loadOcppCsmsConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl(db),
+    OCPP_PORT: '0',
+    ...env,
+  });
+  const app = await createCsmsApp(config);
+  const url = await listenOnFreePort(app);
+  const ocppUrl = `ws://127.0.0.1:${app.get(CentralSystemService).port}`;
+  await eventually(
+    () => http(`${url}/health/ready`),
+    (r) => r.status === 200,
+    15_000,
+  );
+  return { app, url, ocppUrl };
+}
+
+const json = (body: unknown, method = 'PUT'): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+describe('ocpp-csms (document 004)', () => {
+  let csms: Csms;
+  let cp: TestChargePoint;
+  const station = `CP-${process.pid}`;
+
+  beforeAll(async () => {
+    await admin(`DROP DATABASE IF EXISTS ${DB}`);
+    csms = await startCsms(DB);
+    cp = await TestChargePoint.connect(csms.ocppUrl, station);
+  });
+
+  afterAll(async () => {
+    await cp?.close();
+    await csms?.app.close();
+    await admin(`DROP DATABASE IF EXISTS ${DB}`);
+  });
+
+  describe('OCPP 1.6-J', () => {
+    it('accepts a BootNotification, records the station and reads its feature profiles', async () => {
+      const boot = await cp.boot();
+      expect(boot).toMatchObject({ status: 'Accepted', interval: 300 });
+      const view = await eventually(
+        () =>
+          http<{ connected: boolean; vendor: string; feature_profiles: string[] | null; number_of_connectors: number }>(
+            `${csms.url}/stations/${station}`,
+          ),
+        (r) => r.body.feature_profiles !== null,
+      );
+      expect(view.body).toMatchObject({ connected: true, vendor: 'TestVendor', number_of_connectors: 2 });
+      expect(view.body.feature_profiles).toContain('SmartCharging');
+      expect(await cp.call('Heartbeat', {})).toEqual({ currentTime: expect.any(String) });
+    });
+
+    it('runs boot → authorize → start → meter values → stop, and keeps the energy', async () => {
+      expect(await cp.call('Authorize', { idTag: 'TAG-1' })).toEqual({ idTagInfo: { status: 'Accepted' } });
+      await cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+      const start = await cp.call<{ transactionId: number; idTagInfo: { status: string } }>('StartTransaction', {
+        connectorId: 1,
+        idTag: 'TAG-1',
+        meterStart: 1000,
+        timestamp: new Date().toISOString(),
+      });
+      expect(start.idTagInfo.status).toBe('Accepted');
+      await cp.call('MeterValues', {
+        connectorId: 1,
+        transactionId: start.transactionId,
+        meterValue: [
+          {
+            timestamp: new Date().toISOString(),
+            sampledValue: [
+              { value: '2500', measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+              { value: '7360', measurand: 'Power.Active.Import', unit: 'W' },
+            ],
+          },
+        ],
+      });
+      const live = await http<{
+        connectors: {
+          connector_id: number;
+          status: string;
+          active_transaction_id: number;
+          latest_meter: { values: { measurand: string; value: number }[] };
+        }[];
+      }>(`${csms.url}/stations/${station}`);
+      const c1 = live.body.connectors.find((c) => c.connector_id === 1);
+      expect(c1).toMatchObject({ status: 'Charging', active_transaction_id: start.transactionId });
+      expect(c1?.latest_meter.values).toContainEqual(
+        expect.objectContaining({ measurand: 'Power.Active.Import', value: 7360 }),
+      );
+      await cp.call('StopTransaction', {
+        transactionId: start.transactionId,
+        meterStop: 4200,
+        timestamp: new Date().toISOString(),
+        reason: 'EVDisconnected',
+      });
+      const tx = await http<Record<string, unknown>>(`${csms.url}/transactions/${start.transactionId}`);
+      expect(tx.body).toMatchObject({
+        station_id: station,
+        connector_id: 1,
+        id_tag: 'TAG-1',
+        meter_start_wh: 1000,
+        meter_stop_wh: 4200,
+        energy_wh: 3200,
+        active: false,
+        stop_reason: 'EVDisconnected',
+      });
+      const active = await http<unknown[]>(`${csms.url}/transactions?station_id=${station}&active=true`);
+      expect(active.body).toEqual([]);
+    });
+
+    it('answers with the id tag status from the database', async () => {
+      await http(`${csms.url}/id_tags/BLOCKED-1`, json({ status: 'Blocked' }));
+      expect(await cp.call('Authorize', { idTag: 'BLOCKED-1' })).toEqual({ idTagInfo: { status: 'Blocked' } });
+    });
+
+    it('answers bad frames with the protocol CALLERROR and keeps the socket open', async () => {
+      const ws = new WebSocket(`${csms.ocppUrl}/RAW-${process.pid}`, ['ocpp1.6']);
+      const replies: unknown[] = [];
+      ws.on('message', (data: Buffer) => replies.push(JSON.parse(data.toString())));
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      const send = async (frame: string, count: number): Promise<unknown> => {
+        ws.send(frame);
+        await eventually(
+          () => Promise.resolve(replies.length),
+          (n) => n >= count,
+          5000,
+        );
+        return replies[count - 1];
+      };
+      expect(await send('[2,"m1","BootNotification",{"chargePointVendor":5,"chargePointModel":"x"}]', 1)).toEqual([
+        4,
+        'm1',
+        'TypeConstraintViolation',
+        expect.any(String),
+        expect.anything(),
+      ]);
+      expect(await send('[2,"m2","BootNotification",{"chargePointModel":"x"}]', 2)).toEqual([
+        4,
+        'm2',
+        expect.stringMatching(/Occur+ences?ConstraintViolation/),
+        expect.any(String),
+        expect.anything(),
+      ]);
+      expect(await send('[2,"m3","FlyToTheMoon",{}]', 3)).toEqual([
+        4,
+        'm3',
+        'NotImplemented',
+        expect.any(String),
+        expect.anything(),
+      ]);
+      expect((await send('this is not json', 4)) as unknown[]).toEqual(expect.arrayContaining([4]));
+      expect(await send('[2,"m5","Heartbeat",{}]', 5)).toEqual([3, 'm5', { currentTime: expect.any(String) }]);
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+      ws.close();
+    });
+  });
+
+  describe('Smart Charging REST', () => {
+    const profile = {
+      chargingProfileId: 100,
+      stackLevel: 0,
+      chargingProfilePurpose: 'ChargePointMaxProfile',
+      chargingProfileKind: 'Absolute',
+      chargingSchedule: {
+        chargingRateUnit: 'W',
+        startSchedule: new Date(Date.now() - 60_000).toISOString(),
+        chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }],
+      },
+    };
+
+    it('sends a profile the station stores, and both composite schedules agree', async () => {
+      const res = await postJson<Record<string, unknown>>(`${csms.url}/stations/${station}/charging_profile`, {
+        connector_id: 0,
+        profile,
+      });
+      expect(res.body).toMatchObject({ status: 'success', station_id: station, profile_id: 100 });
+      expect(cp.profiles.map((p) => p.profile.chargingProfileId)).toContain(100);
+      const q = `connector_id=0&duration=3600&charging_rate_unit=W`;
+      const fromStation = await http<{ status: string; schedule: { chargingSchedulePeriod: unknown[] } }>(
+        `${csms.url}/stations/${station}/composite_schedule?${q}`,
+      );
+      const fromCsms = await http<{ status: string; schedule: { chargingSchedulePeriod: unknown[] } }>(
+        `${csms.url}/stations/${station}/composite_schedule?${q}&source=csms`,
+      );
+      expect(fromStation.body.status).toBe('success');
+      expect(fromStation.body.schedule.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 11000 }]);
+      expect(fromCsms.body.schedule.chargingSchedulePeriod).toEqual(fromStation.body.schedule.chargingSchedulePeriod);
+    });
+
+    it('checks a profile against the OCPP 1.6 schema before sending it (limits are multiples of 0.1)', async () => {
+      const bad = {
+        ...profile,
+        chargingProfileId: 101,
+        chargingSchedule: {
+          ...profile.chargingSchedule,
+          chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000.05 }],
+        },
+      };
+      const res = await postJson<{ detail: { loc: (string | number)[]; msg: string }[] }>(
+        `${csms.url}/stations/${station}/charging_profile`,
+        { connector_id: 0, profile: bad },
+      );
+      expect(res.status).toBe(422);
+      expect(res.body.detail[0].loc).toEqual([
+        'body',
+        'profile',
+        'chargingSchedule',
+        'chargingSchedulePeriod',
+        0,
+        'limit',
+      ]);
+      expect(cp.profiles.map((p) => p.profile.chargingProfileId)).not.toContain(101);
+      const wrongKind = await postJson(`${csms.url}/stations/${station}/charging_profile`, {
+        connector_id: 0,
+        profile: { ...profile, chargingProfileKind: 'Sometimes' },
+      });
+      expect(wrongKind.status).toBe(422);
+    });
+
+    it.each([
+      ['peak_shaving', { max_power_w: 11000 }, 'ChargePointMaxProfile'],
+      [
+        'time_of_use',
+        { connector_id: 1, off_peak_w: 11000, peak_w: 7000, peak_start_hour: 9, peak_end_hour: 17 },
+        'TxDefaultProfile',
+      ],
+      [
+        'energy_cap',
+        { connector_id: 1, transaction_id: 5678, max_energy_wh: 25000, duration_seconds: 7200, power_limit_w: 11000 },
+        'TxProfile',
+      ],
+    ])('test_profiles %s generates and sends a %s', async (scenario, params, purpose) => {
+      const res = await postJson<{
+        status: string;
+        profile: { chargingProfileId: number; chargingProfilePurpose: string };
+      }>(`${csms.url}/stations/${station}/test_profiles`, {
+        scenario,
+        ...params,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('success');
+      expect(res.body.profile.chargingProfilePurpose).toBe(purpose);
+      expect(cp.profiles.map((p) => p.profile.chargingProfileId)).toContain(res.body.profile.chargingProfileId);
+    });
+
+    it('answers 400 to an invalid scenario or missing parameters, 404 to an unknown station', async () => {
+      const invalid = await postJson<{ detail: string }>(`${csms.url}/stations/${station}/test_profiles`, {
+        scenario: 'free_power',
+      });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.detail).toContain('Invalid scenario');
+      const missing = await postJson<{ detail: string }>(`${csms.url}/stations/${station}/test_profiles`, {
+        scenario: 'time_of_use',
+        off_peak_w: 1,
+      });
+      expect(missing.status).toBe(400);
+      expect(missing.body.detail).toContain('peak_w');
+      expect(
+        (await postJson(`${csms.url}/stations/NOPE/test_profiles`, { scenario: 'peak_shaving', max_power_w: 1 }))
+          .status,
+      ).toBe(404);
+      expect((await http(`${csms.url}/stations/NOPE/composite_schedule?connector_id=1&duration=60`)).status).toBe(404);
+      const noDuration = await http<{ detail: { loc: string[] }[] }>(
+        `${csms.url}/stations/${station}/composite_schedule?connector_id=1`,
+      );
+      expect(noDuration.status).toBe(422);
+      expect(noDuration.body.detail[0].loc).toEqual(['query', 'duration']);
+    });
+
+    it('clears profiles by filter, on the station and in the CSMS record', async () => {
+      const res = await http<{ status: string; filters: Record<string, unknown> }>(
+        `${csms.url}/stations/${station}/charging_profile?purpose=TxDefaultProfile`,
+        { method: 'DELETE' },
+      );
+      expect(res.body).toMatchObject({ status: 'success', filters: { chargingProfilePurpose: 'TxDefaultProfile' } });
+      expect(cp.profiles.some((p) => p.profile.chargingProfilePurpose === 'TxDefaultProfile')).toBe(false);
+      const all = await http<{ status: string }>(`${csms.url}/stations/${station}/charging_profile`, {
+        method: 'DELETE',
+      });
+      expect(all.body.status).toBe('success');
+      expect(cp.profiles).toEqual([]);
+      const csmsView = await http<{ schedule: { chargingSchedulePeriod: { limit: number }[] } }>(
+        `${csms.url}/stations/${station}/composite_schedule?connector_id=1&duration=60&source=csms`,
+      );
+      expect(csmsView.body.schedule.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 22080 }]);
+    });
+
+    it('refuses smart charging with 400 for a station whose feature profiles lack SmartCharging', async () => {
+      const basic = await TestChargePoint.connect(csms.ocppUrl, `BASIC-${process.pid}`, {
+        featureProfiles: 'Core,FirmwareManagement',
+      });
+      try {
+        await basic.boot();
+        await eventually(
+          () => http<{ feature_profiles: string[] | null }>(`${csms.url}/stations/BASIC-${process.pid}`),
+          (r) => r.body.feature_profiles !== null,
+        );
+        const res = await postJson<{ detail: string }>(`${csms.url}/stations/BASIC-${process.pid}/charging_profile`, {
+          connector_id: 0,
+          profile,
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.detail).toContain('SmartCharging');
+      } finally {
+        await basic.close();
+      }
+    });
+  });
+
+  describe('CSMS-initiated calls', () => {
+    it('routes remote start/stop, reset and configuration to the station', async () => {
+      expect(
+        (await postJson(`${csms.url}/stations/${station}/remote_start`, { id_tag: 'TAG-9', connector_id: 1 })).body,
+      ).toMatchObject({ status: 'Accepted' });
+      expect((await postJson(`${csms.url}/stations/${station}/remote_stop`, { transaction_id: 1 })).body).toMatchObject(
+        { status: 'Accepted' },
+      );
+      expect((await postJson(`${csms.url}/stations/${station}/reset`, { type: 'Soft' })).body).toMatchObject({
+        status: 'Accepted',
+      });
+      expect(
+        (await http(`${csms.url}/stations/${station}/configuration`, json({ key: 'HeartbeatInterval', value: '60' })))
+          .body,
+      ).toMatchObject({ status: 'Accepted' });
+      const methods = cp.received.map((r) => r.method);
+      expect(methods).toEqual(
+        expect.arrayContaining(['RemoteStartTransaction', 'RemoteStopTransaction', 'Reset', 'ChangeConfiguration']),
+      );
+      expect(cp.received.find((r) => r.method === 'RemoteStartTransaction')?.params).toEqual({
+        idTag: 'TAG-9',
+        connectorId: 1,
+      });
+    });
+
+    it('answers 503 for a known station that is not connected', async () => {
+      await http(`${csms.url}/stations/OFFLINE-${process.pid}`, json({}));
+      const res = await postJson<{ detail: string }>(`${csms.url}/stations/OFFLINE-${process.pid}/reset`, {
+        type: 'Hard',
+      });
+      expect(res.status).toBe(503);
+      expect(res.body.detail).toContain('not connected');
+    });
+
+    it('keeps the recent OCPP traffic of a station', async () => {
+      const logs = await http<{ logs: { direction: string; message: string }[] }>(
+        `${csms.url}/stations/${station}/logs?limit=500`,
+      );
+      expect(logs.body.logs.some((l) => l.direction === 'in' && l.message.includes('BootNotification'))).toBe(true);
+      expect(logs.body.logs.some((l) => l.direction === 'out' && l.message.includes('SetChargingProfile'))).toBe(true);
+    });
+  });
+
+  describe('registration policy and security profile 1', () => {
+    it('refuses unknown stations when the policy is closed', async () => {
+      const closed = await startCsms(`${DB}_closed`, { OCPP_ACCEPT_UNKNOWN_STATIONS: 'false' });
+      try {
+        await expect(TestChargePoint.connect(closed.ocppUrl, 'STRANGER')).rejects.toThrow();
+        await http(`${closed.url}/stations/KNOWN-1`, json({}));
+        const known = await TestChargePoint.connect(closed.ocppUrl, 'KNOWN-1');
+        await known.close();
+      } finally {
+        await closed.app.close();
+        await admin(`DROP DATABASE IF EXISTS ${DB}_closed`);
+      }
+    });
+
+    it('checks HTTP Basic credentials at the handshake, against a hashed password', async () => {
+      const secure = await startCsms(`${DB}_sp1`, { OCPP_SECURITY_PROFILE: '1' });
+      try {
+        const registered = await http<{ basic_auth: boolean }>(
+          `${secure.url}/stations/SECURE-1`,
+          json({ password: 'correct-horse-battery' }),
+        );
+        expect(registered.body.basic_auth).toBe(true);
+        await expect(
+          TestChargePoint.connect(secure.ocppUrl, 'SECURE-1', { password: 'wrong-password-000' }),
+        ).rejects.toThrow();
+        await expect(TestChargePoint.connect(secure.ocppUrl, 'SECURE-1')).rejects.toThrow();
+        const ok = await TestChargePoint.connect(secure.ocppUrl, 'SECURE-1', { password: 'correct-horse-battery' });
+        expect(await ok.boot()).toMatchObject({ status: 'Accepted' });
+        await ok.close();
+      } finally {
+        await secure.app.close();
+        await admin(`DROP DATABASE IF EXISTS ${DB}_sp1`);
+      }
+    });
+  });
+});

@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+export class SendChargingProfileDto {
+  @ApiProperty({ example: 1, description: '0 for the whole station' })
+  @Max(100)
+  @Min(0)
+  @IsInt()
+  connector_id!: number;
+
+  @ApiProperty({
+    description: 'OCPP 1.6 csChargingProfiles; checked against the 1.6 schema before it is sent',
+    example: {
+      chargingProfileId: 100,
+      stackLevel: 0,
+      chargingProfilePurpose: 'ChargePointMaxProfile',
+      chargingProfileKind: 'Absolute',
+      chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 22000 }] },
+    },
+  })
+  @IsObject()
+  profile!: Record<string, unknown>;
+}
+
+export class CompositeScheduleQueryDto {
+  @ApiProperty({ example: 1 })
+  @Type(() => Number)
+  @Max(100)
+  @Min(0)
+  @IsInt()
+  connector_id!: number;
+
+  @ApiProperty({ example: 3600, description: 'seconds' })
+  @Type(() => Number)
+  @Max(7 * 86_400)
+  @Min(1)
+  @IsInt()
+  duration!: number;
+
+  @ApiPropertyOptional({ enum: ['W', 'A'], default: 'W' })
+  @IsOptional()
+  @IsIn(['W', 'A'])
+  charging_rate_unit?: 'W' | 'A';
+
+  @ApiPropertyOptional({
+    enum: ['station', 'csms'],
+    default: 'station',
+    description: 'csms: computed from the profiles the CSMS sent',
+  })
+  @IsOptional()
+  @IsIn(['station', 'csms'])
+  source?: 'station' | 'csms';
+}
+
+export class ClearProfileQueryDto {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() profile_id?: number;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @Min(0) @IsInt() connector_id?: number;
+
+  @ApiPropertyOptional({ enum: ['ChargePointMaxProfile', 'TxDefaultProfile', 'TxProfile'] })
+  @IsOptional()
+  @IsIn(['ChargePointMaxProfile', 'TxDefaultProfile', 'TxProfile'])
+  purpose?: 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
+
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @Min(0) @IsInt() stack_level?: number;
+}
+
+export const TEST_SCENARIOS = ['peak_shaving', 'time_of_use', 'energy_cap'] as const;
+
+/** The scenario is checked by the service so that an unknown one is a 400, as the document says. */
+export class TestProfileDto {
+  @ApiProperty({ enum: TEST_SCENARIOS, example: 'peak_shaving' }) @IsString() scenario!: string;
+  @ApiPropertyOptional({ example: 1, default: 0 }) @IsOptional() @Min(0) @IsInt() connector_id?: number;
+  @ApiPropertyOptional({ example: 11000 }) @IsOptional() @Min(0) @IsNumber() max_power_w?: number;
+  @ApiPropertyOptional({ example: 11000 }) @IsOptional() @Min(0) @IsNumber() off_peak_w?: number;
+  @ApiPropertyOptional({ example: 7000 }) @IsOptional() @Min(0) @IsNumber() peak_w?: number;
+  @ApiPropertyOptional({ example: 9 }) @IsOptional() @Max(24) @Min(0) @IsInt() peak_start_hour?: number;
+  @ApiPropertyOptional({ example: 17 }) @IsOptional() @Max(24) @Min(0) @IsInt() peak_end_hour?: number;
+  @ApiPropertyOptional({ example: 5678 }) @IsOptional() @IsInt() transaction_id?: number;
+  @ApiPropertyOptional({ example: 25000 }) @IsOptional() @Min(0) @IsNumber() max_energy_wh?: number;
+  @ApiPropertyOptional({ example: 7200 }) @IsOptional() @Min(1) @IsInt() duration_seconds?: number;
+  @ApiPropertyOptional({ example: 11000 }) @IsOptional() @Min(0) @IsNumber() power_limit_w?: number;
+}
+
+export class RegisterStationDto {
+  @ApiPropertyOptional({ description: 'Basic-auth password (security profile 1); stored hashed' })
+  @IsOptional()
+  @Length(16, 40)
+  @IsString()
+  password?: string;
+
+  @ApiPropertyOptional({ example: 22080 }) @IsOptional() @Max(1_000_000) @Min(1000) @IsInt() max_power_w?: number;
+}
+
+export class IdTagDto {
+  @ApiProperty({ enum: ['Accepted', 'Blocked', 'Expired', 'Invalid'] })
+  @IsIn(['Accepted', 'Blocked', 'Expired', 'Invalid'])
+  status!: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+
+  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/, {
+    message: 'Input should be an ISO-8601 date-time',
+  })
+  expiry_date?: string;
+}
+
+export class RemoteStartDto {
+  @ApiProperty({ example: 'TAG-001' }) @Length(1, 20) @IsString() id_tag!: string;
+  @ApiPropertyOptional({ example: 1 }) @IsOptional() @Min(1) @IsInt() connector_id?: number;
+}
+
+export class RemoteStopDto {
+  @ApiProperty({ example: 1 }) @IsInt() transaction_id!: number;
+}
+
+export class ResetDto {
+  @ApiProperty({ enum: ['Hard', 'Soft'] }) @IsIn(['Hard', 'Soft']) type!: 'Hard' | 'Soft';
+}
+
+export class ChangeConfigurationDto {
+  @ApiProperty({ example: 'HeartbeatInterval' }) @Length(1, 50) @IsString() key!: string;
+  @ApiProperty({ example: '60' }) @Length(0, 500) @IsString() value!: string;
+}

@@ -1,0 +1,117 @@
+import { ChargingProfile, InstalledProfile, compositeSchedule } from '@lib/ocpp';
+import { RPCClient } from 'ocpp-rpc';
+
+type Params = Record<string, unknown>;
+
+export interface ChargePointOptions {
+  password?: string;
+  featureProfiles?: string;
+  connectors?: number;
+}
+
+/**
+ * A charge point for tests: a real OCPP 1.6-J client (ocpp-rpc, strict mode) that stores the
+ * profiles it receives and answers GetCompositeSchedule from them with libs/ocpp.
+ */
+export class TestChargePoint {
+  readonly profiles: InstalledProfile[] = [];
+  readonly received: { method: string; params: Params }[] = [];
+
+  private constructor(readonly client: RPCClient) {}
+
+  static async connect(url: string, identity: string, options: ChargePointOptions = {}): Promise<TestChargePoint> {
+    const client = new RPCClient({
+      endpoint: url,
+      identity,
+      protocols: ['ocpp1.6'],
+      strictMode: true,
+      reconnect: false,
+      ...(options.password ? { password: options.password } : {}),
+    } as never);
+    const cp = new TestChargePoint(client);
+    cp.install(options);
+    await client.connect();
+    return cp;
+  }
+
+  call<T = Params>(method: string, params: Params): Promise<T> {
+    return this.client.call(method, params) as Promise<T>;
+  }
+
+  async boot(): Promise<Params> {
+    return this.call('BootNotification', {
+      chargePointVendor: 'TestVendor',
+      chargePointModel: 'TC-22',
+      firmwareVersion: '1.0.0',
+    });
+  }
+
+  close(): Promise<unknown> {
+    return this.client.close({ force: true });
+  }
+
+  private install(options: ChargePointOptions): void {
+    const record = (method: string, params: Params): void => void this.received.push({ method, params });
+    const handle = (method: string, answer: (params: Params) => Params): void =>
+      this.client.handle(method, ({ params }) => {
+        record(method, params ?? {});
+        return Promise.resolve(answer(params ?? {}));
+      });
+    handle('GetConfiguration', () => ({
+      configurationKey: [
+        {
+          key: 'SupportedFeatureProfiles',
+          readonly: true,
+          value: options.featureProfiles ?? 'Core,SmartCharging,RemoteTrigger',
+        },
+        { key: 'NumberOfConnectors', readonly: true, value: String(options.connectors ?? 2) },
+      ],
+    }));
+    handle('SetChargingProfile', (p) => {
+      const profile = p.csChargingProfiles as ChargingProfile;
+      const i = this.profiles.findIndex((x) => x.profile.chargingProfileId === profile.chargingProfileId);
+      if (i >= 0) this.profiles.splice(i, 1);
+      this.profiles.push({ connectorId: Number(p.connectorId), profile });
+      return { status: 'Accepted' };
+    });
+    handle('ClearChargingProfile', (p) => {
+      const before = this.profiles.length;
+      const keep = this.profiles.filter(
+        (x) =>
+          !(
+            (p.id === undefined || x.profile.chargingProfileId === p.id) &&
+            (p.connectorId === undefined || x.connectorId === p.connectorId) &&
+            (p.chargingProfilePurpose === undefined || x.profile.chargingProfilePurpose === p.chargingProfilePurpose) &&
+            (p.stackLevel === undefined || x.profile.stackLevel === p.stackLevel)
+          ),
+      );
+      this.profiles.splice(0, this.profiles.length, ...keep);
+      return { status: keep.length < before ? 'Accepted' : 'Unknown' };
+    });
+    handle('GetCompositeSchedule', (p) => {
+      const unit = (p.chargingRateUnit as 'A' | 'W' | undefined) ?? 'W';
+      const schedule = compositeSchedule(this.profiles, {
+        connectorId: Number(p.connectorId),
+        start: new Date(),
+        durationS: Number(p.duration),
+        unit,
+        connectorIds: [1, 2],
+        maxLimit: unit === 'W' ? 22_080 : 32,
+      });
+      return {
+        status: 'Accepted',
+        connectorId: schedule.connectorId,
+        scheduleStart: schedule.scheduleStart,
+        chargingSchedule: {
+          duration: schedule.duration,
+          startSchedule: schedule.scheduleStart,
+          chargingRateUnit: schedule.chargingRateUnit,
+          chargingSchedulePeriod: schedule.chargingSchedulePeriod,
+        },
+      };
+    });
+    for (const method of ['RemoteStartTransaction', 'RemoteStopTransaction', 'Reset', 'ChangeConfiguration']) {
+      handle(method, () => ({ status: 'Accepted' }));
+    }
+  }
+}
