@@ -7,6 +7,8 @@ export interface ChargePointOptions {
   password?: string;
   featureProfiles?: string;
   connectors?: number;
+  /** Profile purposes this station refuses (status Rejected), e.g. a charger without TxProfile support. */
+  rejectPurposes?: string[];
 }
 
 /**
@@ -36,6 +38,29 @@ export class TestChargePoint {
 
   call<T = Params>(method: string, params: Params): Promise<T> {
     return this.client.call(method, params) as Promise<T>;
+  }
+
+  /** The limit (W) the latest profile for this transaction sets, or undefined. */
+  limitFor(transactionId: number): number | undefined {
+    const tx = this.profiles.filter((p) => p.profile.transactionId === transactionId).at(-1);
+    return tx?.profile.chargingSchedule.chargingSchedulePeriod[0].limit;
+  }
+
+  async startTransaction(connectorId: number, idTag = 'TAG-SITE'): Promise<number> {
+    const res = await this.call<{ transactionId: number }>('StartTransaction', {
+      connectorId,
+      idTag,
+      meterStart: 0,
+      timestamp: new Date().toISOString(),
+    });
+    return res.transactionId;
+  }
+
+  /** Stops a transaction; its TxProfiles go with it, as OCPP 1.6 says. */
+  stopTransaction(transactionId: number): Promise<Params> {
+    const keep = this.profiles.filter((p) => p.profile.transactionId !== transactionId);
+    this.profiles.splice(0, this.profiles.length, ...keep);
+    return this.call('StopTransaction', { transactionId, meterStop: 1000, timestamp: new Date().toISOString() });
   }
 
   async boot(): Promise<Params> {
@@ -69,6 +94,7 @@ export class TestChargePoint {
     }));
     handle('SetChargingProfile', (p) => {
       const profile = p.csChargingProfiles as ChargingProfile;
+      if (options.rejectPurposes?.includes(profile.chargingProfilePurpose)) return { status: 'Rejected' };
       const i = this.profiles.findIndex((x) => x.profile.chargingProfileId === profile.chargingProfileId);
       if (i >= 0) this.profiles.splice(i, 1);
       this.profiles.push({ connectorId: Number(p.connectorId), profile });

@@ -4,9 +4,12 @@ import { ObservabilityModule } from '@lib/observability';
 import { PersistenceModule } from '@lib/persistence';
 import { CSMS_CONFIG } from './csms.tokens';
 import { CentralSystemService } from './ocpp/central-system.service';
+import { CsmsEvents } from './ocpp/csms-events';
 import { OcppLogService } from './ocpp/ocpp-log.service';
 import { CSMS_ENTITIES } from './persistence/entities';
 import { CSMS_MIGRATIONS } from './persistence/migrations';
+import { SiteLoadService } from './site/site-load.service';
+import { SiteController } from './site/site.controller';
 import { SmartChargingController } from './smart-charging/smart-charging.controller';
 import { SmartChargingService } from './smart-charging/smart-charging.service';
 import { StationsController } from './stations/stations.controller';
@@ -28,10 +31,12 @@ export class AppModule {
           migrations: CSMS_MIGRATIONS,
         }),
       ],
-      controllers: [StationsController, SmartChargingController, TransactionsController],
+      controllers: [StationsController, SmartChargingController, TransactionsController, SiteController],
       providers: [
         { provide: CSMS_CONFIG, useValue: config },
         OcppLogService,
+        CsmsEvents,
+        SiteLoadService,
         StationsService,
         TransactionsService,
         CentralSystemService,

@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadOcppCsmsConfig } from '@lib/config';
+import { BUS_PATTERNS } from '@lib/contracts';
+import { connectAsync } from 'mqtt';
 import { createConnection } from 'mysql2/promise';
 import WebSocket from 'ws';
 import { testServices } from '../../../test/services';
@@ -65,7 +67,7 @@ describe('ocpp-csms (document 004)', () => {
 
   beforeAll(async () => {
     await admin(`DROP DATABASE IF EXISTS ${DB}`);
-    csms = await startCsms(DB);
+    csms = await startCsms(DB, { MQTT_URL: testServices.mqttUrl });
     cp = await TestChargePoint.connect(csms.ocppUrl, station);
   });
 
@@ -390,6 +392,88 @@ describe('ocpp-csms (document 004)', () => {
       );
       expect(logs.body.logs.some((l) => l.direction === 'in' && l.message.includes('BootNotification'))).toBe(true);
       expect(logs.body.logs.some((l) => l.direction === 'out' && l.message.includes('SetChargingProfile'))).toBe(true);
+    });
+  });
+
+  describe('site load management', () => {
+    const a = `SITE-A-${process.pid}`;
+    const b = `SITE-B-${process.pid}`;
+    let cpA: TestChargePoint;
+    let cpB: TestChargePoint;
+    type SiteView = {
+      limit_w: number | null;
+      allocations: { transaction_id: number; limit_w: number; sent_as: string; status: string }[];
+    };
+    const site = (): Promise<{ body: SiteView }> => http<SiteView>(`${csms.url}/site/charging_limit`);
+    const setLimit = (limit: number | null, unit = 'W') =>
+      http<SiteView>(`${csms.url}/site/charging_limit`, json({ limit, unit }));
+
+    beforeAll(async () => {
+      for (const id of [a, b]) await http(`${csms.url}/stations/${id}`, json({ max_power_w: 11000 }));
+      cpA = await TestChargePoint.connect(csms.ocppUrl, a);
+      cpB = await TestChargePoint.connect(csms.ocppUrl, b, { rejectPurposes: ['TxProfile'] });
+      await cpA.boot();
+      await cpB.boot();
+    });
+
+    afterAll(async () => {
+      await setLimit(null);
+      await cpA.close();
+      await cpB.close();
+    });
+
+    it('shares the limit fairly among active transactions and re-balances as they start and stop', async () => {
+      const tx1 = await cpA.startTransaction(1);
+      const tx2 = await cpB.startTransaction(1);
+      const set = await setLimit(10_000);
+      expect(set.body.limit_w).toBe(10_000);
+      expect(set.body.allocations.map((x) => x.limit_w)).toEqual([5_000, 5_000]);
+      expect(cpA.limitFor(tx1)).toBe(5_000);
+      const tx3 = await cpA.startTransaction(2);
+      const three = await eventually(site, (r) => r.body.allocations.length === 3);
+      expect(three.body.allocations.map((x) => x.limit_w)).toEqual([3_333.3, 3_333.3, 3_333.3]);
+      expect(cpA.limitFor(tx3)).toBe(3_333.3);
+      await cpA.stopTransaction(tx3);
+      const two = await eventually(site, (r) => r.body.allocations.length === 2);
+      expect(two.body.allocations.map((x) => x.limit_w)).toEqual([5_000, 5_000]);
+      expect(cpA.limitFor(tx1)).toBe(5_000);
+      void tx2;
+    });
+
+    it("respects each station's maximum and takes the limit in A (three phases, 230 V)", async () => {
+      const res = await setLimit(40, 'A');
+      expect(res.body.limit_w).toBe(27_600);
+      expect(res.body.allocations.map((x) => x.limit_w)).toEqual([11_000, 11_000]);
+    });
+
+    it('gives a station that refuses TxProfile the limit as a TxDefaultProfile', async () => {
+      const view = await setLimit(9_000);
+      const forB = view.body.allocations.find((x) => x.sent_as === 'TxDefaultProfile');
+      expect(forB).toMatchObject({ status: 'applied', limit_w: 4_500 });
+      expect(
+        cpB.profiles.find((p) => p.profile.chargingProfilePurpose === 'TxDefaultProfile')?.profile.chargingSchedule
+          .chargingSchedulePeriod[0].limit,
+      ).toBe(4_500);
+    });
+
+    it('takes the limit from the bus, as the optimizer sends it, and ignores a bad message', async () => {
+      const client = await connectAsync(testServices.mqttUrl);
+      try {
+        await client.publishAsync(BUS_PATTERNS.siteChargingLimit, JSON.stringify({ limit: 'lots' }), { qos: 1 });
+        await client.publishAsync(BUS_PATTERNS.siteChargingLimit, JSON.stringify({ limit: 7_000, unit: 'W' }), {
+          qos: 1,
+        });
+        const view = await eventually(site, (r) => r.body.limit_w === 7_000);
+        expect(view.body.allocations.map((x) => x.limit_w)).toEqual([3_500, 3_500]);
+      } finally {
+        await client.endAsync();
+      }
+    });
+
+    it('lifts the limit and takes its profiles back', async () => {
+      const lifted = await setLimit(null);
+      expect(lifted.body).toMatchObject({ limit_w: null, allocations: [] });
+      expect(cpA.profiles.filter((p) => p.profile.chargingProfileId >= 900_000)).toEqual([]);
     });
   });
 

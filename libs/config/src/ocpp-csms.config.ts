@@ -1,12 +1,13 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CommonConfig, CommonEnv, commonConfig } from './common';
+import { CommonConfig, commonConfig } from './common';
+import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
 import { Env, validateEnv } from './env';
 import { DEFAULT_OCPP_PORT, DEFAULT_PORTS } from './ports';
 
 export const DEFAULT_CSMS_DATABASE_URL = 'sqlite:data/ocpp-csms.sqlite';
 
-export class OcppCsmsEnv extends CommonEnv {
+export class OcppCsmsEnv extends MqttEnv {
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -26,6 +27,9 @@ export class OcppCsmsEnv extends CommonEnv {
   /** What a station can draw without any profile (W); the composite schedule's ceiling. */
   @Type(() => Number) @IsInt() @Min(1000) @Max(1_000_000) STATION_DEFAULT_MAX_POWER_W = 22_080;
 
+  /** The least a charging EV is given when the site limit is shared (6 A on one phase). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(100_000) STATION_MIN_POWER_W = 1380;
+
   /** OCPP frames kept per station for GET /stations/{id}/logs. */
   @Type(() => Number) @IsInt() @Min(10) @Max(10_000) OCPP_LOG_SIZE = 200;
 }
@@ -42,6 +46,9 @@ export interface OcppCsmsConfig extends CommonConfig {
     logSize: number;
   };
   stationDefaultMaxPowerW: number;
+  stationMinPowerW: number;
+  /** The bus for the site limit: Redis when REDIS_URL is set, else the broker of MQTT_URL. */
+  bus: { redisUrl: string | null; mqtt: MqttConfig | null };
 }
 
 export function loadOcppCsmsConfig(env: Env = process.env): OcppCsmsConfig {
@@ -60,5 +67,7 @@ export function loadOcppCsmsConfig(env: Env = process.env): OcppCsmsConfig {
       logSize: e.OCPP_LOG_SIZE,
     },
     stationDefaultMaxPowerW: e.STATION_DEFAULT_MAX_POWER_W,
+    stationMinPowerW: e.STATION_MIN_POWER_W,
+    bus: { redisUrl: e.REDIS_URL ?? null, mqtt: mqttConfig(e, 'ocpp-csms') },
   };
 }

@@ -122,3 +122,18 @@ export class ChangeConfigurationDto {
   @ApiProperty({ example: 'HeartbeatInterval' }) @Length(1, 50) @IsString() key!: string;
   @ApiProperty({ example: '60' }) @Length(0, 500) @IsString() value!: string;
 }
+
+/** The site's charging limit, shared fairly among active transactions. Also the bus payload of BUS_PATTERNS.siteChargingLimit. */
+export class SiteChargingLimitDto {
+  @ApiProperty({ example: 50000, description: 'null lifts the limit' })
+  @IsOptional()
+  @Max(100_000_000)
+  @Min(0)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  limit!: number | null;
+
+  @ApiPropertyOptional({ enum: ['W', 'A'], default: 'W', description: 'A is per phase, three phases at 230 V' })
+  @IsOptional()
+  @IsIn(['W', 'A'])
+  unit?: 'W' | 'A';
+}

@@ -3,3 +3,4 @@ export * from './random';
 export * from './random-walk';
 export * from './split';
 export * from './balance';
+export * from './allocation';

@@ -21,6 +21,7 @@ import { Counter } from 'prom-client';
 import { CSMS_CONFIG } from '../csms.tokens';
 import { BootInfo, StationsService } from '../stations/stations.service';
 import { MeterValue, TransactionsService } from '../transactions/transactions.service';
+import { CsmsEvents } from './csms-events';
 import { OcppLogService } from './ocpp-log.service';
 
 type Params = Record<string, unknown>;
@@ -73,6 +74,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
     private readonly stations: StationsService,
     private readonly transactions: TransactionsService,
     private readonly logs: OcppLogService,
+    private readonly events: CsmsEvents,
     metrics: MetricsService,
   ) {
     this.frames = metrics.counter('ocpp_frames_total', 'OCPP frames by direction', ['direction']);
@@ -242,6 +244,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
       new Date(String(p.timestamp)),
     );
     this.logger.log(`${id}: transaction ${tx.id} started on connector ${tx.connectorId} (${idTagInfo.status})`);
+    this.events.emit('transaction', { stationId: id, transactionId: tx.id, kind: 'started' });
     return { transactionId: tx.id, idTagInfo };
   }
 
@@ -261,6 +264,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
       await this.transactions.storeMeterValues(id, tx.connectorId, tx.id, p.transactionData as MeterValue[]);
     }
     this.logger.log(`${id}: transaction ${tx.id} stopped, ${tx.energyWh} Wh`);
+    this.events.emit('transaction', { stationId: id, transactionId: tx.id, kind: 'stopped' });
     return typeof p.idTag === 'string' ? { idTagInfo: await this.stations.authorize(p.idTag) } : {};
   }
 

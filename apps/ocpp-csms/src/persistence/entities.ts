@@ -74,4 +74,18 @@ export class ChargingProfileEntity {
   @Column({ name: 'sent_at', type: 'datetime' }) sentAt!: Date;
 }
 
-export const CSMS_ENTITIES = [StationEntity, IdTagEntity, TransactionEntity, MeterValueEntity, ChargingProfileEntity];
+/** Small settings that must survive a restart (the site charging limit). */
+@Entity({ name: 'csms_settings' })
+export class SettingEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 }) key!: string;
+  @Column({ type: 'text' }) value!: string;
+}
+
+export const CSMS_ENTITIES = [
+  StationEntity,
+  IdTagEntity,
+  TransactionEntity,
+  MeterValueEntity,
+  ChargingProfileEntity,
+  SettingEntity,
+];

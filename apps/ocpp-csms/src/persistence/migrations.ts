@@ -120,4 +120,25 @@ export class CreateCsms1764000000000 implements MigrationInterface {
   }
 }
 
-export const CSMS_MIGRATIONS = [CreateCsms1764000000000];
+export class CreateSettings1764100000000 implements MigrationInterface {
+  name = 'CreateSettings1764100000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(
+      new Table({
+        name: 'csms_settings',
+        columns: [
+          { name: 'key', type: 'varchar', length: '64', isPrimary: true },
+          { name: 'value', type: 'text' },
+        ],
+      }),
+      true,
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropTable('csms_settings', true);
+  }
+}
+
+export const CSMS_MIGRATIONS = [CreateCsms1764000000000, CreateSettings1764100000000];

@@ -15,6 +15,7 @@ import {
 import standardValidators from 'ocpp-rpc/lib/standard-validators';
 import { CSMS_CONFIG } from '../csms.tokens';
 import { CentralSystemService } from '../ocpp/central-system.service';
+import { CsmsEvents } from '../ocpp/csms-events';
 import { ChargingProfileEntity, StationEntity } from '../persistence/entities';
 import { StationsService } from '../stations/stations.service';
 import { TransactionsService } from '../transactions/transactions.service';
@@ -44,7 +45,26 @@ export class SmartChargingService {
     private readonly stations: StationsService,
     private readonly transactions: TransactionsService,
     private readonly database: DatabaseConnection,
-  ) {}
+    events: CsmsEvents,
+  ) {
+    // A TxProfile ends with its transaction on the station (OCPP 1.6 §3.13.2); so does our record of it.
+    events.on('transaction', (e) => {
+      if (e.kind === 'stopped') void this.forgetTransaction(e.stationId, e.transactionId);
+    });
+  }
+
+  private async forgetTransaction(stationId: string, transactionId: number): Promise<void> {
+    try {
+      const ended = (await this.profiles.findBy({ stationId, purpose: 'TxProfile' })).filter(
+        (p) => p.profile.transactionId === transactionId,
+      );
+      if (ended.length > 0) await this.profiles.delete(ended.map((p) => p.id));
+    } catch (error) {
+      this.logger.warn(
+        `${stationId}: could not drop the profiles of transaction ${transactionId}: ${(error as Error).message}`,
+      );
+    }
+  }
 
   private get profiles() {
     return this.database.get().getRepository(ChargingProfileEntity);

@@ -91,6 +91,11 @@ export class TransactionsService {
     });
   }
 
+  /** Every open transaction, earliest first. */
+  activeAll(): Promise<TransactionEntity[]> {
+    return this.transactions.find({ where: { stoppedAt: IsNull() }, order: { startedAt: 'ASC', id: 'ASC' } });
+  }
+
   /** Transactions still open, by connector, for one station. */
   async active(stationId: string): Promise<TransactionEntity[]> {
     return this.transactions.find({ where: { stationId, stoppedAt: IsNull() }, order: { id: 'ASC' } });
