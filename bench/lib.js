@@ -11,7 +11,7 @@ async function waitLive(port, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok) return;
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) return;
     } catch {
       // not up yet
     }
@@ -20,7 +20,7 @@ async function waitLive(port, timeoutMs = 15_000) {
   throw new Error(`app on port ${port} did not start (run npm run build first)`);
 }
 
-/** Starts dist/apps/<app>/main.js; returns the child process once /health/live answers. */
+/** Starts dist/apps/<app>/main.js; returns the child process once /health/ready answers 200. */
 async function startApp(app, port, args = [], env = {}) {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'main.js'), ...args], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { APP_NAMES, DOCUMENTED_PLANT_TOKEN } from '@lib/config';
 import { PLANT_TOPICS, PlantReadingMessage } from '@lib/contracts';
 import { connectAsync } from 'mqtt';
-import { http, postJson } from './support/http';
+import { eventually, http, postJson } from './support/http';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -70,6 +70,13 @@ describe('the platform in embedded mode (npm start)', () => {
     for (const app of APP_NAMES) {
       expect((await http(`http://127.0.0.1:${ports[app]}/health/live`)).status).toBe(200);
       expect((await http(`http://127.0.0.1:${ports[app]}/docs/openapi.json`)).status).toBe(200);
+      // Ready means its own dependencies work on the embedded defaults (SQLite migrations, broker).
+      const ready = await eventually(
+        () => http(`http://127.0.0.1:${ports[app]}/health/ready`),
+        (r) => r.status === 200,
+        20_000,
+      );
+      expect({ app, status: ready.status, body: ready.body }).toMatchObject({ app, status: 200 });
     }
     const ready = await http<{ details: Record<string, { status: string }> }>(
       `http://127.0.0.1:${ports['plant-simulator']}/health/ready`,

@@ -10,5 +10,5 @@ export function reportTransportReadiness(server: INestMicroservice, readiness: R
   server.status.subscribe((next) => {
     status = String(next);
   });
-  readiness.register(name, () => ({ up: status === 'connected', info: { status } }));
+  readiness.register(name, () => ({ up: status === 'connected', info: { state: status } }));
 }

@@ -1,8 +1,9 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
 
-const id = (name = 'id'): TableColumnOptions => ({
-  name,
-  type: 'int',
+/** A generated id; SQLite auto-increments only a column typed exactly INTEGER (64-bit there). */
+const id = (type: string): TableColumnOptions => ({
+  name: 'id',
+  type,
   isPrimary: true,
   isGenerated: true,
   generationStrategy: 'increment',
@@ -19,6 +20,9 @@ export class CreateCsms1764000000000 implements MigrationInterface {
   name = 'CreateCsms1764000000000';
 
   async up(runner: QueryRunner): Promise<void> {
+    const mysql = runner.connection.options.type === 'mysql';
+    const intId = mysql ? 'int' : 'integer';
+    const bigId = mysql ? 'bigint' : 'integer';
     await runner.createTable(
       new Table({
         name: 'csms_stations',
@@ -55,7 +59,7 @@ export class CreateCsms1764000000000 implements MigrationInterface {
       new Table({
         name: 'csms_transactions',
         columns: [
-          id(),
+          id(intId),
           text('station_id', 64, false),
           { name: 'connector_id', type: 'int' },
           text('id_tag', 20, false),
@@ -74,7 +78,7 @@ export class CreateCsms1764000000000 implements MigrationInterface {
       new Table({
         name: 'csms_meter_values',
         columns: [
-          { ...id(), type: 'bigint' },
+          id(bigId),
           text('station_id', 64, false),
           { name: 'connector_id', type: 'int' },
           { name: 'transaction_id', type: 'int', isNullable: true },
@@ -92,7 +96,7 @@ export class CreateCsms1764000000000 implements MigrationInterface {
       new Table({
         name: 'csms_charging_profiles',
         columns: [
-          id(),
+          id(intId),
           text('station_id', 64, false),
           { name: 'connector_id', type: 'int' },
           { name: 'charging_profile_id', type: 'int' },

@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+// Load on one ocpp-csms process: N charge points (real OCPP 1.6-J clients, ocpp-rpc) connected
+// from this process, each sending Heartbeat every 30 s and MeterValues every 10 s during an
+// active transaction; prints the p50/p99 round trip of those calls and the CSMS's RSS. Then
+// SetChargingProfile to 1,000 of them over REST, concurrently, and the wall time it took.
+// Targets: 5,000 stations, p99 < 50 ms, RSS < 1 GiB; 1,000 profiles in < 2 s.
+//   node bench/csms.js [--stations 5000] [--duration 60]
+// Needs `npm run build`. Uses a fresh SQLite file.
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const { RPCClient } = require('ocpp-rpc');
+const { startApp } = require('./lib');
+
+const { values } = parseArgs({
+  options: {
+    stations: { type: 'string', default: '5000' },
+    duration: { type: 'string', default: '60' },
+    profiles: { type: 'string', default: '1000' },
+    port: { type: 'string', default: '18892' },
+    'ocpp-port': { type: 'string', default: '19000' },
+  },
+});
+const n = Number(values.stations);
+const durationS = Number(values.duration);
+const port = Number(values.port);
+const ocppPort = Number(values['ocpp-port']);
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function connectAll() {
+  const clients = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const client = new RPCClient({
+        endpoint: `ws://127.0.0.1:${ocppPort}`,
+        identity: `BENCH-${i}`,
+        protocols: ['ocpp1.6'],
+        strictMode: true,
+        reconnect: false,
+        callTimeoutMs: 30_000,
+      });
+      client.handle('GetConfiguration', async () => ({
+        configurationKey: [
+          { key: 'SupportedFeatureProfiles', readonly: true, value: 'Core,SmartCharging' },
+          { key: 'NumberOfConnectors', readonly: true, value: '1' },
+        ],
+      }));
+      client.handle('SetChargingProfile', async () => ({ status: 'Accepted' }));
+      await client.connect();
+      await client.call('BootNotification', { chargePointVendor: 'Bench', chargePointModel: 'B1' });
+      const tx = await client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'BENCH',
+        meterStart: 0,
+        timestamp: new Date().toISOString(),
+      });
+      clients.push({ client, transactionId: tx.transactionId, meterWh: 0 });
+    }
+  };
+  await Promise.all(Array.from({ length: 50 }, worker));
+  return clients;
+}
+
+async function run() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'csms-bench-'));
+  const server = await startApp('ocpp-csms', port, [], {
+    OCPP_PORT: String(ocppPort),
+    DATABASE_URL: `sqlite:${path.join(dir, 'csms.sqlite')}`,
+    NODE_ENV: 'development',
+  });
+  const timers = [];
+  try {
+    const t0 = Date.now();
+    const clients = await connectAll();
+    const connectS = (Date.now() - t0) / 1000;
+    const latencies = [];
+    let failures = 0;
+    const timed = async (fn) => {
+      const start = process.hrtime.bigint();
+      try {
+        await fn();
+        latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+      } catch {
+        failures++;
+      }
+    };
+    // Each station on its own schedule, spread over the period, as a real fleet would be.
+    for (const c of clients) {
+      timers.push(
+        setTimeout(
+          () => timers.push(setInterval(() => void timed(() => c.client.call('Heartbeat', {})), 30_000)),
+          Math.random() * 30_000,
+        ),
+      );
+      timers.push(
+        setTimeout(
+          () =>
+            timers.push(
+              setInterval(() => {
+                c.meterWh += 20;
+                void timed(() =>
+                  c.client.call('MeterValues', {
+                    connectorId: 1,
+                    transactionId: c.transactionId,
+                    meterValue: [
+                      {
+                        timestamp: new Date().toISOString(),
+                        sampledValue: [
+                          { value: String(c.meterWh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+                          { value: '7200', measurand: 'Power.Active.Import', unit: 'W' },
+                        ],
+                      },
+                    ],
+                  }),
+                );
+              }, 10_000),
+            ),
+          Math.random() * 10_000,
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, durationS * 1000));
+    const rss = rssMb(server.pid);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    // SetChargingProfile to many stations through the REST API, all at once.
+    const targets = clients.slice(0, Math.min(Number(values.profiles), clients.length));
+    const p0 = Date.now();
+    const results = await Promise.all(
+      targets.map((_, i) =>
+        fetch(`http://127.0.0.1:${port}/stations/BENCH-${i}/charging_profile`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            connector_id: 0,
+            profile: {
+              chargingProfileId: 1,
+              stackLevel: 0,
+              chargingProfilePurpose: 'ChargePointMaxProfile',
+              chargingProfileKind: 'Absolute',
+              chargingSchedule: {
+                chargingRateUnit: 'W',
+                startSchedule: new Date().toISOString(),
+                chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }],
+              },
+            },
+          }),
+        }).then((r) => r.json()),
+      ),
+    );
+    const profilesS = (Date.now() - p0) / 1000;
+    console.log(
+      JSON.stringify(
+        {
+          bench: 'ocpp-csms',
+          stations: clients.length,
+          connectAndBootS: connectS,
+          durationS,
+          calls: latencies.length,
+          callFailures: failures,
+          roundTripMs: {
+            p50: +pct(sorted, 50).toFixed(2),
+            p99: +pct(sorted, 99).toFixed(2),
+            max: +sorted.at(-1).toFixed(2),
+          },
+          csmsRssMb: Math.round(rss),
+          setChargingProfile: {
+            stations: targets.length,
+            accepted: results.filter((r) => r.status === 'success').length,
+            wallS: profilesS,
+          },
+          targets: { stations: 5000, p99Ms: '< 50', rssMb: '< 1024', profiles1000S: '< 2' },
+        },
+        null,
+        2,
+      ),
+    );
+    for (const c of clients) c.client.close({ force: true });
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    const stopped = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await stopped;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+run().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error.message);
+    process.exit(1);
+  },
+);
