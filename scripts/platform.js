@@ -90,6 +90,8 @@ function startApp(app, infra) {
     ...infra,
     PORT: String(port),
     DATABASE_URL: env.DATABASE_URL || `sqlite:${path.join(dataDir, `${app}.sqlite`)}`,
+    // Simulated EV chargers in iot-mock dial this platform's CSMS.
+    CSMS_OCPP_URL: env.CSMS_OCPP_URL || `ws://127.0.0.1:${env.OCPP_PORT || 9000}`,
   };
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', app, 'main.js')], {
     cwd: ROOT,

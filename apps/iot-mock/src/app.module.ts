@@ -7,6 +7,7 @@ import { DeviceEntity } from './devices/device.entity';
 import { DevicesController } from './devices/devices.controller';
 import { DevicesService } from './devices/devices.service';
 import { IOT_MOCK_MIGRATIONS } from './devices/migrations';
+import { EvChargersService } from './ev/ev-chargers.service';
 import { IOT_MOCK_CONFIG } from './iot-mock.tokens';
 import { IotMqttService } from './mqtt/iot-mqtt.service';
 import { SimulationController } from './simulation/simulation.controller';
@@ -32,6 +33,7 @@ export class AppModule {
         IotMqttService,
         DevicesService,
         SimulationService,
+        EvChargersService,
         CommandsService,
       ],
     };

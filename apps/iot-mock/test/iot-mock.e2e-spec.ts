@@ -222,6 +222,7 @@ describe('iot-mock (document 002)', () => {
         'bess',
         'pcs',
         'meter',
+        'ev_charger',
       ]);
     });
   });

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
 import { CommonConfig, commonConfig } from './common';
 import { Env, refuseDefaultSecrets, validateEnv } from './env';
 import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
@@ -46,6 +46,17 @@ export class IotMockEnv extends MqttEnv {
   @IsIn(['true', 'false']) SIMULATION_AUTOSTART: 'true' | 'false' = 'true';
   @IsIn(['true', 'false']) DEFAULT_DEVICES: 'true' | 'false' = 'true';
 
+  /** Where simulated EV chargers (ev_charger) dial in: the CSMS's OCPP-J endpoint, without the id. */
+  @Matches(/^wss?:\/\/.+/, { message: 'must be a ws:// or wss:// URL' })
+  CSMS_OCPP_URL = 'ws://127.0.0.1:9000';
+
+  /** Seconds between MeterValues of a charging EV charger. */
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.2)
+  @Max(3600)
+  EV_METER_INTERVAL_S = 10;
+
   /** How long REST /command waits for the device's acknowledgement before 504. */
   @Type(() => Number)
   @IsInt()
@@ -72,6 +83,7 @@ export interface IotMockConfig extends CommonConfig {
     defaultDevices: boolean;
   };
   commands: { timeoutMs: number; maxBytes: number };
+  ev: { csmsUrl: string; meterIntervalMs: number };
 }
 
 export function loadIotMockConfig(env: Env = process.env): IotMockConfig {
@@ -99,5 +111,6 @@ export function loadIotMockConfig(env: Env = process.env): IotMockConfig {
       defaultDevices: e.DEFAULT_DEVICES === 'true',
     },
     commands: { timeoutMs: e.COMMAND_TIMEOUT_MS, maxBytes: e.COMMAND_MAX_BYTES },
+    ev: { csmsUrl: e.CSMS_OCPP_URL.replace(/\/+$/, ''), meterIntervalMs: Math.round(e.EV_METER_INTERVAL_S * 1000) },
   };
 }

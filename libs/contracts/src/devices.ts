@@ -102,6 +102,8 @@ export const DEVICE_COMMANDS = [
   'clear_fault',
   'charge',
   'discharge',
+  'plug_in',
+  'unplug',
 ] as const;
 export type DeviceCommandName = (typeof DEVICE_COMMANDS)[number];
 

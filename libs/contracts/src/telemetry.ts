@@ -6,7 +6,7 @@
  */
 import type { DeviceDataMessage } from './devices';
 
-export const ASSET_DEVICE_TYPES = ['pv_inverter', 'bess', 'pcs', 'meter'] as const;
+export const ASSET_DEVICE_TYPES = ['pv_inverter', 'bess', 'pcs', 'meter', 'ev_charger'] as const;
 export type AssetDeviceType = (typeof ASSET_DEVICE_TYPES)[number];
 
 export type BatteryMode = 'Standby' | 'Charging' | 'Discharging';
@@ -100,4 +100,19 @@ export interface MeterData extends DeviceDataMessage {
   power_factor: number;
 }
 
-export type AssetData = PvInverterData | BessData | PcsData | MeterData;
+/** A simulated OCPP 1.6-J charge point with one connector; `power` is what the EV draws (kW). */
+export interface EvChargerData extends DeviceDataMessage {
+  device_type: 'ev_charger';
+  ocpp_connected: boolean;
+  transaction_id: number | null;
+  ev_connected: boolean;
+  ev_soc_pct: number | null;
+  ev_capacity_kwh: number | null;
+  /** The composite limit of its charging profiles right now (W); the charger's maximum without one. */
+  limit_w: number;
+  max_power_w: number;
+  /** Energy.Active.Import.Register, as sent in MeterValues (Wh). */
+  meter_wh: number;
+}
+
+export type AssetData = PvInverterData | BessData | PcsData | MeterData | EvChargerData;

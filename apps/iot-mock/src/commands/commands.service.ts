@@ -12,6 +12,7 @@ import { DEVICE_COMMANDS, DEVICE_TOPICS, DeviceCommandAck, DeviceCommandDto, dev
 import { MetricsService } from '@lib/observability';
 import { Counter } from 'prom-client';
 import { DevicesService } from '../devices/devices.service';
+import { EvChargersService } from '../ev/ev-chargers.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { IotMqttService } from '../mqtt/iot-mqtt.service';
 import { CommandError } from '../simulation/simulated-device';
@@ -33,6 +34,7 @@ export class CommandsService {
     @Inject(IOT_MOCK_CONFIG) private readonly config: IotMockConfig,
     private readonly devices: DevicesService,
     private readonly mqtt: IotMqttService,
+    private readonly evChargers: EvChargersService,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('iot_commands_total', 'Device commands received, by result', ['result']);
@@ -109,7 +111,9 @@ export class CommandsService {
     }
     const { command, parameters, commandId } = parsed.value;
     try {
-      const result: Record<string, unknown> = device.apply(command, parameters, new Date());
+      const result: Record<string, unknown> = this.evChargers.handles(device, command)
+        ? await this.evChargers.apply(device, command, parameters)
+        : device.apply(command, parameters, new Date());
       // The device obeys even while the database is away; the ack says the change is not stored yet.
       await this.devices.persist(device).catch((error: Error) => {
         result.stored = false;

@@ -76,6 +76,14 @@ export const DEVICE_TYPE_INFO: Record<DeviceType, DeviceTypeInfo> = {
     phases: 3,
     pattern: 'follows charge / discharge commands',
   },
+  ev_charger: {
+    type: 'ev_charger',
+    description: 'OCPP 1.6-J charge point (one connector) that dials the CSMS and charges a simulated EV',
+    defaultPowerKw: 22.08,
+    defaultVoltageV: 400,
+    phases: 3,
+    pattern: 'charges a plugged-in EV within its charging profiles; tapers above 80 % SOC',
+  },
   meter: {
     type: 'meter',
     description: 'Three-phase grid meter: currents, voltages, powers, frequency around 60 Hz',
@@ -122,6 +130,7 @@ export function loadFactor(type: DeviceType, at: Date): number {
       return h >= 7 && h < 19 ? 0.8 : 0.45;
     case 'bess':
     case 'pcs':
+    case 'ev_charger':
       return 0;
   }
 }

@@ -50,6 +50,8 @@ export class SimulatedDevice {
   private faultUntil: number | null = null;
   private lastReading: DeviceDataMessage | null = null;
   private lastAt: number | null = null;
+  /** A device whose power comes from elsewhere (an OCPP charge point): power and its data block. */
+  external: { powerKw(now: Date, dtMs: number): number; block(): Record<string, unknown> } | null = null;
   /** When the next data message is due (ms since epoch); owned by the scheduler. */
   nextDueAt = 0;
   dirty = false;
@@ -84,7 +86,8 @@ export class SimulatedDevice {
     }
     const { type, asset } = this.record;
     if (asset) driftAsset(type, asset, this.random);
-    const powerKw = this.powerKw(now, settings.variation);
+    const sinceMs = this.lastAt === null ? 0 : Math.max(0, now.getTime() - this.lastAt);
+    const powerKw = this.external ? this.external.powerKw(now, sinceMs) : this.powerKw(now, settings.variation);
     const voltageV = this.record.baseVoltageV * (1 + (this.random() - 0.5) * 0.02);
     const info = DEVICE_TYPE_INFO[type];
     const currentA = (Math.abs(powerKw) * 1000) / (info.phases === 3 ? Math.sqrt(3) * voltageV : voltageV);
@@ -106,6 +109,7 @@ export class SimulatedDevice {
       enabled: true,
       seq: this.record.seq,
       ...(this.fault ? { fault: this.fault } : {}),
+      ...(this.external?.block() ?? {}),
       ...(asset
         ? assetBlock({
             type,
@@ -202,6 +206,9 @@ export class SimulatedDevice {
       case 'clear_fault':
         this.setFault(null, null);
         return { fault: null };
+      case 'plug_in':
+      case 'unplug':
+        throw new CommandError(`${command} applies to ev_charger devices only`);
     }
   }
 

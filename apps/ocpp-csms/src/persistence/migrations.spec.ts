@@ -18,34 +18,28 @@ describe('CSMS migrations on SQLite', () => {
       new Promise((_, reject) => setTimeout(() => reject(new Error(`not ready: ${JSON.stringify(db.state())}`)), 3000)),
     ]);
     try {
-      const tx = await db
-        .get()
-        .getRepository(TransactionEntity)
-        .save({
-          stationId: 'S',
-          connectorId: 1,
-          idTag: 'T',
-          meterStartWh: 0,
-          startedAt: new Date(),
-          meterStopWh: null,
-          stoppedAt: null,
-          stopReason: null,
-          energyWh: null,
-        });
+      const tx = await db.get().getRepository(TransactionEntity).save({
+        stationId: 'S',
+        connectorId: 1,
+        idTag: 'T',
+        meterStartWh: 0,
+        startedAt: new Date(),
+        meterStopWh: null,
+        stoppedAt: null,
+        stopReason: null,
+        energyWh: null,
+      });
       expect(tx.id).toBe(1);
-      await db
-        .get()
-        .getRepository(MeterValueEntity)
-        .insert({
-          stationId: 'S',
-          connectorId: 1,
-          transactionId: tx.id,
-          timestamp: new Date(),
-          measurand: 'Power.Active.Import',
-          value: 7360,
-          unit: 'W',
-          phase: null,
-        });
+      await db.get().getRepository(MeterValueEntity).insert({
+        stationId: 'S',
+        connectorId: 1,
+        transactionId: tx.id,
+        timestamp: new Date(),
+        measurand: 'Power.Active.Import',
+        value: 7360,
+        unit: 'W',
+        phase: null,
+      });
       expect(await db.get().getRepository(MeterValueEntity).count()).toBe(1);
     } finally {
       await db.close();

@@ -1,0 +1,202 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadIotMockConfig, loadOcppCsmsConfig } from '@lib/config';
+import { DEVICE_TOPICS, EvChargerData } from '@lib/contracts';
+import { connectAsync } from 'mqtt';
+import { createConnection } from 'mysql2/promise';
+import { createIotMockApp } from '../apps/iot-mock/src/app.factory';
+import { createCsmsApp } from '../apps/ocpp-csms/src/app.factory';
+import { CentralSystemService } from '../apps/ocpp-csms/src/ocpp/central-system.service';
+import { testServices } from './services';
+import { eventually, http, listenOnFreePort, postJson } from './support/http';
+
+const mysql = new URL(testServices.mysqlUrl);
+const DB_CSMS = `ev_csms_${process.pid}`;
+const DB_IOT = `ev_iot_${process.pid}`;
+const dbUrl = (db: string): string => `mysql://${mysql.username}:${mysql.password}@${mysql.host}/${db}`;
+
+async function admin(sql: string): Promise<void> {
+  const c = await createConnection({
+    host: mysql.hostname,
+    port: Number(mysql.port || 3306),
+    user: mysql.username,
+    password: mysql.password,
+  });
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * The charging side of the site loop: iot-mock's simulated EV charger (a real OCPP 1.6-J
+ * client) dials the real CSMS, charges an EV, reports meter values, and draws no more than the
+ * profile the CSMS sends.
+ */
+describe('simulated EV chargers against the CSMS', () => {
+  let csms: NestFastifyApplication;
+  let iot: NestFastifyApplication;
+  let csmsUrl: string;
+  let iotUrl: string;
+  const charger = `EVSIM-${process.pid}`;
+  const data: EvChargerData[] = [];
+  let mqtt: Awaited<ReturnType<typeof connectAsync>>;
+
+  const nextData = async (ok: (m: EvChargerData) => boolean): Promise<EvChargerData> => {
+    const since = data.length;
+    const found = await eventually(
+      () => Promise.resolve(data.slice(since).find(ok)),
+      (m) => m !== undefined,
+      10_000,
+    );
+    if (!found) throw new Error('no matching data message');
+    return found;
+  };
+  const command = (body: unknown) =>
+    postJson<Record<string, unknown>>(`${iotUrl}/api/v1/devices/${charger}/command`, body);
+
+  beforeAll(async () => {
+    for (const db of [DB_CSMS, DB_IOT])
+      await admin(`DROP DATABASE IF EXISTS ${db}`).then(() => admin(`CREATE DATABASE ${db}`));
+    csms = await createCsmsApp(
+      loadOcppCsmsConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: dbUrl(DB_CSMS), OCPP_PORT: '0' }),
+    );
+    csmsUrl = await listenOnFreePort(csms);
+    const ocppPort = csms.get(CentralSystemService).port;
+    iot = await createIotMockApp(
+      loadIotMockConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        MQTT_URL: testServices.mqttUrl,
+        DATABASE_URL: dbUrl(DB_IOT),
+        DEFAULT_DEVICES: 'false',
+        SIMULATION_INTERVAL: '0.2',
+        CSMS_OCPP_URL: `ws://127.0.0.1:${ocppPort}`,
+        EV_METER_INTERVAL_S: '0.3',
+      }),
+    );
+    iotUrl = await listenOnFreePort(iot);
+    await eventually(
+      () => http(`${iotUrl}/health`),
+      (r) => r.status === 200,
+      15_000,
+    );
+    mqtt = await connectAsync(testServices.mqttUrl);
+    mqtt.on('message', (_t, payload) => data.push(JSON.parse(payload.toString()) as EvChargerData));
+    await mqtt.subscribeAsync(DEVICE_TOPICS.data(charger), { qos: 1 });
+  });
+
+  afterAll(async () => {
+    await mqtt?.endAsync();
+    await iot?.close();
+    await csms?.close();
+    for (const db of [DB_CSMS, DB_IOT]) await admin(`DROP DATABASE IF EXISTS ${db}`);
+  });
+
+  it('boots against the CSMS as soon as the device exists', async () => {
+    expect(
+      (await postJson(`${iotUrl}/api/v1/devices`, { device_type: 'ev_charger', name: 'Bay 1', device_id: charger }))
+        .status,
+    ).toBe(201);
+    const station = await eventually(
+      () =>
+        http<{ connected: boolean; vendor: string; feature_profiles: string[] | null }>(
+          `${csmsUrl}/stations/${charger}`,
+        ),
+      (r) => r.status === 200 && r.body.feature_profiles !== null,
+      10_000,
+    );
+    expect(station.body).toMatchObject({ connected: true, vendor: 'EnergySite' });
+    expect(station.body.feature_profiles).toContain('SmartCharging');
+    expect((await nextData((m) => m.ocpp_connected)).ev_connected).toBe(false);
+  });
+
+  it('charges a plugged-in EV: a transaction in the CSMS, meter values, SOC rising', async () => {
+    const plug = await command({
+      command: 'plug_in',
+      parameters: { soc_pct: 30, capacity_kwh: 60, max_current_a: 32, phases: 3, id_tag: 'EV-TAG-1' },
+    });
+    expect(plug.status).toBe(200);
+    expect(plug.body).toMatchObject({ success: true, result: { started: true } });
+    const charging = await nextData((m) => m.power > 20);
+    expect(charging.power).toBeCloseTo(22.08, 1);
+    const active = await http<{ transaction_id: number; id_tag: string }[]>(
+      `${csmsUrl}/transactions?station_id=${charger}&active=true`,
+    );
+    expect(active.body).toEqual([
+      expect.objectContaining({ id_tag: 'EV-TAG-1', transaction_id: charging.transaction_id }),
+    ]);
+    const meter = await eventually(
+      () =>
+        http<{
+          connectors: {
+            connector_id: number;
+            latest_meter: { values: { measurand: string; value: number }[] } | null;
+          }[];
+        }>(`${csmsUrl}/stations/${charger}`),
+      (r) =>
+        (r.body.connectors.find((c) => c.connector_id === 1)?.latest_meter?.values ?? []).some(
+          (v) => v.measurand === 'Power.Active.Import' && v.value > 20_000,
+        ),
+    );
+    expect(meter.status).toBe(200);
+    const later = await nextData((m) => (m.ev_soc_pct ?? 0) > (charging.ev_soc_pct ?? 0));
+    expect(later.meter_wh).toBeGreaterThan(charging.meter_wh);
+  });
+
+  it('draws no more than the profile the CSMS sends, and reports the same composite schedule', async () => {
+    const res = await postJson<{ status: string }>(`${csmsUrl}/stations/${charger}/test_profiles`, {
+      scenario: 'peak_shaving',
+      max_power_w: 7400,
+    });
+    expect(res.body.status).toBe('success');
+    const limited = await nextData((m) => m.limit_w === 7400);
+    const after = await nextData((m) => m.seq > limited.seq);
+    expect(after.power).toBeLessThanOrEqual(7.4);
+    expect(after.power).toBeGreaterThan(7);
+    const q = 'connector_id=1&duration=600';
+    const fromStation = await http<{ schedule: { chargingSchedulePeriod: unknown[] } }>(
+      `${csmsUrl}/stations/${charger}/composite_schedule?${q}`,
+    );
+    const fromCsms = await http<{ schedule: { chargingSchedulePeriod: unknown[] } }>(
+      `${csmsUrl}/stations/${charger}/composite_schedule?${q}&source=csms`,
+    );
+    expect(fromStation.body.schedule.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 7400 }]);
+    expect(fromCsms.body.schedule.chargingSchedulePeriod).toEqual(fromStation.body.schedule.chargingSchedulePeriod);
+  });
+
+  it('follows the site limit as a TxProfile', async () => {
+    await http(`${csmsUrl}/site/charging_limit`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ limit: 5000 }),
+    });
+    const m = await nextData((x) => x.limit_w === 5000);
+    expect((await nextData((x) => x.seq > m.seq)).power).toBeLessThanOrEqual(5);
+    await http(`${csmsUrl}/site/charging_limit`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ limit: null }),
+    });
+  });
+
+  it('stops the transaction when the EV is unplugged, with its energy', async () => {
+    const before = await nextData(() => true);
+    const unplug = await command({ command: 'unplug' });
+    expect(unplug.body).toMatchObject({ success: true, result: { stopped: true } });
+    const tx = await http<{ active: boolean; energy_wh: number; stop_reason: string }>(
+      `${csmsUrl}/transactions/${before.transaction_id}`,
+    );
+    expect(tx.body).toMatchObject({ active: false, stop_reason: 'EVDisconnected' });
+    expect(tx.body.energy_wh).toBeGreaterThan(0);
+    expect((await nextData((x) => x.transaction_id === null)).power).toBe(0);
+  });
+
+  it('refuses plug_in on other devices and with bad parameters', async () => {
+    expect((await command({ command: 'plug_in', parameters: { soc_pct: 150 } })).status).toBe(400);
+    await postJson(`${iotUrl}/api/v1/devices`, { device_type: 'server', name: 's', device_id: `srv-${process.pid}` });
+    expect((await postJson(`${iotUrl}/api/v1/devices/srv-${process.pid}/command`, { command: 'plug_in' })).status).toBe(
+      400,
+    );
+  });
+});
