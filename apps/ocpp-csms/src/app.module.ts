@@ -6,6 +6,7 @@ import { CSMS_CONFIG } from './csms.tokens';
 import { CentralSystemService } from './ocpp/central-system.service';
 import { CsmsEvents } from './ocpp/csms-events';
 import { OcppLogService } from './ocpp/ocpp-log.service';
+import { StationRouter } from './ocpp/station-router';
 import { CSMS_ENTITIES } from './persistence/entities';
 import { CSMS_MIGRATIONS } from './persistence/migrations';
 import { SiteLoadService } from './site/site-load.service';
@@ -35,6 +36,7 @@ export class AppModule {
       providers: [
         { provide: CSMS_CONFIG, useValue: config },
         OcppLogService,
+        StationRouter,
         CsmsEvents,
         SiteLoadService,
         StationsService,

@@ -23,6 +23,7 @@ import { BootInfo, StationsService } from '../stations/stations.service';
 import { MeterValue, TransactionsService } from '../transactions/transactions.service';
 import { CsmsEvents } from './csms-events';
 import { OcppLogService } from './ocpp-log.service';
+import { StationRouter } from './station-router';
 
 type Params = Record<string, unknown>;
 type Handler = (stationId: string, params: Params) => Promise<Params> | Params;
@@ -75,8 +76,10 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
     private readonly transactions: TransactionsService,
     private readonly logs: OcppLogService,
     private readonly events: CsmsEvents,
+    private readonly router: StationRouter,
     metrics: MetricsService,
   ) {
+    router.serve((stationId, method, params) => this.callLocal(stationId, method, params));
     this.frames = metrics.counter('ocpp_frames_total', 'OCPP frames by direction', ['direction']);
     this.strictFailures = metrics.counter(
       'ocpp_strict_validation_failures_total',
@@ -140,12 +143,13 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
     return (this.httpServer?.address() as AddressInfo | null)?.port ?? this.config.ocpp.port;
   }
 
-  isConnected(stationId: string): boolean {
-    return this.sockets.has(stationId);
+  /** Connected to this replica, or (with REDIS_URL) to another one. */
+  async isConnected(stationId: string): Promise<boolean> {
+    return this.sockets.has(stationId) || (await this.router.owner(stationId)) !== null;
   }
 
-  connectedIds(): string[] {
-    return [...this.sockets.keys()];
+  async connectedAmong(stationIds: string[]): Promise<Set<string>> {
+    return this.router.owners(stationIds);
   }
 
   /**
@@ -153,13 +157,22 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
    * time; 502: the station answered with a CALLERROR.
    */
   async call<T = Params>(stationId: string, method: string, params: Params): Promise<T> {
+    if (!this.sockets.has(stationId)) {
+      const owner = await this.router.owner(stationId);
+      if (owner && owner !== this.router.instanceId)
+        return (await this.router.remote(owner, stationId, method, params)) as T;
+    }
+    return (await this.callLocal(stationId, method, params)) as T;
+  }
+
+  private async callLocal(stationId: string, method: string, params: Params): Promise<Params> {
     const socket = this.sockets.get(stationId);
     if (!socket) {
       if (!(await this.stations.find(stationId))) throw new NotFoundException(`Station not found: ${stationId}`);
       throw new ServiceUnavailableException(`Station ${stationId} is not connected`);
     }
     try {
-      return (await socket.call(method, params)) as T;
+      return (await socket.call(method, params)) as Params;
     } catch (error) {
       if (error instanceof TimeoutError)
         throw new GatewayTimeoutException(`${stationId} did not answer ${method} in time`);
@@ -174,6 +187,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
     const id = client.identity;
     const previous = this.sockets.get(id);
     this.sockets.set(id, client);
+    void this.router.claim(id);
     if (previous) void previous.close({ code: 1000, reason: 'Replaced by a new connection' });
     this.logger.log(`${id}: connected`);
     client.on('message', ({ message, outbound }: { message: string; outbound: boolean }) => {
@@ -187,7 +201,10 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
       log(`${id}: ${outbound ? 'our' : 'their'} frame failed the OCPP 1.6 schema: ${error.message}`);
     });
     client.on('close', () => {
-      if (this.sockets.get(id) === client) this.sockets.delete(id);
+      if (this.sockets.get(id) === client) {
+        this.sockets.delete(id);
+        void this.router.release(id);
+      }
       this.logger.log(`${id}: disconnected`);
     });
     for (const [method, handler] of Object.entries(this.handlers)) {

@@ -98,7 +98,9 @@ export class SiteLoadService implements OnModuleInit {
   private async apply(): Promise<void> {
     const limit = this.current;
     if (!limit) return;
-    const active = (await this.transactions.activeAll()).filter((t) => this.central.isConnected(t.stationId));
+    const open = await this.transactions.activeAll();
+    const connected = await this.central.connectedAmong([...new Set(open.map((t) => t.stationId))]);
+    const active = open.filter((t) => connected.has(t.stationId));
     const stations = new Map<string, StationEntity>();
     for (const tx of active) {
       if (!stations.has(tx.stationId)) {

@@ -37,10 +37,10 @@ export class StationsController {
     private readonly logs: OcppLogService,
   ) {}
 
-  private view(s: StationEntity): Answer {
+  private view(s: StationEntity, connected: boolean): Answer {
     return {
       station_id: s.id,
-      connected: this.central.isConnected(s.id),
+      connected,
       registered: s.registered,
       vendor: s.vendor,
       model: s.model,
@@ -57,7 +57,9 @@ export class StationsController {
   @Get('stations')
   @ApiOperation({ summary: 'Known stations and whether they are connected' })
   async list(): Promise<Answer[]> {
-    return (await this.stations.list()).map((s) => this.view(s));
+    const stations = await this.stations.list();
+    const connected = await this.central.connectedAmong(stations.map((s) => s.id));
+    return stations.map((s) => this.view(s, connected.has(s.id)));
   }
 
   @Get('stations/:id')
@@ -84,13 +86,14 @@ export class StationsController {
           latest_meter: this.transactions.latestMeter(id, connectorId),
         };
       });
-    return { ...this.view(station), connectors };
+    return { ...this.view(station, await this.central.isConnected(id)), connectors };
   }
 
   @Put('stations/:id')
   @ApiOperation({ summary: 'Register a station, or update its Basic-auth password and maximum power' })
   async register(@Param('id') id: string, @Body() dto: RegisterStationDto): Promise<Answer> {
-    return this.view(await this.stations.register(id, { password: dto.password, maxPowerW: dto.max_power_w }));
+    const station = await this.stations.register(id, { password: dto.password, maxPowerW: dto.max_power_w });
+    return this.view(station, await this.central.isConnected(id));
   }
 
   @Get('stations/:id/logs')
