@@ -22,7 +22,9 @@ async function waitLive(port, timeoutMs = 15_000) {
 
 /** Starts dist/apps/<app>/main.js; returns the child process once /health/ready answers 200. */
 async function startApp(app, port, args = [], env = {}) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'main.js'), ...args], {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'apps', app, 'main.js'), ...args], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

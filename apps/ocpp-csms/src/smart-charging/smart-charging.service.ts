@@ -129,15 +129,20 @@ export class SmartChargingService {
 
   /** A new profile replaces one with the same id, or the same purpose and stack level on the connector (OCPP 1.6 §3.13). */
   private async remember(stationId: string, connectorId: number, profile: ChargingProfile): Promise<void> {
-    const existing = await this.profiles.findBy({ stationId });
-    const replaced = existing.filter(
-      (p) =>
-        p.chargingProfileId === profile.chargingProfileId ||
-        (p.connectorId === connectorId &&
-          p.purpose === profile.chargingProfilePurpose &&
-          p.stackLevel === profile.stackLevel),
-    );
-    if (replaced.length > 0) await this.profiles.delete(replaced.map((p) => p.id));
+    await this.profiles
+      .createQueryBuilder()
+      .delete()
+      .where('station_id = :stationId', { stationId })
+      .andWhere(
+        '(charging_profile_id = :id OR (connector_id = :connectorId AND purpose = :purpose AND stack_level = :stackLevel))',
+        {
+          id: profile.chargingProfileId,
+          connectorId,
+          purpose: profile.chargingProfilePurpose,
+          stackLevel: profile.stackLevel,
+        },
+      )
+      .execute();
     await this.profiles.insert({
       stationId,
       connectorId,
