@@ -1,36 +1,12 @@
 import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { createConnection } from 'mysql2/promise';
 import { testServices } from './services';
 import { TestChargePoint } from './support/charge-point';
 import { eventually, http, postJson } from './support/http';
+import { freePort, mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
 
 const ROOT = join(__dirname, '..');
 const DB = `csms_scale_${process.pid}`;
-const mysql = new URL(testServices.mysqlUrl);
-
-async function admin(sql: string): Promise<void> {
-  const c = await createConnection({
-    host: mysql.hostname,
-    port: Number(mysql.port || 3306),
-    user: mysql.username,
-    password: mysql.password,
-  });
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Replica {
   process: ChildProcessWithoutNullStreams;
@@ -49,7 +25,7 @@ async function startReplica(): Promise<Replica> {
       PORT: String(port),
       HOST: '127.0.0.1',
       OCPP_PORT: String(ocppPort),
-      DATABASE_URL: `mysql://${mysql.username}:${mysql.password}@${mysql.host}/${DB}`,
+      DATABASE_URL: mysqlDatabaseUrl(DB),
       REDIS_URL: testServices.redisUrl,
     },
   });
@@ -76,8 +52,8 @@ describe('ocpp-csms scale-out over Redis', () => {
   beforeAll(async () => {
     const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.js'), 'ocpp-csms'], { cwd: ROOT });
     if (build.status !== 0) throw new Error(`build failed: ${build.stdout.toString()}`);
-    await admin(`DROP DATABASE IF EXISTS ${DB}`);
-    await admin(`CREATE DATABASE ${DB}`);
+    await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}`);
+    await mysqlAdmin(`CREATE DATABASE ${DB}`);
     a = await startReplica();
     b = await startReplica();
     cp = await TestChargePoint.connect(a.ocppUrl, station);
@@ -92,7 +68,7 @@ describe('ocpp-csms scale-out over Redis', () => {
       r.process.kill('SIGTERM');
       await exited;
     }
-    await admin(`DROP DATABASE IF EXISTS ${DB}`);
+    await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}`);
   });
 
   it('shows the station connected on the replica that does not hold its socket', async () => {

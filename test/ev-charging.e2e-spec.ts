@@ -2,31 +2,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadIotMockConfig, loadOcppCsmsConfig } from '@lib/config';
 import { DEVICE_TOPICS, EvChargerData } from '@lib/contracts';
 import { connectAsync } from 'mqtt';
-import { createConnection } from 'mysql2/promise';
 import { createIotMockApp } from '../apps/iot-mock/src/app.factory';
 import { createCsmsApp } from '../apps/ocpp-csms/src/app.factory';
 import { CentralSystemService } from '../apps/ocpp-csms/src/ocpp/central-system.service';
 import { testServices } from './services';
 import { eventually, http, listenOnFreePort, postJson } from './support/http';
+import { mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
 
-const mysql = new URL(testServices.mysqlUrl);
 const DB_CSMS = `ev_csms_${process.pid}`;
 const DB_IOT = `ev_iot_${process.pid}`;
-const dbUrl = (db: string): string => `mysql://${mysql.username}:${mysql.password}@${mysql.host}/${db}`;
-
-async function admin(sql: string): Promise<void> {
-  const c = await createConnection({
-    host: mysql.hostname,
-    port: Number(mysql.port || 3306),
-    user: mysql.username,
-    password: mysql.password,
-  });
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /**
  * The charging side of the site loop: iot-mock's simulated EV charger (a real OCPP 1.6-J
@@ -57,9 +41,14 @@ describe('simulated EV chargers against the CSMS', () => {
 
   beforeAll(async () => {
     for (const db of [DB_CSMS, DB_IOT])
-      await admin(`DROP DATABASE IF EXISTS ${db}`).then(() => admin(`CREATE DATABASE ${db}`));
+      await mysqlAdmin(`DROP DATABASE IF EXISTS ${db}`).then(() => mysqlAdmin(`CREATE DATABASE ${db}`));
     csms = await createCsmsApp(
-      loadOcppCsmsConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: dbUrl(DB_CSMS), OCPP_PORT: '0' }),
+      loadOcppCsmsConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: mysqlDatabaseUrl(DB_CSMS),
+        OCPP_PORT: '0',
+      }),
     );
     csmsUrl = await listenOnFreePort(csms);
     const ocppPort = csms.get(CentralSystemService).port;
@@ -68,7 +57,7 @@ describe('simulated EV chargers against the CSMS', () => {
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
         MQTT_URL: testServices.mqttUrl,
-        DATABASE_URL: dbUrl(DB_IOT),
+        DATABASE_URL: mysqlDatabaseUrl(DB_IOT),
         DEFAULT_DEVICES: 'false',
         SIMULATION_INTERVAL: '0.2',
         CSMS_OCPP_URL: `ws://127.0.0.1:${ocppPort}`,
@@ -90,7 +79,7 @@ describe('simulated EV chargers against the CSMS', () => {
     await mqtt?.endAsync();
     await iot?.close();
     await csms?.close();
-    for (const db of [DB_CSMS, DB_IOT]) await admin(`DROP DATABASE IF EXISTS ${db}`);
+    for (const db of [DB_CSMS, DB_IOT]) await mysqlAdmin(`DROP DATABASE IF EXISTS ${db}`);
   });
 
   it('boots against the CSMS as soon as the device exists', async () => {

@@ -1,20 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_NAMES, DOCUMENTED_PLANT_TOKEN } from '@lib/config';
 import { PLANT_TOPICS, PlantReadingMessage } from '@lib/contracts';
 import { connectAsync } from 'mqtt';
 import { eventually, http, postJson } from './support/http';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from './support/infra';
 
 /**
  * `npm start` on a machine with no MySQL, Redis or broker: the launcher builds the apps, starts

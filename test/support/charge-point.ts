@@ -1,4 +1,11 @@
-import { ChargingProfile, InstalledProfile, compositeSchedule } from '@lib/ocpp';
+import {
+  ChargingProfile,
+  InstalledProfile,
+  clearProfiles,
+  compositeSchedule,
+  endTransactionProfiles,
+  installProfile,
+} from '@lib/ocpp';
 import { RPCClient } from 'ocpp-rpc';
 
 type Params = Record<string, unknown>;
@@ -58,8 +65,7 @@ export class TestChargePoint {
 
   /** Stops a transaction; its TxProfiles go with it, as OCPP 1.6 says. */
   stopTransaction(transactionId: number): Promise<Params> {
-    const keep = this.profiles.filter((p) => p.profile.transactionId !== transactionId);
-    this.profiles.splice(0, this.profiles.length, ...keep);
+    endTransactionProfiles(this.profiles, transactionId);
     return this.call('StopTransaction', { transactionId, meterStop: 1000, timestamp: new Date().toISOString() });
   }
 
@@ -95,25 +101,12 @@ export class TestChargePoint {
     handle('SetChargingProfile', (p) => {
       const profile = p.csChargingProfiles as ChargingProfile;
       if (options.rejectPurposes?.includes(profile.chargingProfilePurpose)) return { status: 'Rejected' };
-      const i = this.profiles.findIndex((x) => x.profile.chargingProfileId === profile.chargingProfileId);
-      if (i >= 0) this.profiles.splice(i, 1);
-      this.profiles.push({ connectorId: Number(p.connectorId), profile });
+      installProfile(this.profiles, Number(p.connectorId), profile);
       return { status: 'Accepted' };
     });
-    handle('ClearChargingProfile', (p) => {
-      const before = this.profiles.length;
-      const keep = this.profiles.filter(
-        (x) =>
-          !(
-            (p.id === undefined || x.profile.chargingProfileId === p.id) &&
-            (p.connectorId === undefined || x.connectorId === p.connectorId) &&
-            (p.chargingProfilePurpose === undefined || x.profile.chargingProfilePurpose === p.chargingProfilePurpose) &&
-            (p.stackLevel === undefined || x.profile.stackLevel === p.stackLevel)
-          ),
-      );
-      this.profiles.splice(0, this.profiles.length, ...keep);
-      return { status: keep.length < before ? 'Accepted' : 'Unknown' };
-    });
+    handle('ClearChargingProfile', (p) => ({
+      status: clearProfiles(this.profiles, p) > 0 ? 'Accepted' : 'Unknown',
+    }));
     handle('GetCompositeSchedule', (p) => {
       const unit = (p.chargingRateUnit as 'A' | 'W' | undefined) ?? 'W';
       const schedule = compositeSchedule(this.profiles, {

@@ -12,15 +12,14 @@ import {
   SERVICE_TOPICS,
 } from '@lib/contracts';
 import { MqttClient, connectAsync } from 'mqtt';
-import { createConnection } from 'mysql2/promise';
 import { testServices } from '../../../test/services';
 import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { createIotMockApp } from '../src/app.factory';
+import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
 
 const DB = `iot_e2e_${process.pid}`;
-const mysql = new URL(testServices.mysqlUrl);
-const databaseUrl = `mysql://${mysql.username}:${mysql.password}@${mysql.host}/${DB}`;
+const databaseUrl = mysqlDatabaseUrl(DB);
 const DEFAULT_IDS = [
   'mock-appliance-001',
   'mock-hvac-001',
@@ -38,20 +37,6 @@ interface DeviceView {
   seq: number;
   status: string;
   fault: string | null;
-}
-
-async function admin(sql: string): Promise<void> {
-  const connection = await createConnection({
-    host: mysql.hostname,
-    port: Number(mysql.port || 3306),
-    user: mysql.username,
-    password: mysql.password,
-  });
-  try {
-    await connection.query(sql);
-  } finally {
-    await connection.end();
-  }
 }
 
 async function startIotMock(env: Record<string, string> = {}): Promise<{ app: NestFastifyApplication; url: string }> {
@@ -124,8 +109,8 @@ describe('iot-mock (document 002)', () => {
     postJson<DeviceCommandAck & { detail?: string }>(api(`/devices/${id}/command`), body);
 
   beforeAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${DB}`);
-    await admin(`CREATE DATABASE ${DB}`);
+    await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}`);
+    await mysqlAdmin(`CREATE DATABASE ${DB}`);
     listener = await Listener.open();
     ({ app, url } = await startIotMock());
   });
@@ -133,7 +118,7 @@ describe('iot-mock (document 002)', () => {
   afterAll(async () => {
     await app?.close();
     await listener?.client.endAsync();
-    await admin(`DROP DATABASE IF EXISTS ${DB}`);
+    await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}`);
   });
 
   describe('devices', () => {
@@ -366,10 +351,10 @@ describe('iot-mock (document 002)', () => {
       const proxy = new TcpProxy(broker.hostname, Number(broker.port || 1883));
       const port = await proxy.start();
       const db2 = `${DB}_b`;
-      await admin(`CREATE DATABASE IF NOT EXISTS ${db2}`);
+      await mysqlAdmin(`CREATE DATABASE IF NOT EXISTS ${db2}`);
       const slow = await startIotMock({
         MQTT_URL: `mqtt://127.0.0.1:${port}`,
-        DATABASE_URL: databaseUrl.replace(`/${DB}`, `/${db2}`),
+        DATABASE_URL: mysqlDatabaseUrl(db2),
         SIMULATION_AUTOSTART: 'false',
         COMMAND_TIMEOUT_MS: '400',
       });
@@ -386,7 +371,7 @@ describe('iot-mock (document 002)', () => {
         proxy.resume();
         await slow.app.close();
         await proxy.stop();
-        await admin(`DROP DATABASE IF EXISTS ${db2}`);
+        await mysqlAdmin(`DROP DATABASE IF EXISTS ${db2}`);
       }
     });
   });
@@ -491,10 +476,10 @@ describe('iot-mock (document 002)', () => {
       const proxy = new TcpProxy(broker.hostname, Number(broker.port || 1883));
       const port = await proxy.start();
       const db2 = `${DB}_c`;
-      await admin(`CREATE DATABASE IF NOT EXISTS ${db2}`);
+      await mysqlAdmin(`CREATE DATABASE IF NOT EXISTS ${db2}`);
       const flaky = await startIotMock({
         MQTT_URL: `mqtt://127.0.0.1:${port}`,
-        DATABASE_URL: databaseUrl.replace(`/${DB}`, `/${db2}`),
+        DATABASE_URL: mysqlDatabaseUrl(db2),
         DEFAULT_DEVICES: 'false',
       });
       try {
@@ -525,7 +510,7 @@ describe('iot-mock (document 002)', () => {
       } finally {
         await flaky.app.close();
         await proxy.stop();
-        await admin(`DROP DATABASE IF EXISTS ${db2}`);
+        await mysqlAdmin(`DROP DATABASE IF EXISTS ${db2}`);
       }
     });
 

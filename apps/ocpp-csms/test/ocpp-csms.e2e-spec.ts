@@ -2,31 +2,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadOcppCsmsConfig } from '@lib/config';
 import { BUS_PATTERNS } from '@lib/contracts';
 import { connectAsync } from 'mqtt';
-import { createConnection } from 'mysql2/promise';
 import WebSocket from 'ws';
 import { testServices } from '../../../test/services';
 import { TestChargePoint } from '../../../test/support/charge-point';
 import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
 import { createCsmsApp } from '../src/app.factory';
 import { CentralSystemService } from '../src/ocpp/central-system.service';
+import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
 
 const DB = `csms_e2e_${process.pid}`;
-const mysql = new URL(testServices.mysqlUrl);
-const databaseUrl = (db: string): string => `mysql://${mysql.username}:${mysql.password}@${mysql.host}/${db}`;
-
-async function admin(sql: string): Promise<void> {
-  const c = await createConnection({
-    host: mysql.hostname,
-    port: Number(mysql.port || 3306),
-    user: mysql.username,
-    password: mysql.password,
-  });
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 interface Csms {
   app: NestFastifyApplication;
@@ -35,11 +19,11 @@ interface Csms {
 }
 
 async function startCsms(db: string, env: Record<string, string> = {}): Promise<Csms> {
-  await admin(`CREATE DATABASE IF NOT EXISTS ${db}`);
+  await mysqlAdmin(`CREATE DATABASE IF NOT EXISTS ${db}`);
   const config = loadOcppCsmsConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl(db),
+    DATABASE_URL: mysqlDatabaseUrl(db),
     OCPP_PORT: '0',
     ...env,
   });
@@ -66,7 +50,7 @@ describe('ocpp-csms (document 004)', () => {
   const station = `CP-${process.pid}`;
 
   beforeAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${DB}`);
+    await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}`);
     csms = await startCsms(DB, { MQTT_URL: testServices.mqttUrl });
     cp = await TestChargePoint.connect(csms.ocppUrl, station);
   });
@@ -74,7 +58,7 @@ describe('ocpp-csms (document 004)', () => {
   afterAll(async () => {
     await cp?.close();
     await csms?.app.close();
-    await admin(`DROP DATABASE IF EXISTS ${DB}`);
+    await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}`);
   });
 
   describe('OCPP 1.6-J', () => {
@@ -487,7 +471,7 @@ describe('ocpp-csms (document 004)', () => {
         await known.close();
       } finally {
         await closed.app.close();
-        await admin(`DROP DATABASE IF EXISTS ${DB}_closed`);
+        await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}_closed`);
       }
     });
 
@@ -508,7 +492,7 @@ describe('ocpp-csms (document 004)', () => {
         await ok.close();
       } finally {
         await secure.app.close();
-        await admin(`DROP DATABASE IF EXISTS ${DB}_sp1`);
+        await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}_sp1`);
       }
     });
   });

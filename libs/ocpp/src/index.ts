@@ -2,3 +2,4 @@ export * from './units';
 export * from './profiles';
 export * from './composite';
 export * from './builders';
+export * from './installed';

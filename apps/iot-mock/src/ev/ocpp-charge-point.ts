@@ -1,6 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { DeviceDataMessage, EvChargerData } from '@lib/contracts';
-import { ChargingProfile, InstalledProfile, OCPP16_SUBPROTOCOL, compositeSchedule } from '@lib/ocpp';
+import {
+  ChargingProfile,
+  InstalledProfile,
+  OCPP16_SUBPROTOCOL,
+  clearProfiles,
+  compositeSchedule,
+  endTransactionProfiles,
+  installProfile,
+} from '@lib/ocpp';
 import { roundTo } from '@lib/power';
 import { RPCClient } from 'ocpp-rpc';
 
@@ -170,9 +178,7 @@ export class OcppChargePoint {
     this.transactionId = null;
     this.transactionStart = null;
     this.lastPowerW = 0;
-    // Its TxProfiles end with the transaction (OCPP 1.6 §3.13.2).
-    const keep = this.profiles.filter((p) => p.profile.transactionId !== transactionId);
-    this.profiles.splice(0, this.profiles.length, ...keep);
+    endTransactionProfiles(this.profiles, transactionId);
     await this.client.call('StopTransaction', {
       transactionId,
       meterStop: Math.round(this.meterWh),
@@ -259,31 +265,12 @@ export class OcppChargePoint {
       ) {
         return { status: 'Rejected' };
       }
-      const replaced = this.profiles.filter(
-        (x) =>
-          x.profile.chargingProfileId === profile.chargingProfileId ||
-          (x.connectorId === connectorId &&
-            x.profile.chargingProfilePurpose === profile.chargingProfilePurpose &&
-            x.profile.stackLevel === profile.stackLevel),
-      );
-      for (const r of replaced) this.profiles.splice(this.profiles.indexOf(r), 1);
-      this.profiles.push({ connectorId, profile });
+      installProfile(this.profiles, connectorId, profile);
       return { status: 'Accepted' };
     });
-    handle('ClearChargingProfile', (p) => {
-      const before = this.profiles.length;
-      const keep = this.profiles.filter(
-        (x) =>
-          !(
-            (p.id === undefined || x.profile.chargingProfileId === p.id) &&
-            (p.connectorId === undefined || x.connectorId === p.connectorId) &&
-            (p.chargingProfilePurpose === undefined || x.profile.chargingProfilePurpose === p.chargingProfilePurpose) &&
-            (p.stackLevel === undefined || x.profile.stackLevel === p.stackLevel)
-          ),
-      );
-      this.profiles.splice(0, this.profiles.length, ...keep);
-      return { status: keep.length < before ? 'Accepted' : 'Unknown' };
-    });
+    handle('ClearChargingProfile', (p) => ({
+      status: clearProfiles(this.profiles, p) > 0 ? 'Accepted' : 'Unknown',
+    }));
     handle('GetCompositeSchedule', (p) => {
       const unit = (p.chargingRateUnit as 'A' | 'W' | undefined) ?? 'W';
       const tx =

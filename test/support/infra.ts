@@ -1,0 +1,33 @@
+import { AddressInfo, createServer } from 'node:net';
+import { createConnection } from 'mysql2/promise';
+import { testServices } from '../services';
+
+const mysql = new URL(testServices.mysqlUrl);
+
+/** Runs one statement as the test server's admin (databases are created and dropped per suite). */
+export async function mysqlAdmin(sql: string): Promise<void> {
+  const c = await createConnection({
+    host: mysql.hostname,
+    port: Number(mysql.port || 3306),
+    user: mysql.username,
+    password: mysql.password,
+  });
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A DATABASE_URL for a database on the test server. */
+export const mysqlDatabaseUrl = (db: string): string =>
+  `mysql://${mysql.username}:${mysql.password}@${mysql.host}/${db}`;
+
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
