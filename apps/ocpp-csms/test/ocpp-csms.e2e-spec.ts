@@ -395,7 +395,7 @@ describe('ocpp-csms (document 004)', () => {
     beforeAll(async () => {
       for (const id of [a, b]) await http(`${csms.url}/stations/${id}`, json({ max_power_w: 11000 }));
       cpA = await TestChargePoint.connect(csms.ocppUrl, a);
-      cpB = await TestChargePoint.connect(csms.ocppUrl, b, { rejectPurposes: ['TxProfile'] });
+      cpB = await TestChargePoint.connect(csms.ocppUrl, b, { rejectPurposes: ['TxProfile', 'ChargePointMaxProfile'] });
       await cpA.boot();
       await cpB.boot();
     });
@@ -430,7 +430,29 @@ describe('ocpp-csms (document 004)', () => {
       expect(res.body.allocations.map((x) => x.limit_w)).toEqual([11_000, 11_000]);
     });
 
-    it('gives a station that refuses TxProfile the limit as a TxDefaultProfile', async () => {
+    it('caps a station that refuses TxProfile with a ChargePointMaxProfile at its share', async () => {
+      const c = `SITE-C-${process.pid}`;
+      await http(`${csms.url}/stations/${c}`, json({ max_power_w: 11000 }));
+      const cpC = await TestChargePoint.connect(csms.ocppUrl, c, { rejectPurposes: ['TxProfile'] });
+      try {
+        await cpC.boot();
+        const tx = await cpC.startTransaction(1);
+        const view = await eventually(site, (r) =>
+          r.body.allocations.some((x) => x.transaction_id === tx && x.status === 'applied'),
+        );
+        const forC = view.body.allocations.find((x) => x.transaction_id === tx);
+        expect(forC?.sent_as).toBe('ChargePointMaxProfile');
+        const cap = cpC.profiles.find((p) => p.profile.chargingProfilePurpose === 'ChargePointMaxProfile');
+        expect(cap?.connectorId).toBe(0);
+        expect(cap?.profile.chargingSchedule.chargingSchedulePeriod[0].limit).toBe(forC?.limit_w);
+        await cpC.stopTransaction(tx);
+        await eventually(site, (r) => !r.body.allocations.some((x) => x.transaction_id === tx));
+      } finally {
+        await cpC.close();
+      }
+    });
+
+    it('gives a station that refuses TxProfile and ChargePointMaxProfile the limit as a TxDefaultProfile', async () => {
       const view = await setLimit(9_000);
       const forB = view.body.allocations.find((x) => x.sent_as === 'TxDefaultProfile');
       expect(forB).toMatchObject({ status: 'applied', limit_w: 4_500 });

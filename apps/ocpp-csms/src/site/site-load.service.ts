@@ -21,7 +21,7 @@ export interface Allocation {
   transaction_id: number;
   limit_w: number;
   /** How it reached the station: as a TxProfile, or as a TxDefaultProfile where the TxProfile was refused. */
-  sent_as: 'TxProfile' | 'TxDefaultProfile' | null;
+  sent_as: 'TxProfile' | 'ChargePointMaxProfile' | 'TxDefaultProfile' | null;
   status: 'applied' | 'rejected' | 'error';
   message?: string;
 }
@@ -117,6 +117,10 @@ export class SiteLoadService implements OnModuleInit {
       })),
     );
     const previous = new Map(this.allocations.map((a) => [a.transaction_id, a]));
+    const stationTotals = new Map<string, number>();
+    for (const tx of active) {
+      stationTotals.set(tx.stationId, (stationTotals.get(tx.stationId) ?? 0) + (shares.get(String(tx.id)) ?? 0));
+    }
     const next: Allocation[] = [];
     for (const tx of active) {
       const limitW = toOcppLimit(shares.get(String(tx.id)) ?? 0);
@@ -125,7 +129,9 @@ export class SiteLoadService implements OnModuleInit {
         next.push(before);
         continue;
       }
-      next.push(await this.send(tx.stationId, tx.connectorId, tx.id, limitW));
+      next.push(
+        await this.send(tx.stationId, tx.connectorId, tx.id, limitW, toOcppLimit(stationTotals.get(tx.stationId) ?? 0)),
+      );
     }
     this.allocations = next;
   }
@@ -135,10 +141,11 @@ export class SiteLoadService implements OnModuleInit {
     connectorId: number,
     transactionId: number,
     limitW: number,
+    stationTotalW: number,
   ): Promise<Allocation> {
     const base = { station_id: stationId, connector_id: connectorId, transaction_id: transactionId, limit_w: limitW };
-    const profile = (purpose: 'TxProfile' | 'TxDefaultProfile'): ChargingProfile => ({
-      chargingProfileId: SITE_PROFILE_BASE_ID + connectorId,
+    const profile = (purpose: Allocation['sent_as'] & string, limit: number): ChargingProfile => ({
+      chargingProfileId: SITE_PROFILE_BASE_ID + (purpose === 'ChargePointMaxProfile' ? 0 : connectorId),
       ...(purpose === 'TxProfile' && { transactionId }),
       stackLevel: SITE_STACK_LEVEL,
       chargingProfilePurpose: purpose,
@@ -146,17 +153,24 @@ export class SiteLoadService implements OnModuleInit {
       chargingSchedule: {
         chargingRateUnit: 'W',
         startSchedule: new Date(Date.now() - 1000).toISOString(),
-        chargingSchedulePeriod: [{ startPeriod: 0, limit: limitW }],
+        chargingSchedulePeriod: [{ startPeriod: 0, limit }],
       },
     });
     try {
-      const asTx = await this.smartCharging.send(stationId, connectorId, profile('TxProfile'));
-      if (asTx.status === 'success') return { ...base, sent_as: 'TxProfile', status: 'applied' };
-      // A station that will not take a TxProfile still gets the limit as its connector's default.
-      const asDefault = await this.smartCharging.send(stationId, connectorId, profile('TxDefaultProfile'));
-      return asDefault.status === 'success'
-        ? { ...base, sent_as: 'TxDefaultProfile', status: 'applied' }
-        : { ...base, sent_as: null, status: 'rejected', message: asDefault.message };
+      // A station that refuses a TxProfile is capped as a whole (ChargePointMaxProfile at its
+      // share of the site); one that refuses that too gets the limit as its connector's default.
+      const attempts: [Allocation['sent_as'] & string, number, number][] = [
+        ['TxProfile', connectorId, limitW],
+        ['ChargePointMaxProfile', 0, stationTotalW],
+        ['TxDefaultProfile', connectorId, limitW],
+      ];
+      let message = '';
+      for (const [purpose, connector, limit] of attempts) {
+        const result = await this.smartCharging.send(stationId, connector, profile(purpose, limit));
+        if (result.status === 'success') return { ...base, sent_as: purpose, status: 'applied' };
+        message = result.message;
+      }
+      return { ...base, sent_as: null, status: 'rejected', message };
     } catch (error) {
       this.logger.warn(
         `${stationId}: site limit not applied to transaction ${transactionId}: ${(error as Error).message}`,
@@ -169,7 +183,9 @@ export class SiteLoadService implements OnModuleInit {
   private async lift(): Promise<void> {
     for (const a of this.allocations) {
       await this.smartCharging
-        .clear(a.station_id, { profile_id: SITE_PROFILE_BASE_ID + a.connector_id })
+        .clear(a.station_id, {
+          profile_id: SITE_PROFILE_BASE_ID + (a.sent_as === 'ChargePointMaxProfile' ? 0 : a.connector_id),
+        })
         .catch((error: Error) =>
           this.logger.warn(`${a.station_id}: could not clear the site profile: ${error.message}`),
         );
