@@ -62,6 +62,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it("points iot-mock's EV chargers at the CSMS's OCPP port", () => {
+    const env = compose.services['iot-mock'].environment ?? {};
+    expect(env.CSMS_OCPP_URL).toBe(`ws://ocpp-csms:${DEFAULT_OCPP_PORT}`);
+    expect(compose.services['ocpp-csms'].ports).toContain(`${DEFAULT_OCPP_PORT}:${DEFAULT_OCPP_PORT}`);
+  });
+
   it('gives Mosquitto a queue that does not drop QoS 1 messages at the default 1,000', () => {
     const conf = read('deploy/mosquitto/mosquitto.conf');
     const limit = Number(/^max_queued_messages\s+(\d+)/m.exec(conf)?.[1]);
@@ -147,6 +153,15 @@ describe('k8s/', () => {
     );
     filled.DATABASE_URL = 'mysql://app:secret@mysql:3306/energy';
     expect(APP_CONFIG_LOADERS[app]({ ...configMap?.data, ...filled, ...env }).http.port).toBe(DEFAULT_PORTS[app]);
+  });
+
+  it("points iot-mock's EV chargers at the ocpp-csms Service's OCPP port", () => {
+    expect(configMap?.data?.CSMS_OCPP_URL).toBe(`ws://ocpp-csms:${DEFAULT_OCPP_PORT}`);
+    expect(named('Service', 'ocpp-csms')?.spec.ports).toContainEqual({
+      name: 'ocpp',
+      port: DEFAULT_OCPP_PORT,
+      targetPort: 'ocpp',
+    });
   });
 
   it('refuses to start in production with the Secret left empty', () => {
