@@ -2,9 +2,9 @@ import {
   ConflictException,
   Inject,
   Injectable,
+  BeforeApplicationShutdown,
   Logger,
   NotFoundException,
-  OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
 import type { IotMockConfig } from '@lib/config';
@@ -34,10 +34,11 @@ const FLUSH_EVERY_MS = 10_000;
  * every few seconds and at shutdown, so a restart carries on where the fleet was.
  */
 @Injectable()
-export class DevicesService implements OnModuleInit, OnApplicationShutdown {
+export class DevicesService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(DevicesService.name);
   private readonly devices = new Map<string, SimulatedDevice>();
   private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
   private loaded = false;
   private readonly listeners: ((device: SimulatedDevice, event: 'added' | 'changed' | 'removed') => void)[] = [];
 
@@ -52,7 +53,8 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     this.flushTimer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (that happens in onApplicationShutdown), store the last counters. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.flushTimer) clearInterval(this.flushTimer);
     await this.flush();
   }
@@ -141,7 +143,13 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Writes back energy and seq of the devices that produced readings since the last flush. */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    // One flush at a time, so an older write never lands after a newer one.
+    this.flushing = this.flushing.then(() => this.writeCounters());
+    return this.flushing;
+  }
+
+  private async writeCounters(): Promise<void> {
     if (!this.database.connected) return;
     const dirty = this.all().filter((d) => d.dirty);
     if (dirty.length === 0) return;

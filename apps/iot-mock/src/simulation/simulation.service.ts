@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { IotMockConfig } from '@lib/config';
 import { DEVICE_TOPICS } from '@lib/contracts';
 import { MetricsService } from '@lib/observability';
@@ -31,7 +31,7 @@ export interface SimulationStatus {
  * than a burst that stalls the MQTT client.
  */
 @Injectable()
-export class SimulationService implements OnModuleInit, OnApplicationShutdown {
+export class SimulationService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SimulationService.name);
   private timer: NodeJS.Timeout | null = null;
   private startedAt: Date | null = null;
@@ -55,7 +55,8 @@ export class SimulationService implements OnModuleInit, OnApplicationShutdown {
     if (this.config.simulation.autostart) this.start();
   }
 
-  onApplicationShutdown(): void {
+  /** Stops publishing first, so the counters stored at shutdown are the final ones. */
+  onModuleDestroy(): void {
     this.stop();
   }
 
