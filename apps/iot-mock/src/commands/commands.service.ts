@@ -67,11 +67,15 @@ export class CommandsService {
         resolve(a);
       });
     });
-    const sent = this.mqtt.publish(DEVICE_TOPICS.commands(deviceId), {
-      command: dto.command,
-      parameters: dto.parameters ?? {},
-      command_id: commandId,
-    });
+    const sent = this.mqtt
+      .publish(DEVICE_TOPICS.commands(deviceId), {
+        command: dto.command,
+        parameters: dto.parameters ?? {},
+        command_id: commandId,
+      })
+      .catch((error: Error) => {
+        throw new ServiceUnavailableException(`Command not delivered to the broker: ${error.message}`);
+      });
     // The timeout runs from the moment the command leaves, whether or not the broker confirms it.
     const [, result] = await Promise.all([sent, ack]);
     if (!result.success) throw new BadRequestException(result.error ?? 'Command refused');
