@@ -31,7 +31,7 @@ export class OcppCsmsEnv extends MqttEnv {
   @Type(() => Number) @IsInt() @Min(0) @Max(100_000) STATION_MIN_POWER_W = 1380;
 
   /** OCPP frames kept per station for GET /stations/{id}/logs. */
-  @Type(() => Number) @IsInt() @Min(10) @Max(10_000) OCPP_LOG_SIZE = 200;
+  @Type(() => Number) @IsInt() @Min(10) @Max(10_000) OCPP_LOG_SIZE = 100;
 }
 
 export interface OcppCsmsConfig extends CommonConfig {
