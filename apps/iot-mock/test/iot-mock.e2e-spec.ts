@@ -59,7 +59,7 @@ async function startIotMock(env: Record<string, string> = {}): Promise<{ app: Ne
   return { app, url };
 }
 
-/** Collects what the simulator publishes, from a separate client as any consumer would. */
+/** Collects what the simulator publishes, from a separate client, as every consumer would. */
 class Listener {
   data: DeviceDataMessage[] = [];
   acks: DeviceCommandAck[] = [];
