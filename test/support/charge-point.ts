@@ -3,6 +3,7 @@ import {
   InstalledProfile,
   clearProfiles,
   compositeSchedule,
+  getCompositeScheduleConf,
   endTransactionProfiles,
   installProfile,
 } from '@lib/ocpp';
@@ -117,17 +118,7 @@ export class TestChargePoint {
         connectorIds: [1, 2],
         maxLimit: unit === 'W' ? 22_080 : 32,
       });
-      return {
-        status: 'Accepted',
-        connectorId: schedule.connectorId,
-        scheduleStart: schedule.scheduleStart,
-        chargingSchedule: {
-          duration: schedule.duration,
-          startSchedule: schedule.scheduleStart,
-          chargingRateUnit: schedule.chargingRateUnit,
-          chargingSchedulePeriod: schedule.chargingSchedulePeriod,
-        },
-      };
+      return getCompositeScheduleConf(schedule);
     });
     for (const method of ['RemoteStartTransaction', 'RemoteStopTransaction', 'Reset', 'ChangeConfiguration']) {
       handle(method, () => ({ status: 'Accepted' }));

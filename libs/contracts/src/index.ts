@@ -3,3 +3,4 @@ export * from './plant';
 export * from './devices';
 export * from './telemetry';
 export * from './ocpp-csms';
+export * from './time';

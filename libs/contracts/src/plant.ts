@@ -20,13 +20,6 @@ export class SetConsumptionResponseDto {
   consumption_mw!: number;
 }
 
-export class PlantQueryDto {
-  @ApiProperty({ example: 'complexo-paranhos' })
-  @IsString()
-  @IsNotEmpty({ message: 'Field required' })
-  plant_id!: string;
-}
-
 export class OptionalPlantQueryDto {
   @ApiProperty({ required: false, example: 'complexo-paranhos', description: 'Defaults to the first plant' })
   @IsOptional()

@@ -1,3 +1,4 @@
+import { isoSeconds } from '@lib/contracts';
 import type { ChargingProfile, ChargingSchedulePeriod, InstalledProfile } from './profiles';
 import { ChargingRateUnit, DEFAULT_NUMBER_PHASES, convertLimit, toOcppLimit } from './units';
 
@@ -186,9 +187,24 @@ export function compositeSchedule(
   }
   return {
     connectorId: request.connectorId,
-    scheduleStart: request.start.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    scheduleStart: isoSeconds(request.start),
     duration: request.durationS,
     chargingRateUnit: request.unit,
     chargingSchedulePeriod: periods,
+  };
+}
+
+/** A composite schedule as the GetCompositeSchedule.conf of a charge point carries it. */
+export function getCompositeScheduleConf(schedule: CompositeSchedule): Record<string, unknown> {
+  return {
+    status: 'Accepted',
+    connectorId: schedule.connectorId,
+    scheduleStart: schedule.scheduleStart,
+    chargingSchedule: {
+      duration: schedule.duration,
+      startSchedule: schedule.scheduleStart,
+      chargingRateUnit: schedule.chargingRateUnit,
+      chargingSchedulePeriod: schedule.chargingSchedulePeriod,
+    },
   };
 }

@@ -8,7 +8,14 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IotMockConfig } from '@lib/config';
-import { DEVICE_COMMANDS, DEVICE_TOPICS, DeviceCommandAck, DeviceCommandDto, deviceIdOfTopic } from '@lib/contracts';
+import {
+  DEVICE_COMMANDS,
+  DEVICE_TOPICS,
+  DeviceCommandAck,
+  DeviceCommandDto,
+  deviceIdOfTopic,
+  isoSeconds,
+} from '@lib/contracts';
 import { MetricsService } from '@lib/observability';
 import { Counter } from 'prom-client';
 import { DevicesService } from '../devices/devices.service';
@@ -17,8 +24,6 @@ import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { IotMqttService } from '../mqtt/iot-mqtt.service';
 import { CommandError } from '../simulation/simulated-device';
 import { parseCommandPayload } from './command-payload';
-
-const iso = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Device commands arrive on `energy/devices/{id}/commands` (from anyone, including REST through
@@ -109,7 +114,7 @@ export class CommandsService {
         command: parsed.command,
         success: false,
         error: parsed.error,
-        timestamp: iso(),
+        timestamp: isoSeconds(),
       });
       return;
     }
@@ -125,7 +130,14 @@ export class CommandsService {
       });
       this.outcomes.inc({ result: 'ok' });
       this.logger.log(`${deviceId}: ${command} ${JSON.stringify(result)}`);
-      await this.ack({ device_id: deviceId, command_id: commandId, command, success: true, result, timestamp: iso() });
+      await this.ack({
+        device_id: deviceId,
+        command_id: commandId,
+        command,
+        success: true,
+        result,
+        timestamp: isoSeconds(),
+      });
     } catch (error) {
       const known = error instanceof CommandError;
       this.outcomes.inc({ result: known ? 'bad_parameters' : 'error' });
@@ -137,7 +149,7 @@ export class CommandsService {
         command,
         success: false,
         error: message,
-        timestamp: iso(),
+        timestamp: isoSeconds(),
       });
     }
   }

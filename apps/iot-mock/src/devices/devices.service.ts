@@ -13,9 +13,7 @@ import { DatabaseConnection } from '@lib/persistence';
 import { seededRandom } from '@lib/power';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { IotMqttService } from '../mqtt/iot-mqtt.service';
-import { initialAssetState } from '../simulation/assets';
-import { DEVICE_TYPE_INFO } from '../simulation/profiles';
-import { DeviceRecord, SimulatedDevice } from '../simulation/simulated-device';
+import { DeviceRecord, SimulatedDevice, newDeviceRecord } from '../simulation/simulated-device';
 import { DeviceEntity } from './device.entity';
 
 /** Document 002's five default devices. */
@@ -84,26 +82,17 @@ export class DevicesService implements OnModuleInit, BeforeApplicationShutdown {
 
   async create(dto: CreateDeviceDto): Promise<SimulatedDevice> {
     const repo = this.database.get().getRepository(DeviceEntity);
-    const info = DEVICE_TYPE_INFO[dto.device_type];
     const id = dto.device_id ?? this.nextId(dto.device_type);
     if (this.devices.has(id)) throw new ConflictException(`Device already exists: ${id}`);
-    const basePowerKw = dto.base_power ?? info.defaultPowerKw;
-    const record: DeviceRecord = {
+    const record = newDeviceRecord({
       id,
       type: dto.device_type,
       name: dto.name,
-      location: dto.location ?? '',
-      basePowerKw,
-      baseVoltageV: dto.base_voltage ?? info.defaultVoltageV,
-      enabled: dto.enabled ?? true,
-      poweredOn: true,
-      powerSetpointKw: null,
-      intervalMs: null,
-      energyKwh: 0,
-      seq: 0,
-      createdAt: new Date(),
-      asset: initialAssetState(dto.device_type, basePowerKw),
-    };
+      location: dto.location,
+      basePowerKw: dto.base_power,
+      baseVoltageV: dto.base_voltage,
+      enabled: dto.enabled,
+    });
     await repo.insert(record);
     return this.add(record);
   }
@@ -176,22 +165,16 @@ export class DevicesService implements OnModuleInit, BeforeApplicationShutdown {
     let rows = await repo.find({ order: { id: 'ASC' } });
     if (rows.length === 0 && this.config.simulation.defaultDevices) {
       const now = new Date();
-      const defaults = DEFAULT_DEVICES.map((d): DeviceRecord => ({
-        id: d.id,
-        type: d.type,
-        name: d.name,
-        location: d.location,
-        basePowerKw: d.powerKw,
-        baseVoltageV: DEVICE_TYPE_INFO[d.type].defaultVoltageV,
-        enabled: true,
-        poweredOn: true,
-        powerSetpointKw: null,
-        intervalMs: null,
-        energyKwh: 0,
-        seq: 0,
-        createdAt: now,
-        asset: null,
-      }));
+      const defaults = DEFAULT_DEVICES.map((d) =>
+        newDeviceRecord({
+          id: d.id,
+          type: d.type,
+          name: d.name,
+          location: d.location,
+          basePowerKw: d.powerKw,
+          createdAt: now,
+        }),
+      );
       await repo.insert(defaults);
       rows = await repo.find({ order: { id: 'ASC' } });
       this.logger.log(`created the ${defaults.length} default devices`);

@@ -6,6 +6,7 @@ import {
   OCPP16_SUBPROTOCOL,
   clearProfiles,
   compositeSchedule,
+  getCompositeScheduleConf,
   endTransactionProfiles,
   installProfile,
 } from '@lib/ocpp';
@@ -84,17 +85,20 @@ export class OcppChargePoint {
   }
 
   /** The limit its profiles set now for the connector (W), within what the charger can do. */
+  /** The running transaction, as the composite schedule takes it. */
+  private activeTransaction(): Map<number, { transactionId: number; startedAt: Date }> | undefined {
+    return this.transactionId !== null && this.transactionStart
+      ? new Map([[CONNECTOR, { transactionId: this.transactionId, startedAt: this.transactionStart }]])
+      : undefined;
+  }
+
   limitW(now = new Date()): number {
-    const tx =
-      this.transactionId !== null && this.transactionStart
-        ? { transactionId: this.transactionId, startedAt: this.transactionStart }
-        : undefined;
     const schedule = compositeSchedule(this.profiles, {
       connectorId: CONNECTOR,
       start: now,
       durationS: 1,
       unit: 'W',
-      transactions: tx ? new Map([[CONNECTOR, tx]]) : undefined,
+      transactions: this.activeTransaction(),
       maxLimit: this.maxPowerW,
     });
     return schedule.chargingSchedulePeriod[0]?.limit ?? this.maxPowerW;
@@ -273,30 +277,16 @@ export class OcppChargePoint {
     }));
     handle('GetCompositeSchedule', (p) => {
       const unit = (p.chargingRateUnit as 'A' | 'W' | undefined) ?? 'W';
-      const tx =
-        this.transactionId !== null && this.transactionStart
-          ? new Map([[CONNECTOR, { transactionId: this.transactionId, startedAt: this.transactionStart }]])
-          : undefined;
       const s = compositeSchedule(this.profiles, {
         connectorId: Number(p.connectorId),
         start: new Date(),
         durationS: Number(p.duration),
         unit,
-        transactions: tx,
+        transactions: this.activeTransaction(),
         connectorIds: [CONNECTOR],
         maxLimit: unit === 'W' ? this.maxPowerW : this.maxPowerW / (VOLTAGE_V * 3),
       });
-      return {
-        status: 'Accepted',
-        connectorId: s.connectorId,
-        scheduleStart: s.scheduleStart,
-        chargingSchedule: {
-          duration: s.duration,
-          startSchedule: s.scheduleStart,
-          chargingRateUnit: s.chargingRateUnit,
-          chargingSchedulePeriod: s.chargingSchedulePeriod,
-        },
-      };
+      return getCompositeScheduleConf(s);
     });
     handle('RemoteStartTransaction', (p) => {
       if (!this.ev || this.transactionId !== null) return { status: 'Rejected' };

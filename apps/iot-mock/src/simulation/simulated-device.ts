@@ -5,9 +5,17 @@ import type {
   DeviceStatusMessage,
   DeviceType,
 } from '@lib/contracts';
-import { DEVICE_FAULTS } from '@lib/contracts';
+import { DEVICE_FAULTS, isoSeconds } from '@lib/contracts';
 import { Random, roundTo } from '@lib/power';
-import { AssetState, assetBlock, batteryPowerKw, driftAsset, integrateAsset, isBattery } from './assets';
+import {
+  AssetState,
+  assetBlock,
+  batteryPowerKw,
+  driftAsset,
+  initialAssetState,
+  integrateAsset,
+  isBattery,
+} from './assets';
 import { DEVICE_TYPE_INFO, loadFactor } from './profiles';
 
 /** What is stored of a device; the rest of its state lives only while the simulator runs. */
@@ -31,6 +39,31 @@ export interface DeviceRecord {
   asset: AssetState | null;
 }
 
+/** A new device as stored: type defaults for power and voltage, no energy yet, its asset state. */
+export function newDeviceRecord(
+  fields: Pick<DeviceRecord, 'id' | 'type' | 'name'> &
+    Partial<Pick<DeviceRecord, 'location' | 'basePowerKw' | 'baseVoltageV' | 'enabled' | 'createdAt'>>,
+): DeviceRecord {
+  const info = DEVICE_TYPE_INFO[fields.type];
+  const basePowerKw = fields.basePowerKw ?? info.defaultPowerKw;
+  return {
+    id: fields.id,
+    type: fields.type,
+    name: fields.name,
+    location: fields.location ?? '',
+    baseVoltageV: fields.baseVoltageV ?? info.defaultVoltageV,
+    enabled: fields.enabled ?? true,
+    createdAt: fields.createdAt ?? new Date(),
+    basePowerKw,
+    poweredOn: true,
+    powerSetpointKw: null,
+    intervalMs: null,
+    energyKwh: 0,
+    seq: 0,
+    asset: initialAssetState(fields.type, basePowerKw),
+  };
+}
+
 export interface SimulationSettings {
   variation: number;
   faultProbability: number;
@@ -39,7 +72,6 @@ export interface SimulationSettings {
 export class CommandError extends Error {}
 
 const SPIKE_FACTOR = 3;
-const iso = (at: Date): string => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * One simulated device: its readings (daily profile × noise, or a set point), energy integrated
@@ -86,12 +118,11 @@ export class SimulatedDevice {
     }
     const { type, asset } = this.record;
     if (asset) driftAsset(type, asset, this.random);
-    const sinceMs = this.lastAt === null ? 0 : Math.max(0, now.getTime() - this.lastAt);
-    const powerKw = this.external ? this.external.powerKw(now, sinceMs) : this.powerKw(now, settings.variation);
+    const dtMs = this.lastAt === null ? 0 : Math.max(0, now.getTime() - this.lastAt);
+    const powerKw = this.external ? this.external.powerKw(now, dtMs) : this.powerKw(now, settings.variation);
     const voltageV = this.record.baseVoltageV * (1 + (this.random() - 0.5) * 0.02);
     const info = DEVICE_TYPE_INFO[type];
     const currentA = (Math.abs(powerKw) * 1000) / (info.phases === 3 ? Math.sqrt(3) * voltageV : voltageV);
-    const dtMs = this.lastAt === null ? 0 : Math.max(0, now.getTime() - this.lastAt);
     // Energy never decreases: a battery counts its throughput, charge and discharge alike.
     this.record.energyKwh += (Math.abs(powerKw) * dtMs) / 3_600_000;
     if (asset) integrateAsset(type, asset, powerKw, dtMs, now);
@@ -100,7 +131,7 @@ export class SimulatedDevice {
     this.dirty = true;
     const message: DeviceDataMessage = {
       device_id: this.id,
-      timestamp: iso(now),
+      timestamp: isoSeconds(now),
       power: roundTo(powerKw, 3),
       voltage: roundTo(voltageV, 1),
       current: roundTo(currentA, 2),
@@ -134,7 +165,7 @@ export class SimulatedDevice {
       device_id: this.id,
       status: this.online ? 'online' : 'offline',
       enabled: this.record.enabled,
-      timestamp: iso(now),
+      timestamp: isoSeconds(now),
       fault: this.fault,
     };
   }

@@ -1,5 +1,5 @@
 import type { PlantConfig } from '@lib/config';
-import type { PlantHealthDto, PlantReadingDto } from '@lib/contracts';
+import { PlantHealthDto, PlantReadingDto, isoSeconds } from '@lib/contracts';
 import {
   CONSUMPTION_SHARE,
   GENERATION_SHARE,
@@ -13,9 +13,6 @@ import {
 } from '@lib/power';
 
 const ok = (valueMw: number): { value_mw: number; status: 'success' } => ({ value_mw: valueMw, status: 'success' });
-
-/** ISO-8601 UTC to the second, as the production plant API writes it. */
-const isoSeconds = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * One plant: generation random-walks inside its bounds; consumption is only what the automation
