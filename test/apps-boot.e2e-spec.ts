@@ -2,13 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { AppName, loadBasicAppConfig } from '@lib/config';
 import { createHttpApp } from '@lib/observability';
 import { AppModule as GridpilotModule } from '../apps/gridpilot-optimizer/src/app.module';
-import { AppModule as SolarhubModule } from '../apps/solarhub-api/src/app.module';
 import { http, listenOnFreePort } from './support/http';
 
-const apps: [AppName, typeof SolarhubModule][] = [
-  ['solarhub-api', SolarhubModule],
-  ['gridpilot-optimizer', GridpilotModule],
-];
+const apps: [AppName, typeof GridpilotModule][] = [['gridpilot-optimizer', GridpilotModule]];
 
 describe.each(apps)('%s boots as a Nest app', (name, Module) => {
   let app: INestApplication;

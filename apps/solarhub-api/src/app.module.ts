@@ -1,11 +1,70 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { CommonConfig } from '@lib/config';
+import type { SolarhubConfig } from '@lib/config';
 import { ObservabilityModule } from '@lib/observability';
+import { AnalysisService, HistoryQueries } from './analytics/analysis.service';
+import { ScheduleService } from './analytics/schedule.service';
+import { AssetsService } from './api/assets.service';
+import {
+  AnalysisController,
+  BessController,
+  ConfigController,
+  InverterController,
+  MetersController,
+  PcsController,
+  RootController,
+  ScheduleController,
+  SystemController,
+} from './api/controllers';
+import { SystemService } from './api/system.service';
+import { AuthController } from './auth/auth.controller';
+import { JwtAuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { LoginThrottle } from './auth/login-throttle';
+import { TokensService } from './auth/tokens.service';
+import { SeedService } from './seed/seed.service';
+import { SOLARHUB_CONFIG } from './solarhub.tokens';
+import { SolarhubDatabases } from './storage/databases';
+import { LatestStore } from './storage/latest-store';
+import { IngestionService } from './telemetry/ingestion.service';
+import { LatestReader } from './telemetry/latest-reader';
+import { TelemetryWriter } from './telemetry/telemetry-writer';
 
-/** Health, metrics and docs for now; the app's own issue adds its feature modules. */
 @Module({})
 export class AppModule {
-  static forRoot(config: CommonConfig): DynamicModule {
-    return { module: AppModule, imports: [ObservabilityModule.forApp({ appName: 'solarhub-api', config })] };
+  static forRoot(config: SolarhubConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ObservabilityModule.forApp({ appName: 'solarhub-api', config })],
+      controllers: [
+        RootController,
+        AuthController,
+        SystemController,
+        BessController,
+        PcsController,
+        MetersController,
+        InverterController,
+        ScheduleController,
+        AnalysisController,
+        ConfigController,
+      ],
+      providers: [
+        { provide: SOLARHUB_CONFIG, useValue: config },
+        SolarhubDatabases,
+        LatestStore,
+        TelemetryWriter,
+        IngestionService,
+        LatestReader,
+        AssetsService,
+        HistoryQueries,
+        AnalysisService,
+        ScheduleService,
+        SystemService,
+        TokensService,
+        LoginThrottle,
+        AuthService,
+        JwtAuthGuard,
+        SeedService,
+      ],
+    };
   }
 }

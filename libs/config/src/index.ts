@@ -8,4 +8,5 @@ export * from './plant-simulator.config';
 export * from './basic-app.config';
 export * from './iot-mock.config';
 export * from './ocpp-csms.config';
+export * from './solarhub.config';
 export * from './loaders';

@@ -30,6 +30,17 @@ function detailOf(response: string | object, status: number): unknown {
   return REASONS[status] ?? 'Error';
 }
 
+/** An HTTP error that carries response headers (Retry-After on a 429, for instance). */
+export class HeaderedHttpException extends HttpException {
+  constructor(
+    detail: string,
+    status: number,
+    readonly headers: Record<string, string>,
+  ) {
+    super(detail, status);
+  }
+}
+
 /**
  * The one shape of every error body: `{ "detail": … }`. Client errors keep their message;
  * anything unexpected becomes a plain 500 whose body never carries a stack or internal message.
@@ -39,6 +50,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status === 401) headers['www-authenticate'] = 'Bearer';
+    if (error instanceof HeaderedHttpException) Object.assign(headers, error.headers);
     return { status, body: { detail: detailOf(error.getResponse(), status) }, headers };
   }
   // Errors raised by the HTTP server itself (bad JSON, body too large, wrong content type).

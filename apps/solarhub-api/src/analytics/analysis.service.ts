@@ -1,0 +1,258 @@
+import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { SolarhubConfig, bessDomain } from '@lib/config';
+import { SOLARHUB_CONFIG } from '../solarhub.tokens';
+import { SolarhubDatabases } from '../storage/databases';
+import { queryTime } from '../api/dto';
+import type { FreqPowerQuery, PowerIoQuery, PowerLossQuery, AuxQuery } from '../api/dto';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  bucketStats,
+  counterDeltas,
+  isoDate,
+  isoLocal,
+  round,
+  startOfUtcDay,
+  sumOfAverages,
+} from './history';
+
+type BessCounter = 'charge_energy_kwh' | 'discharge_energy_kwh';
+const AUX_CHART_BUCKET_MS = 15 * MINUTE_MS;
+
+/** Site history queries shared by the analysis, meter and income endpoints. */
+@Injectable()
+export class HistoryQueries {
+  constructor(
+    @Inject(SOLARHUB_CONFIG) readonly config: SolarhubConfig,
+    private readonly databases: SolarhubDatabases,
+  ) {}
+
+  private bessUnits(): number[] {
+    return Array.from({ length: this.config.units.bess }, (_, i) => i + 1);
+  }
+
+  /** Energy in or out of all batteries per bucket (kWh), from their cumulative registers. */
+  async bessEnergy(counter: BessCounter, fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
+    const total = new Map<number, number>();
+    for (const unit of this.bessUnits()) {
+      const part = await counterDeltas(this.databases.source(bessDomain(unit)), {
+        table: 'sh_bess_readings',
+        unitColumn: 'bess_number',
+        units: [unit],
+        counter,
+        fromMs,
+        toMs,
+        bucketMs,
+      });
+      for (const [b, v] of part) total.set(b, (total.get(b) ?? 0) + v);
+    }
+    return total;
+  }
+
+  /** Total battery power per bucket (kW, discharge positive). */
+  async bessPower(fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
+    const total = new Map<number, number>();
+    for (const unit of this.bessUnits()) {
+      const stats = await bucketStats(this.databases.source(bessDomain(unit)), {
+        table: 'sh_bess_readings',
+        unitColumn: 'bess_number',
+        units: [unit],
+        value: 'power_kw',
+        fromMs,
+        toMs,
+        bucketMs,
+      });
+      for (const [b, v] of sumOfAverages(stats)) total.set(b, (total.get(b) ?? 0) + v);
+    }
+    return total;
+  }
+
+  meterEnergy(meterIds: number[], fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
+    return counterDeltas(this.databases.source('meter'), {
+      table: 'sh_meter_readings',
+      unitColumn: 'meter_id',
+      units: meterIds,
+      counter: 'energy_kwh',
+      fromMs,
+      toMs,
+      bucketMs,
+    });
+  }
+
+  meterStats(meterIds: number[], column: string, fromMs: number, toMs: number, bucketMs: number) {
+    return bucketStats(this.databases.source('meter'), {
+      table: 'sh_meter_readings',
+      unitColumn: 'meter_id',
+      units: meterIds,
+      value: column,
+      fromMs,
+      toMs,
+      bucketMs,
+    });
+  }
+
+  /** The meters at the grid connection: every meter but the auxiliary one. */
+  gridMeters(): number[] {
+    return Array.from({ length: this.config.units.meters }, (_, i) => i + 1).filter(
+      (m) => m !== this.config.units.auxMeterId,
+    );
+  }
+
+  async baseline(fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
+    const source = this.databases.source('baseline');
+    const bucket = source.options.type === 'mysql' ? `(ts DIV ${bucketMs})` : `(ts / ${bucketMs})`;
+    const rows: { b: number | string; f: number }[] = await source.query(
+      `SELECT ${bucket} AS b, AVG(frequency_hz) AS f FROM sh_frequency_baseline WHERE ts >= ? AND ts < ? GROUP BY ${bucket}`,
+      [fromMs, toMs],
+    );
+    return new Map(rows.map((r) => [Number(r.b) * bucketMs, Number(r.f)]));
+  }
+}
+
+/** Document 001's analysis endpoints and the auxiliary meter, computed from stored history. */
+@Injectable()
+export class AnalysisService {
+  constructor(private readonly history: HistoryQueries) {}
+
+  async powerLoss(q: PowerLossQuery) {
+    const start = startOfUtcDay(queryTime('start_time', q.start_time));
+    const end = start + q.days * DAY_MS;
+    const [charge, discharge, aux] = await Promise.all([
+      this.history.bessEnergy('charge_energy_kwh', start, end, DAY_MS),
+      this.history.bessEnergy('discharge_energy_kwh', start, end, DAY_MS),
+      this.history.meterEnergy([this.history.config.units.auxMeterId], start, end, DAY_MS),
+    ]);
+    const daily = [];
+    for (let day = start; day < end && day <= Date.now(); day += DAY_MS) {
+      const c = charge.get(day) ?? 0;
+      const d = discharge.get(day) ?? 0;
+      daily.push({
+        date: isoDate(day),
+        discharge_energy: round(d),
+        charge_energy: round(c),
+        loss: round(c - d),
+        efficiency: c > 0 ? round((d / c) * 100, 1) : null,
+        aux_consumption: round(aux.get(day) ?? 0),
+      });
+    }
+    const totalCharge = daily.reduce((s, x) => s + x.charge_energy, 0);
+    const totalDischarge = daily.reduce((s, x) => s + x.discharge_energy, 0);
+    return {
+      start_date: isoDate(start),
+      unit: 'kWh',
+      daily_data: daily,
+      total_discharge: round(totalDischarge),
+      total_charge: round(totalCharge),
+      total_loss: round(totalCharge - totalDischarge),
+      avg_efficiency: totalCharge > 0 ? round((totalDischarge / totalCharge) * 100, 1) : null,
+      total_aux: round(daily.reduce((s, x) => s + x.aux_consumption, 0)),
+    };
+  }
+
+  async powerIo(q: PowerIoQuery) {
+    const day = queryTime('select_time', q.select_time);
+    let from: number;
+    let to: number;
+    let bucket: number;
+    if (q.data_type === 'daily') {
+      [from, to, bucket] = [day, day + DAY_MS, HOUR_MS];
+    } else {
+      const d = new Date(day);
+      from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+      to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+      bucket = DAY_MS;
+    }
+    const [charge, discharge] = await Promise.all([
+      this.history.bessEnergy('charge_energy_kwh', from, to, bucket),
+      this.history.bessEnergy('discharge_energy_kwh', from, to, bucket),
+    ]);
+    const data = [];
+    for (let t = from; t < to; t += bucket) {
+      data.push({
+        time: q.data_type === 'daily' ? isoLocal(t) : isoDate(t),
+        charge_energy: round(charge.get(t) ?? 0),
+        discharge_energy: round(discharge.get(t) ?? 0),
+      });
+    }
+    return {
+      select_time: q.select_time,
+      data_type: q.data_type,
+      unit: 'kWh',
+      data,
+      total_charge: round(data.reduce((s, x) => s + x.charge_energy, 0)),
+      total_discharge: round(data.reduce((s, x) => s + x.discharge_energy, 0)),
+      status: 'success',
+    };
+  }
+
+  async freqPower(q: FreqPowerQuery) {
+    let from: number;
+    const bucket = q.date_period * MINUTE_MS;
+    if (q.select_mode === 'selectTimeMode') {
+      if (!q.select_time) {
+        throw new UnprocessableEntityException({
+          detail: [
+            { type: 'missing', loc: ['query', 'select_time'], msg: 'Field required in selectTimeMode', input: null },
+          ],
+        });
+      }
+      from = Math.floor(queryTime('select_time', q.select_time) / bucket) * bucket;
+    } else {
+      from = Math.floor((Date.now() - DAY_MS) / bucket) * bucket + bucket;
+    }
+    const to = from + DAY_MS;
+    const [frequency, power, baseline] = await Promise.all([
+      this.history.meterStats(this.history.gridMeters(), 'frequency', from, to, bucket),
+      this.history.bessPower(from, to, bucket),
+      this.history.baseline(from, to, bucket),
+    ]);
+    const series = (m: Map<number, number>, digits: number): [number, number][] =>
+      [...m.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => [t, round(v, digits)]);
+    const meanFrequency = new Map(
+      [...frequency].map(([t, perMeter]) => {
+        const values = [...perMeter.values()];
+        return [t, values.reduce((s, v) => s + v.avg, 0) / values.length];
+      }),
+    );
+    return {
+      date_period: q.date_period,
+      select_time: q.select_time ?? null,
+      select_mode: q.select_mode,
+      from: isoLocal(from),
+      to: isoLocal(to),
+      frequency_data: series(meanFrequency, 3),
+      power_data: series(power, 2),
+      baseline_data: series(baseline, 3),
+    };
+  }
+
+  async aux(q: AuxQuery) {
+    const day = q.time ? queryTime('time', q.time) : startOfUtcDay(Date.now());
+    const meter = this.history.config.units.auxMeterId;
+    if (q.data_type === 'chart') {
+      const stats = await this.history.meterStats([meter], 'active_power', day, day + DAY_MS, AUX_CHART_BUCKET_MS);
+      const data = [...stats.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([t, perMeter]) => ({ time: isoLocal(t), power: round(perMeter.get(meter)?.avg ?? 0) }));
+      return { date: isoDate(day), meter_id: meter, data, data_type: 'chart', status: 'success' };
+    }
+    const [energy, stats] = await Promise.all([
+      this.history.meterEnergy([meter], day, day + DAY_MS, DAY_MS),
+      this.history.meterStats([meter], 'active_power', day, day + DAY_MS, DAY_MS),
+    ]);
+    const s = stats.get(day)?.get(meter);
+    return {
+      date: isoDate(day),
+      meter_id: meter,
+      data: {
+        total_energy: round(energy.get(day) ?? 0),
+        avg_power: s ? round(s.avg) : null,
+        max_power: s ? round(s.max) : null,
+        min_power: s ? round(s.min) : null,
+      },
+      data_type: 'summary',
+      status: 'success',
+    };
+  }
+}

@@ -1,0 +1,107 @@
+import { HOUR_MS, round } from './history';
+
+/** The schedule fields income depends on: MW, $/MWh and the slot. */
+export interface AwardedSlot {
+  timeStart: number;
+  timeEnd: number;
+  isGet: boolean;
+  interrupt: boolean;
+  quoteCapacity: number;
+  power: number;
+  price: number;
+  quotePrice: number;
+}
+
+export interface HourIncome {
+  hour: number;
+  capacity_fee: number;
+  efficiency_fee: number;
+  exec_rate: number;
+  performance_index: number;
+  scheduled_mwh: number;
+  delivered_mwh: number;
+}
+
+const overlapHours = (slot: AwardedSlot, from: number, to: number): number =>
+  Math.max(0, Math.min(slot.timeEnd, to) - Math.max(slot.timeStart, from)) / HOUR_MS;
+
+/** Slots that pay: awarded (is_get) and not interrupted. */
+export const paying = (slots: AwardedSlot[]): AwardedSlot[] => slots.filter((s) => s.isGet && !s.interrupt);
+
+/**
+ * Income of one hour from the awards that overlap it and the energy the batteries delivered:
+ * - performance_index = delivered / scheduled energy; exec_rate is the same, capped at 1;
+ * - capacity_fee = Σ quote_capacity × price × hours, scaled by exec_rate;
+ * - efficiency_fee = the delivered energy (up to the scheduled amount) at the quoted price.
+ * Hours without an award earn nothing and have rates of 0.
+ */
+export function hourIncome(hour: number, hourStart: number, slots: AwardedSlot[], deliveredMwh: number): HourIncome {
+  let scheduled = 0;
+  let capacityValue = 0;
+  let quotedValue = 0;
+  for (const slot of paying(slots)) {
+    const h = overlapHours(slot, hourStart, hourStart + HOUR_MS);
+    if (h === 0) continue;
+    scheduled += slot.power * h;
+    capacityValue += slot.quoteCapacity * slot.price * h;
+    quotedValue += slot.power * h * slot.quotePrice;
+  }
+  if (scheduled <= 0) {
+    return {
+      hour,
+      capacity_fee: 0,
+      efficiency_fee: 0,
+      exec_rate: 0,
+      performance_index: 0,
+      scheduled_mwh: 0,
+      delivered_mwh: round(deliveredMwh, 3),
+    };
+  }
+  const performance = deliveredMwh / scheduled;
+  const execRate = Math.min(1, performance);
+  return {
+    hour,
+    capacity_fee: round(capacityValue * execRate),
+    efficiency_fee: round(Math.min(deliveredMwh, scheduled) * (quotedValue / scheduled)),
+    exec_rate: round(execRate, 4),
+    performance_index: round(performance, 4),
+    scheduled_mwh: round(scheduled, 3),
+    delivered_mwh: round(deliveredMwh, 3),
+  };
+}
+
+export interface DayIncome {
+  hourly_data: HourIncome[];
+  total_capacity_fee: number;
+  total_efficiency_fee: number;
+  total_income: number;
+  avg_exec_rate: number;
+  avg_performance_index: number;
+}
+
+/** A day of hourly income; averages are over the hours that had an award. */
+export function dayIncome(dayStart: number, slots: AwardedSlot[], deliveredMwhByHour: Map<number, number>): DayIncome {
+  const hours = Array.from({ length: 24 }, (_, h) =>
+    hourIncome(h, dayStart + h * HOUR_MS, slots, deliveredMwhByHour.get(dayStart + h * HOUR_MS) ?? 0),
+  );
+  const scheduled = hours.filter((h) => h.scheduled_mwh > 0);
+  const capacity = hours.reduce((s, h) => s + h.capacity_fee, 0);
+  const efficiency = hours.reduce((s, h) => s + h.efficiency_fee, 0);
+  const mean = (pick: (h: HourIncome) => number): number =>
+    scheduled.length === 0 ? 0 : round(scheduled.reduce((s, h) => s + pick(h), 0) / scheduled.length, 4);
+  return {
+    hourly_data: hours,
+    total_capacity_fee: round(capacity),
+    total_efficiency_fee: round(efficiency),
+    total_income: round(capacity + efficiency),
+    avg_exec_rate: mean((h) => h.exec_rate),
+    avg_performance_index: mean((h) => h.performance_index),
+  };
+}
+
+/** Scheduled power (MW) at an instant: the awards in force then. */
+export function scheduledPowerAt(slots: AwardedSlot[], at: number): number {
+  return paying(slots)
+    .filter((s) => s.timeStart <= at && at < s.timeEnd)
+    .reduce((sum, s) => sum + s.power, 0);
+}

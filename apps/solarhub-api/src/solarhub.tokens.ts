@@ -1,0 +1,1 @@
+export const SOLARHUB_CONFIG = Symbol('SOLARHUB_CONFIG');
