@@ -5,7 +5,9 @@
 //
 // Settings (environment): PLATFORM_APPS (comma list, default all), <APP>_PORT (e.g.
 // PLANT_SIMULATOR_PORT), EMBEDDED_MQTT_PORT (default 1883, a free one if taken),
-// PLATFORM_DATA_DIR (default ./data), PLATFORM_SKIP_BUILD=true to use dist/ as it is.
+// PLATFORM_DATA_DIR (default ./data), PLATFORM_SKIP_BUILD=true to use dist/ as it is,
+// PLATFORM_SEED_DAYS (history solarhub-api is seeded with on its first start, default 7; 0: none),
+// PLATFORM_SITE_ASSETS=false not to create the site's BESS, PCS, meters and inverters in iot-mock.
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -132,6 +134,63 @@ async function stop(code = 0) {
   process.exit(code);
 }
 
+/** solarhub-api's first start on its own SQLite file: fill history, so the dashboards have days to show. */
+function seedSolarhub() {
+  const days = Number(env.PLATFORM_SEED_DAYS ?? 7);
+  const file = path.join(dataDir, 'solarhub-api.sqlite');
+  if (!apps.includes('solarhub-api') || env.DATABASE_URL || days <= 0 || fs.existsSync(file)) return;
+  log(`seeding solarhub-api with ${days} days of history`);
+  const result = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'dist/apps/solarhub-api/main.js'), 'seed', '--days', String(days)],
+    {
+      cwd: ROOT,
+      env: { ...env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  if (result.status !== 0) throw new Error('seeding solarhub-api failed');
+}
+
+/** The site's energy assets in iot-mock (bess-1, pcs-1, meter-1, inverter-1, …), so solarhub-api gets live telemetry. */
+const SITE_ASSETS = [
+  ...[1, 2].map((n) => ({ device_id: `bess-${n}`, device_type: 'bess', name: `BESS ${n}`, base_power: 1000 })),
+  ...[1, 2].map((n) => ({ device_id: `pcs-${n}`, device_type: 'pcs', name: `PCS ${n}`, base_power: 1000 })),
+  { device_id: 'meter-1', device_type: 'meter', name: 'Grid meter', base_power: 400 },
+  { device_id: 'meter-2', device_type: 'meter', name: 'Auxiliary meter', base_power: 25 },
+  ...[1, 2].map((n) => ({
+    device_id: `inverter-${n}`,
+    device_type: 'pv_inverter',
+    name: `PV inverter ${n}`,
+    base_power: 500,
+  })),
+];
+
+async function ensureSiteAssets(port) {
+  if (env.PLATFORM_SITE_ASSETS === 'false' || !apps.includes('iot-mock') || !apps.includes('solarhub-api')) return;
+  let created = 0;
+  const deadline = Date.now() + 30_000;
+  for (const asset of SITE_ASSETS) {
+    let response = await post(asset);
+    // 503 until iot-mock's database is migrated.
+    while (response.status === 503 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 300));
+      response = await post(asset);
+    }
+    if (response.status === 201) created += 1;
+    else if (response.status !== 409) log(`iot-mock refused site asset ${asset.device_id}: ${response.status}`);
+  }
+  if (created > 0) log(`created ${created} site assets in iot-mock`);
+
+  function post(asset) {
+    return fetch(`http://127.0.0.1:${port}/api/v1/devices`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...asset, location: 'Site' }),
+    });
+  }
+}
+
 async function main() {
   for (const app of apps) {
     if (!DEFAULT_PORTS[app]) throw new Error(`PLATFORM_APPS: unknown app "${app}"`);
@@ -146,8 +205,10 @@ async function main() {
   }
   log(env.DATABASE_URL ? 'database: DATABASE_URL' : `database: SQLite files in ${dataDir}`);
   log(env.REDIS_URL ? 'cache/bus: REDIS_URL' : 'cache: in-process; bus: MQTT');
+  seedSolarhub();
   const ports = Object.fromEntries(apps.map((app) => [app, startApp(app, infra)]));
   await Promise.all(apps.map((app) => waitLive(app, ports[app])));
+  if (ports['iot-mock']) await ensureSiteAssets(ports['iot-mock']);
   const lines = apps.map(
     (app) => `  ${app.padEnd(20)} http://localhost:${ports[app]}   docs: http://localhost:${ports[app]}/docs`,
   );

@@ -1,4 +1,3 @@
-import formBody from '@fastify/formbody';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { SolarhubConfig } from '@lib/config';
 import { createHttpApp } from '@lib/observability';
@@ -12,8 +11,7 @@ export async function createSolarhubApp(config: SolarhubConfig): Promise<NestFas
     description:
       'SolarHub (document 001): BESS, PCS, meters, inverter, schedule, income and analysis, from live telemetry in MySQL and Redis.',
   });
-  // The OAuth2 password login posts a form.
-  await app.register(formBody);
+  // The OAuth2 password login posts a form: Nest's Fastify adapter parses urlencoded bodies itself.
   if (config.corsOrigins) {
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,

@@ -53,6 +53,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     if (error instanceof HeaderedHttpException) Object.assign(headers, error.headers);
     return { status, body: { detail: detailOf(error.getResponse(), status) }, headers };
   }
+  if (isConnectionError(error)) {
+    // A database that went away after start-up: the client may retry, so 503, not 500.
+    return { status: 503, body: { detail: 'Database unavailable' }, headers: { 'retry-after': '5' } };
+  }
   // Errors raised by the HTTP server itself (bad JSON, body too large, wrong content type).
   const e = (error ?? {}) as StatusError;
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
@@ -60,4 +64,25 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     return { status: e.statusCode, body: { detail: message }, headers };
   }
   return { status: 500, body: { detail: 'Internal Server Error' }, headers };
+}
+
+/** Network failures of a database driver (mysql2, raw or wrapped by TypeORM's QueryFailedError). */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'POOL_CLOSED',
+]);
+
+export function isConnectionError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; driverError?: { code?: unknown }; fatal?: unknown };
+  const code = e.driverError?.code ?? e.code;
+  return typeof code === 'string' && CONNECTION_CODES.has(code);
 }

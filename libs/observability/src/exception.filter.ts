@@ -11,7 +11,8 @@ export class DetailExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, headers } = toErrorResponse(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (status === 503) this.logger.warn(exception instanceof Error ? exception.message : String(exception));
+    else if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (reply.sent) return;
     void reply.status(status).headers(headers).send(body);
   }

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { Between, LessThan, MoreThan } from 'typeorm';
 import { SolarhubDatabases } from '../storage/databases';
 import { ScheduleEventEntity } from '../storage/entities';
@@ -85,6 +85,18 @@ export class ScheduleService {
 
   async create(dto: CreateScheduleEventDto) {
     const start = new Date(dto.time_start);
+    if (Date.parse(dto.time_end) <= start.getTime()) {
+      throw new UnprocessableEntityException({
+        detail: [
+          {
+            type: 'value_error',
+            loc: ['body', 'time_end'],
+            msg: 'time_end must be after time_start',
+            input: dto.time_end,
+          },
+        ],
+      });
+    }
     const event = this.repo().create({
       mode: dto.mode,
       timeNumber: start.getUTCHours() + 1,
@@ -101,7 +113,15 @@ export class ScheduleService {
       title: dto.title,
       description: dto.description ?? null,
     });
-    return eventView(await this.repo().save(event));
+    try {
+      return eventView(await this.repo().save(event));
+    } catch (error) {
+      const code = (error as { driverError?: { code?: string } }).driverError?.code ?? '';
+      if (code === 'ER_DUP_ENTRY' || code.startsWith('SQLITE_CONSTRAINT')) {
+        throw new ConflictException(`A ${dto.mode} event already starts at ${dto.time_start}`);
+      }
+      throw error;
+    }
   }
 
   async remove(id: number): Promise<void> {
