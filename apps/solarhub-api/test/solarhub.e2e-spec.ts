@@ -523,6 +523,8 @@ describe('solarhub-api (document 001)', () => {
     it.each([
       ['/api/v1/bess/0', ['param', 'bess_number']],
       ['/api/v1/bess/13', ['param', 'bess_number']],
+      ['/api/v1/bess/one', ['param', 'bess_number']],
+      ['/api/v1/pcs/0', ['param', 'pcs_number']],
       ['/api/v1/bess/alert/rack/rack13', ['param', 'rack_number']],
       ['/api/v1/pcs/alert?pcs_number=0', ['query', 'pcs_number']],
       ['/api/v1/schedule?weeks=53', ['query', 'weeks']],

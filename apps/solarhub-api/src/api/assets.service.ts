@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { SolarhubConfig } from '@lib/config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
-import { LatestReader } from '../telemetry/latest-reader';
+import { Latest, LatestReader } from '../telemetry/latest-reader';
 import {
   BessLatest,
   InverterDetail,
@@ -36,9 +36,23 @@ export class AssetsService {
     return ts !== undefined && Date.now() - ts <= this.config.ingest.staleS * 1000;
   }
 
-  async bess(unit: number) {
+  /** Each unit's view as JSON, rebuilt only when its latest value changes (the hot dashboard path). */
+  private readonly bessJson = new WeakMap<object, string>();
+
+  async bessAsJson(unit: number): Promise<string> {
     this.assertConfigured('BESS', unit, this.config.units.bess, 'BESS_NUMBER');
-    const { value, source } = await this.latest.bess(unit);
+    const latest = await this.latest.bess(unit);
+    // Values from Redis keep their identity while unchanged; database rows are new objects each time.
+    if (!latest.value || latest.source !== 'redis') return JSON.stringify(this.bessView(unit, latest));
+    let json = this.bessJson.get(latest.value);
+    if (json === undefined) {
+      json = JSON.stringify(this.bessView(unit, latest));
+      this.bessJson.set(latest.value, json);
+    }
+    return json;
+  }
+
+  private bessView(unit: number, { value, source }: Latest<BessLatest>) {
     const count = this.config.units.racks;
     const head = Array.from({ length: count }, (_, i) => rackLabel(i + 1));
     const racks = new Map((value?.racks ?? []).map((r) => [r.rackNumber, r]));

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AnalysisService } from '../analytics/analysis.service';
 import { ScheduleService } from '../analytics/schedule.service';
 import { Authenticated } from '../auth/auth.guard';
@@ -12,12 +12,11 @@ import {
   InverterQuery,
   MonthlyIncomeQuery,
   PcsAlertQuery,
-  PcsParam,
   PowerIoQuery,
   PowerLossQuery,
   RackParam,
   ScheduleQuery,
-  UnitParam,
+  UnitNumberPipe,
 } from './dto';
 import { CreateScheduleEventDto } from './schedule.dto';
 import { SERVICE_NAME, SERVICE_VERSION, SystemService } from './system.service';
@@ -76,9 +75,11 @@ export class BessController {
   }
 
   @Get(':bess_number')
+  @Header('content-type', 'application/json; charset=utf-8')
+  @ApiParam({ name: 'bess_number', schema: { type: 'integer', minimum: 1, maximum: 12 } })
   @ApiOperation({ summary: 'A BESS unit: mode, voltage, current, SOC and temperature per rack' })
-  bess(@Param() params: UnitParam) {
-    return this.assets.bess(params.bess_number);
+  bess(@Param('bess_number', new UnitNumberPipe('bess_number')) unit: number): Promise<string> {
+    return this.assets.bessAsJson(unit);
   }
 }
 
@@ -95,8 +96,9 @@ export class PcsController {
 
   @Get(':pcs_number')
   @ApiOperation({ summary: 'A PCS unit: mode, power and DC voltage' })
-  pcs(@Param() params: PcsParam) {
-    return this.assets.pcs(params.pcs_number);
+  @ApiParam({ name: 'pcs_number', schema: { type: 'integer', minimum: 1, maximum: 12 } })
+  pcs(@Param('pcs_number', new UnitNumberPipe('pcs_number')) unit: number) {
+    return this.assets.pcs(unit);
   }
 }
 

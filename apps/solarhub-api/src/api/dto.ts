@@ -1,4 +1,4 @@
-import { UnprocessableEntityException } from '@nestjs/common';
+import { PipeTransform, UnprocessableEntityException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
@@ -9,19 +9,6 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/;
 const dateMessage = { message: '$property must be a date (YYYY-MM-DD)' };
 const datetimeMessage = { message: '$property must be a datetime (YYYY-MM-DD HH:MM:SS)' };
-
-export class UnitParam {
-  @ApiProperty({ minimum: 1, maximum: 12 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(12)
-  bess_number!: number;
-}
-
-export class PcsParam {
-  @ApiProperty({ minimum: 1, maximum: 12 }) @Type(() => Number) @IsInt() @Min(1) @Max(12) pcs_number!: number;
-}
 
 export class RackParam {
   @ApiProperty({ example: 'rack01', pattern: '^rack(0[1-9]|1[0-2])$' })
@@ -146,4 +133,21 @@ export function queryTime(field: string, value: string): number {
     });
   }
   return ms;
+}
+
+/**
+ * A unit number path parameter (1…12) checked without a DTO: the BESS view is the hottest route,
+ * and class-validator's per-request cost is most of what it would spend.
+ */
+export class UnitNumberPipe implements PipeTransform<string, number> {
+  constructor(private readonly field: string) {}
+
+  transform(value: string): number {
+    const n = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+    if (n >= 1 && n <= 12) return n;
+    const msg = Number.isNaN(n) ? `${this.field} must be an integer number` : `${this.field} must be between 1 and 12`;
+    throw new UnprocessableEntityException({
+      detail: [{ type: 'value_error', loc: ['param', this.field], msg, input: value }],
+    });
+  }
 }

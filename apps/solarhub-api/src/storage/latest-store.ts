@@ -99,6 +99,17 @@ export class LatestStore implements OnApplicationShutdown {
     return main;
   }
 
+  /** The value parsed last per key: an unchanged value is not parsed again (and keeps its identity). */
+  private readonly parsed = new Map<string, { raw: string; value: unknown }>();
+
+  private parse<T>(k: string, raw: string): T {
+    const last = this.parsed.get(k);
+    if (last?.raw === raw) return last.value as T;
+    const value = JSON.parse(raw) as T;
+    this.parsed.set(k, { raw, value });
+    return value;
+  }
+
   /**
    * Counts an event in a fixed window shared by every replica (login failures): the count so far
    * and the time left in the window, or null when Redis is unusable (callers count locally).
@@ -136,8 +147,9 @@ export class LatestStore implements OnApplicationShutdown {
       return null;
     }
     try {
-      const raw = await redis.mget(units.map((u) => key(kind, u)));
-      return raw.map((r) => (r === null ? null : (JSON.parse(r) as T)));
+      const keys = units.map((u) => key(kind, u));
+      const raw = await redis.mget(keys);
+      return raw.map((r, i) => (r === null ? null : this.parse<T>(keys[i], r)));
     } catch {
       this.misses.inc({ kind });
       return null;
