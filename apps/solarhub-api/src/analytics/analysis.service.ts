@@ -1,4 +1,5 @@
 import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { SolarhubConfig, bessDomain } from '@lib/config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
@@ -8,6 +9,7 @@ import {
   DAY_MS,
   HOUR_MS,
   MINUTE_MS,
+  SeriesQuery,
   bucketStats,
   counterDeltas,
   isoDate,
@@ -28,19 +30,19 @@ export class HistoryQueries {
     private readonly databases: SolarhubDatabases,
   ) {}
 
-  private bessUnits(): number[] {
-    return Array.from({ length: this.config.units.bess }, (_, i) => i + 1);
-  }
-
-  /** Energy in or out of all batteries per bucket (kWh), from their cumulative registers. */
-  async bessEnergy(counter: BessCounter, fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
+  /** A per-unit series summed over the BESS units, each queried in its own database. */
+  private async sumOverBess(
+    series: (source: DataSource, q: SeriesQuery) => Promise<Map<number, number>>,
+    fromMs: number,
+    toMs: number,
+    bucketMs: number,
+  ): Promise<Map<number, number>> {
     const total = new Map<number, number>();
-    for (const unit of this.bessUnits()) {
-      const part = await counterDeltas(this.databases.source(bessDomain(unit)), {
+    for (let unit = 1; unit <= this.config.units.bess; unit++) {
+      const part = await series(this.databases.source(bessDomain(unit)), {
         table: 'sh_bess_readings',
         unitColumn: 'bess_number',
         units: [unit],
-        counter,
         fromMs,
         toMs,
         bucketMs,
@@ -50,22 +52,19 @@ export class HistoryQueries {
     return total;
   }
 
+  /** Energy in or out of all batteries per bucket (kWh), from their cumulative registers. */
+  bessEnergy(counter: BessCounter, fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
+    return this.sumOverBess((source, q) => counterDeltas(source, { ...q, counter }), fromMs, toMs, bucketMs);
+  }
+
   /** Total battery power per bucket (kW, discharge positive). */
-  async bessPower(fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
-    const total = new Map<number, number>();
-    for (const unit of this.bessUnits()) {
-      const stats = await bucketStats(this.databases.source(bessDomain(unit)), {
-        table: 'sh_bess_readings',
-        unitColumn: 'bess_number',
-        units: [unit],
-        value: 'power_kw',
-        fromMs,
-        toMs,
-        bucketMs,
-      });
-      for (const [b, v] of sumOfAverages(stats)) total.set(b, (total.get(b) ?? 0) + v);
-    }
-    return total;
+  bessPower(fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
+    return this.sumOverBess(
+      async (source, q) => sumOfAverages(await bucketStats(source, { ...q, value: 'power_kw' })),
+      fromMs,
+      toMs,
+      bucketMs,
+    );
   }
 
   meterEnergy(meterIds: number[], fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
