@@ -4,3 +4,4 @@ export * from './random-walk';
 export * from './split';
 export * from './balance';
 export * from './allocation';
+export * from './auction';
