@@ -168,6 +168,12 @@ const SITE_ASSETS = [
 
 async function ensureSiteAssets(port) {
   if (env.PLATFORM_SITE_ASSETS === 'false' || !apps.includes('iot-mock') || !apps.includes('solarhub-api')) return;
+  const post = (asset) =>
+    fetch(`http://127.0.0.1:${port}/api/v1/devices`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...asset, location: 'Site' }),
+    });
   let created = 0;
   const deadline = Date.now() + 30_000;
   for (const asset of SITE_ASSETS) {
@@ -181,14 +187,6 @@ async function ensureSiteAssets(port) {
     else if (response.status !== 409) log(`iot-mock refused site asset ${asset.device_id}: ${response.status}`);
   }
   if (created > 0) log(`created ${created} site assets in iot-mock`);
-
-  function post(asset) {
-    return fetch(`http://127.0.0.1:${port}/api/v1/devices`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...asset, location: 'Site' }),
-    });
-  }
 }
 
 async function main() {

@@ -10,6 +10,7 @@ import {
   HOUR_MS,
   MINUTE_MS,
   SeriesQuery,
+  bucketExpr,
   bucketStats,
   counterDeltas,
   isoDate,
@@ -100,7 +101,7 @@ export class HistoryQueries {
 
   async baseline(fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
     const source = this.databases.source('baseline');
-    const bucket = source.options.type === 'mysql' ? `(ts DIV ${bucketMs})` : `(ts / ${bucketMs})`;
+    const bucket = bucketExpr(source, 'ts', bucketMs);
     const rows: { b: number | string; f: number }[] = await source.query(
       `SELECT ${bucket} AS b, AVG(frequency_hz) AS f FROM sh_frequency_baseline WHERE ts >= ? AND ts < ? GROUP BY ${bucket}`,
       [fromMs, toMs],

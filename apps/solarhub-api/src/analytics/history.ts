@@ -5,7 +5,7 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 /** Integer bucket of an epoch-ms column, in the dialect of the data source. */
-function bucketExpr(source: DataSource, column: string, sizeMs: number): string {
+export function bucketExpr(source: DataSource, column: string, sizeMs: number): string {
   const size = Math.trunc(sizeMs);
   return source.options.type === 'mysql' ? `(${column} DIV ${size})` : `(${column} / ${size})`;
 }

@@ -17,6 +17,12 @@ import { isoLocal, round } from '../analytics/history';
 const NORMAL = '正常';
 const ABNORMAL = '異常';
 const NO_COMMUNICATION = '通訊中斷';
+/** The rack alarm bits behind each of the document's battery alert columns. */
+const bitsOf = (pick: (a: (typeof RACK_ALARMS)[number]) => boolean): number =>
+  RACK_ALARMS.filter(pick).reduce((bits, a) => bits | a.bit, 0);
+const PROTECTION_BITS = bitsOf((a) => a.level === 'protection');
+const TEMPERATURE_BITS = bitsOf((a) => a.flag === 'over_temperature');
+const IMBALANCE_BITS = bitsOf((a) => a.flag === 'cell_imbalance');
 const rackLabel = (i: number): string => `Rack ${String(i).padStart(2, '0')}`;
 const rackId = (i: number): string => `rack${String(i).padStart(2, '0')}`;
 
@@ -94,14 +100,10 @@ export class AssetsService {
     units.forEach(({ value }, i) => {
       const n = i + 1;
       const reading = value?.racks.find((r) => r.rackNumber === rack);
-      const has = (level: string): string => {
-        if (!reading) return '-';
-        const bits = RACK_ALARMS.filter((a) => a.level === level).reduce((b, a) => b | a.bit, 0);
-        return (reading.alarmBits & bits) === 0 ? NORMAL : ABNORMAL;
-      };
-      battery[`battery_${n}_protection`] = has('protection');
-      battery[`battery_${n}_alarm`] = reading ? ((reading.alarmBits & 1) === 0 ? NORMAL : ABNORMAL) : '-';
-      battery[`battery_${n}_warning`] = reading ? ((reading.alarmBits & 8) === 0 ? NORMAL : ABNORMAL) : '-';
+      const state = (mask: number): string => (!reading ? '-' : (reading.alarmBits & mask) === 0 ? NORMAL : ABNORMAL);
+      battery[`battery_${n}_protection`] = state(PROTECTION_BITS);
+      battery[`battery_${n}_alarm`] = state(TEMPERATURE_BITS);
+      battery[`battery_${n}_warning`] = state(IMBALANCE_BITS);
       bams[`bams_${63 + n}_status`] = reading && this.isFresh(value?.ts) ? NORMAL : NO_COMMUNICATION;
     });
     return { rack_number: rack, battery_alerts: battery, bams_alerts: bams, status: 'success' };
@@ -128,7 +130,7 @@ export class AssetsService {
     this.assertConfigured('PCS', unit, this.config.units.pcs, 'PCS_NUMBER');
     const [{ value }] = await this.latest.pcs([unit]);
     const words = Object.fromEntries(
-      PCS_ALERT_WORDS.map((w) => [w, value ? word16(value[PCS_WORD_COLUMNS[w]] as number) : null]),
+      PCS_ALERT_WORDS.map((w) => [w, value ? word16(value[PCS_WORD_COLUMNS[w]]) : null]),
     );
     return { pcs_number: unit, ...words, updated_at: value ? isoLocal(value.ts) : null, status: 'success' };
   }

@@ -121,6 +121,8 @@ export class SystemService {
     ]);
     const values = <T>(list: { value: T | null }[]): T[] => list.flatMap((l) => (l.value ? [l.value] : []));
     const b = values(bess);
+    const inv = values(inverters);
+    const p = values(pcs);
     const m = values(meters);
     const aux = m.find((x) => x.meterId === this.config.units.auxMeterId);
     const grid = m.filter((x) => x.meterId !== this.config.units.auxMeterId);
@@ -129,9 +131,9 @@ export class SystemService {
     return {
       timestamp: isoLocal(Date.now()),
       generation: {
-        power_kw: sum(values(inverters), (x) => x.totalActivePower),
-        daily_yield_kwh: sum(values(inverters), (x) => x.dailyPowerYields),
-        inverters_online: values(inverters).filter((x) => this.assets.isFresh(x.ts)).length,
+        power_kw: sum(inv, (x) => x.totalActivePower),
+        daily_yield_kwh: sum(inv, (x) => x.dailyPowerYields),
+        inverters_online: inv.filter((x) => this.assets.isFresh(x.ts)).length,
         inverter_count: this.config.units.inverters,
       },
       bess: {
@@ -142,8 +144,8 @@ export class SystemService {
         unit_count: this.config.units.bess,
       },
       pcs: {
-        power_kw: sum(values(pcs), (x) => x.powerKw),
-        units_online: values(pcs).filter((x) => this.assets.isFresh(x.ts)).length,
+        power_kw: sum(p, (x) => x.powerKw),
+        units_online: p.filter((x) => this.assets.isFresh(x.ts)).length,
         unit_count: this.config.units.pcs,
       },
       grid: {

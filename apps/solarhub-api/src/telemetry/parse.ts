@@ -8,6 +8,7 @@ import {
   PCS_ALERT_WORDS,
   PCS_WORD_COLUMNS,
   PcsRow,
+  PcsWordColumn,
   RACK_ALARMS,
   RackRow,
 } from './records';
@@ -180,25 +181,26 @@ const PCS_WORD_ALERTS: Partial<Record<(typeof PCS_ALERT_WORDS)[number], { level:
 
 function parsePcs(p: Obj, unit: number, base: Base, source: string, alerts: ActiveAlert[]): PcsRow {
   const words = obj(p, 'alerts');
-  const row = {
-    pcsNumber: unit,
-    ...base,
-    mode: text(p, 'mode', 16),
-    powerKw: num(p, 'power'),
-    reactivePower: num(p, 'reactive_power'),
-    dcVoltage: num(p, 'dc_voltage'),
-  } as PcsRow;
+  const columns = {} as Record<PcsWordColumn, number>;
   for (const word of PCS_ALERT_WORDS) {
     const value = num(words, word);
     if (!Number.isInteger(value) || value < 0 || value > 0xffff) throw new Invalid(`alerts.${word} must be 0…65535`);
-    (row as unknown as Record<string, number>)[PCS_WORD_COLUMNS[word]] = value;
+    columns[PCS_WORD_COLUMNS[word]] = value;
     const alert = PCS_WORD_ALERTS[word];
     if (alert && value !== 0) {
       const hex = `0x${value.toString(16).padStart(4, '0')}`;
       alerts.push({ source, code: word, level: alert.level, message: `${source}: ${alert.text} (${hex})` });
     }
   }
-  return row;
+  return {
+    pcsNumber: unit,
+    ...base,
+    mode: text(p, 'mode', 16),
+    powerKw: num(p, 'power'),
+    reactivePower: num(p, 'reactive_power'),
+    dcVoltage: num(p, 'dc_voltage'),
+    ...columns,
+  };
 }
 
 function parseMeter(p: Obj, unit: number, base: Base): MeterRow {

@@ -43,8 +43,17 @@ export const PCS_ALERT_WORDS: readonly (keyof PcsAlertWords)[] = [
   'fault_status2',
 ];
 
+export type PcsWordColumn =
+  | 'inverterStatus'
+  | 'inverterInhibits1Status'
+  | 'environmentStatus'
+  | 'warningStatus'
+  | 'gridStatus'
+  | 'faultStatus1'
+  | 'faultStatus2';
+
 /** PcsRow column of each alert word. */
-export const PCS_WORD_COLUMNS: Record<keyof PcsAlertWords, keyof PcsRow> = {
+export const PCS_WORD_COLUMNS: Record<keyof PcsAlertWords, PcsWordColumn> = {
   inverter_status: 'inverterStatus',
   inverter_inhibits1_status: 'inverterInhibits1Status',
   environment_status: 'environmentStatus',
