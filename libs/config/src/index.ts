@@ -9,4 +9,5 @@ export * from './basic-app.config';
 export * from './iot-mock.config';
 export * from './ocpp-csms.config';
 export * from './solarhub.config';
+export * from './gridpilot.config';
 export * from './loaders';

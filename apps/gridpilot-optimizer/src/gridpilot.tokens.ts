@@ -1,0 +1,1 @@
+export const GRIDPILOT_CONFIG = Symbol('GRIDPILOT_CONFIG');

@@ -1,0 +1,206 @@
+import type { Highs } from 'highs';
+import type { FlexibleLoadConfig } from '@lib/config';
+import { INF, LpBuilder } from './lp';
+
+export interface BatteryModel {
+  capacityKwh: number;
+  maxPowerKw: number;
+  /** One-way efficiency, charging and discharging each. */
+  efficiency: number;
+  socMin: number;
+  socMax: number;
+}
+
+export interface MpcInput {
+  steps: number;
+  stepHours: number;
+  /** Forecast energy price per step ($/MWh) and its uncertainty (half the 90 % band). */
+  price: readonly number[];
+  priceUncertainty: readonly number[];
+  /** Forecast generation (kW) and the load nobody steers (kW), per step. */
+  generationKw: readonly number[];
+  baseLoadKw: readonly number[];
+  loads: readonly FlexibleLoadConfig[];
+  /** What each load draws now (kW): the first step's ramp starts there. */
+  currentKw: Readonly<Record<string, number>>;
+  coolingRatio: number;
+  battery: BatteryModel;
+  soc0: number;
+  site: {
+    powerKw: number;
+    exportMinKw: number;
+    exportMaxKw: number;
+    importFeePerMwh: number;
+    exportPriceFactor: number;
+  };
+  /** Import prices are raised and export prices lowered by this many times the price uncertainty. */
+  riskAversion: number;
+  /** Battery wear: $ per kWh charged or discharged. */
+  lambdaDeg: number;
+}
+
+export interface MpcStep {
+  loadsKw: Record<string, number>;
+  coolingKw: number;
+  chargeKw: number;
+  dischargeKw: number;
+  /** SOC at the end of the step. */
+  soc: number;
+  importKw: number;
+  exportKw: number;
+  /** By how much the net export leaves the band (kW; 0 when inside). */
+  bandViolationKw: number;
+  /** What the site draws from the plant: base + loads + cooling + charge − discharge. */
+  consumptionKw: number;
+}
+
+export interface MpcResult {
+  status: 'optimal' | 'infeasible' | 'unbounded' | 'error';
+  /** Welfare over the horizon ($): load value − energy cost + export revenue − wear − band penalty. */
+  objective: number;
+  steps: MpcStep[];
+  constraintsSatisfied: boolean;
+  maxViolation: number;
+  columns: number;
+  rows: number;
+  buildMs: number;
+  solveMs: number;
+}
+
+/** $/MWh charged for each MWh the net export spends outside its band: the band is soft, never infeasible. */
+export const BAND_PENALTY_PER_MWH = 100_000;
+const TOLERANCE = 1e-6;
+
+/**
+ * The model-predictive dispatch as one linear program over the horizon.
+ *
+ * Per step t: each load's power is the sum of its bid blocks b[l,k,t] ∈ [0, kw_k] valued at the
+ * block's $/MWh, within [min, max] and a ramp of the power one step earlier; compute loads bring
+ * cooling = COOLING_RATIO × their power. The battery charges c and discharges d (≤ max power);
+ * soc[t+1] = soc[t] + (η·c − d/η)·Δt / capacity within [socMin, socMax], and the horizon ends no
+ * emptier than it began. The balance generation + d + import = base + loads + cooling + c + export
+ * holds exactly, the net export (export − import) stays in [EXPORT_MIN_KW, EXPORT_MAX_KW] up to a
+ * heavily penalised slack, and the site never feeds the plant (consumption ≥ 0).
+ *
+ * Maximised: Σ Δt/1000 · [block values − (price + fee + ρσ)·import + (φ·price − ρσ)·export]
+ * − λ_deg · (c + d)·Δt − penalty · slack.
+ */
+export function solveMpc(highs: Highs, input: MpcInput): MpcResult {
+  const started = performance.now();
+  const lp = new LpBuilder();
+  const { steps, stepHours: dt, battery, site } = input;
+  const mwh = dt / 1000;
+  const blockCols: number[][][] = input.loads.map(() => []);
+  const charge: number[] = [];
+  const discharge: number[] = [];
+  const soc: number[] = [];
+  const imports: number[] = [];
+  const exports: number[] = [];
+  const slackLow: number[] = [];
+  const slackHigh: number[] = [];
+  const terminal = Math.min(battery.socMax, Math.max(battery.socMin, input.soc0));
+  const perStepSoc = dt / battery.capacityKwh;
+
+  for (let t = 0; t < steps; t++) {
+    const price = input.price[t];
+    const sigma = input.riskAversion * (input.priceUncertainty[t] ?? 0);
+    input.loads.forEach((load, l) => {
+      blockCols[l][t] = load.blocks.map((b) => lp.addCol(b.valuePerMwh * mwh, 0, b.kw));
+    });
+    charge[t] = lp.addCol(-input.lambdaDeg * dt, 0, battery.maxPowerKw);
+    discharge[t] = lp.addCol(-input.lambdaDeg * dt, 0, battery.maxPowerKw);
+    soc[t] = lp.addCol(0, t === steps - 1 ? terminal : battery.socMin, battery.socMax);
+    imports[t] = lp.addCol(-(price + site.importFeePerMwh + sigma) * mwh, 0, site.powerKw);
+    exports[t] = lp.addCol((site.exportPriceFactor * price - sigma) * mwh, 0, site.powerKw);
+    slackLow[t] = lp.addCol(-BAND_PENALTY_PER_MWH * mwh, 0, INF);
+    slackHigh[t] = lp.addCol(-BAND_PENALTY_PER_MWH * mwh, 0, INF);
+
+    const loadTerms = (l: number, factor = 1): [number, number][] => blockCols[l][t].map((c) => [c, factor]);
+    // Balance: loads·(1 + cooling) + charge + export − discharge − import = generation − base.
+    const balance: [number, number][] = [];
+    input.loads.forEach((load, l) => balance.push(...loadTerms(l, load.cooled ? 1 + input.coolingRatio : 1)));
+    balance.push([charge[t], 1], [exports[t], 1], [discharge[t], -1], [imports[t], -1]);
+    const net = input.generationKw[t] - input.baseLoadKw[t];
+    lp.addRow(net, net, balance);
+    // Consumption from the plant is never negative: loads + cooling + charge − discharge ≥ −base.
+    const consumption: [number, number][] = balance.filter(([c]) => c !== exports[t] && c !== imports[t]);
+    lp.addRow(-input.baseLoadKw[t], INF, consumption);
+    // The net export stays in its band (soft).
+    lp.addRow(site.exportMinKw, site.exportMaxKw, [
+      [exports[t], 1],
+      [imports[t], -1],
+      [slackLow[t], 1],
+      [slackHigh[t], -1],
+    ]);
+    input.loads.forEach((load, l) => {
+      lp.addRow(load.minKw, load.maxKw, loadTerms(l));
+      if (t === 0) {
+        const now = input.currentKw[load.name] ?? load.minKw;
+        // Ranged, and always reachable: from anywhere, a step may at least get back into [min, max].
+        lp.addRow(
+          Math.min(now - load.rampKwPerStep, load.maxKw),
+          Math.max(now + load.rampKwPerStep, load.minKw),
+          loadTerms(l),
+        );
+      } else {
+        const previous = blockCols[l][t - 1].map((c): [number, number] => [c, -1]);
+        lp.addRow(-load.rampKwPerStep, load.rampKwPerStep, [...loadTerms(l), ...previous]);
+      }
+    });
+    // SOC dynamics.
+    const socTerms: [number, number][] = [
+      [soc[t], 1],
+      [charge[t], -battery.efficiency * perStepSoc],
+      [discharge[t], perStepSoc / battery.efficiency],
+    ];
+    if (t > 0) socTerms.push([soc[t - 1], -1]);
+    const rhs = t === 0 ? input.soc0 : 0;
+    lp.addRow(rhs, rhs, socTerms);
+  }
+  const built = performance.now();
+  const solution = lp.solve(highs, true);
+  const solved = performance.now();
+
+  const x = solution.x;
+  const value = (c: number): number => (solution.status === 'optimal' ? x[c] : 0);
+  const plan: MpcStep[] = [];
+  for (let t = 0; t < steps && solution.status === 'optimal'; t++) {
+    const loadsKw: Record<string, number> = {};
+    let cooled = 0;
+    let loadsTotal = 0;
+    input.loads.forEach((load, l) => {
+      const kw = blockCols[l][t].reduce((s, c) => s + value(c), 0);
+      loadsKw[load.name] = kw;
+      loadsTotal += kw;
+      if (load.cooled) cooled += kw;
+    });
+    const coolingKw = cooled * input.coolingRatio;
+    plan.push({
+      loadsKw,
+      coolingKw,
+      chargeKw: value(charge[t]),
+      dischargeKw: value(discharge[t]),
+      soc: value(soc[t]),
+      importKw: value(imports[t]),
+      exportKw: value(exports[t]),
+      bandViolationKw: value(slackLow[t]) + value(slackHigh[t]),
+      consumptionKw: input.baseLoadKw[t] + loadsTotal + coolingKw + value(charge[t]) - value(discharge[t]),
+    });
+  }
+  const maxViolation = solution.status === 'optimal' ? lp.violation(x) : INF;
+  const scale = Math.max(1, site.powerKw);
+  return {
+    status: solution.status,
+    objective: solution.objective,
+    steps: plan,
+    constraintsSatisfied:
+      solution.status === 'optimal' &&
+      maxViolation <= TOLERANCE * scale &&
+      plan.every((s) => s.bandViolationKw <= TOLERANCE * scale),
+    maxViolation,
+    columns: lp.numCols,
+    rows: lp.numRows,
+    buildMs: built - started,
+    solveMs: solved - built,
+  };
+}

@@ -1,0 +1,186 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { GridpilotConfig } from '@lib/config';
+import { DatabaseConnection } from '@lib/persistence';
+import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
+import { PriceEntity } from '../storage/entities';
+import { HttpPriceSource } from './http-price-source';
+import type { PricePoint, PriceSource } from './price-point';
+import { SimulatedMarket } from './simulated-market';
+
+const HOUR_MS = 3_600_000;
+const CHUNK = 500;
+
+/**
+ * Market prices: fetched from the configured source every REFRESH_INTERVAL_S, kept in memory for
+ * the forecasters and stored for `hours_back`. While the database is away, fetched points wait in
+ * memory and are written when it returns; none is dropped.
+ */
+@Injectable()
+export class PricesService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('prices');
+  readonly source: PriceSource;
+  /** Recent points, oldest first (at most `keepMs` old). */
+  private series: PricePoint[] = [];
+  private unsaved: PricePoint[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly keepMs: number;
+  lastRefresh: Date | null = null;
+  lastError: string | null = null;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(
+    @Inject(GRIDPILOT_CONFIG) private readonly config: GridpilotConfig,
+    private readonly database: DatabaseConnection,
+  ) {
+    const p = config.prices;
+    this.source =
+      p.source === 'http' && p.url
+        ? new HttpPriceSource(p.url)
+        : new SimulatedMarket({ seed: p.seed, basePerMwh: p.basePerMwh, intervalMin: p.intervalMin });
+    this.keepMs = Math.max(p.backfillDays, 21) * 24 * HOUR_MS;
+  }
+
+  onModuleInit(): void {
+    void this.start();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async start(): Promise<void> {
+    await this.loadStored();
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.config.prices.refreshMs);
+    this.timer.unref();
+  }
+
+  /** Reads what is stored (waits for the first database connection, in the background). */
+  private async loadStored(): Promise<void> {
+    await this.database.whenReady();
+    const since = new Date(Date.now() - this.keepMs);
+    const rows = await this.database
+      .get()
+      .getRepository(PriceEntity)
+      .createQueryBuilder('p')
+      .where('p.at >= :since', { since })
+      .orderBy('p.at', 'ASC')
+      .getMany();
+    this.merge(rows.map((r) => ({ ...r, at: new Date(r.at) })));
+  }
+
+  /** Fetches what is new since the last point (or the backfill window), stores it; never throws. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const now = new Date();
+    const last = this.series.at(-1)?.at;
+    const backfillFrom = new Date(now.getTime() - this.config.prices.backfillDays * 24 * HOUR_MS);
+    const from = last ? new Date(last.getTime() + 1) : this.source.canBackfill ? backfillFrom : new Date(0);
+    try {
+      const points = await this.source.fetch(from, new Date(now.getTime() + 1));
+      this.merge(points);
+      this.unsaved.push(...points);
+      this.lastRefresh = now;
+      this.lastError = null;
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      this.logger.warn(`price refresh failed: ${this.lastError}`);
+    }
+    await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.unsaved.length === 0 || !this.database.connected) return;
+    const pending = this.unsaved;
+    this.unsaved = [];
+    try {
+      for (let i = 0; i < pending.length; i += CHUNK) {
+        const rows = pending.slice(i, i + CHUNK).map((p) => ({ ...p, source: this.source.name }));
+        await this.database.get().createQueryBuilder().insert().into(PriceEntity).values(rows).orIgnore().execute();
+      }
+    } catch (error) {
+      this.unsaved = [...pending, ...this.unsaved];
+      this.logger.warn(`prices not stored yet (${(error as Error).message}); ${this.unsaved.length} waiting`);
+    }
+  }
+
+  private merge(points: PricePoint[]): void {
+    if (points.length === 0) return;
+    const byTime = new Map<number, PricePoint>();
+    for (const p of [...this.series, ...points]) byTime.set(p.at.getTime(), p);
+    const cutoff = Date.now() - this.keepMs;
+    this.series = [...byTime.values()]
+      .filter((p) => p.at.getTime() >= cutoff)
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  get pendingWrites(): number {
+    return this.unsaved.length;
+  }
+
+  latest(): PricePoint | null {
+    return this.series.at(-1) ?? null;
+  }
+
+  /** Points of the last `hours` hours: from memory when it covers them, else from the database. */
+  async history(hours: number): Promise<PricePoint[]> {
+    const since = Date.now() - hours * HOUR_MS;
+    const first = this.series[0];
+    if ((first && first.at.getTime() <= since) || !this.database.connected || hours * HOUR_MS <= this.keepMs) {
+      return this.series.filter((p) => p.at.getTime() >= since);
+    }
+    const rows = await this.database
+      .get()
+      .getRepository(PriceEntity)
+      .createQueryBuilder('p')
+      .where('p.at >= :since', { since: new Date(since) })
+      .orderBy('p.at', 'ASC')
+      .getMany();
+    return rows.map((r) => ({
+      at: new Date(r.at),
+      energyPrice: r.energyPrice,
+      hashPrice: r.hashPrice,
+      tokenPrice: r.tokenPrice,
+      volume: r.volume,
+    }));
+  }
+
+  /**
+   * Hourly mean energy prices of the last `hours` complete hours, oldest first; an hour without a
+   * point repeats the one before, so the series has no holes.
+   */
+  hourly(hours: number, until = new Date()): { start: Date; values: number[] } {
+    const end = Math.floor(until.getTime() / HOUR_MS) * HOUR_MS;
+    const start = end - hours * HOUR_MS;
+    const sums = new Float64Array(hours);
+    const counts = new Uint32Array(hours);
+    for (const p of this.series) {
+      const i = Math.floor((p.at.getTime() - start) / HOUR_MS);
+      if (i >= 0 && i < hours) {
+        sums[i] += p.energyPrice;
+        counts[i] += 1;
+      }
+    }
+    const values: number[] = [];
+    let last = NaN;
+    for (let i = 0; i < hours; i++) {
+      if (counts[i] > 0) last = sums[i] / counts[i];
+      values.push(last);
+    }
+    const firstKnown = values.findIndex((v) => !Number.isNaN(v));
+    if (firstKnown < 0) return { start: new Date(end), values: [] };
+    return { start: new Date(start + firstKnown * HOUR_MS), values: values.slice(firstKnown) };
+  }
+}
+
+/** Coefficient of variation of the energy price over the points (0 with fewer than two). */
+export function volatility(points: readonly PricePoint[]): number {
+  if (points.length < 2) return 0;
+  const mean = points.reduce((s, p) => s + p.energyPrice, 0) / points.length;
+  const variance = points.reduce((s, p) => s + (p.energyPrice - mean) ** 2, 0) / (points.length - 1);
+  return mean === 0 ? 0 : Math.sqrt(variance) / Math.abs(mean);
+}
