@@ -1,11 +1,63 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import type { CommonConfig } from '@lib/config';
-import { ObservabilityModule } from '@lib/observability';
+import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { GridpilotConfig } from '@lib/config';
+import { ObservabilityModule, ReadinessRegistry } from '@lib/observability';
+import { PersistenceModule } from '@lib/persistence';
+import { DataController, OptimizationController, SystemController } from './api/controllers';
+import { GridpilotService } from './api/gridpilot.service';
+import { ControlLoopService } from './dispatch/control-loop.service';
+import { DispatchService } from './dispatch/dispatch.service';
+import { ForecastService } from './forecast/forecast.service';
+import { GRIDPILOT_CONFIG } from './gridpilot.tokens';
+import { InventoryService } from './inventory/inventory.service';
+import { SiteLink } from './inventory/site-link';
+import { LiveDataGateway } from './live/live-data.gateway';
+import { OptimizerService } from './optimization/optimizer.service';
+import { PricesService } from './prices/prices.service';
+import { GRIDPILOT_ENTITIES } from './storage/entities';
+import { GRIDPILOT_MIGRATIONS } from './storage/migrations';
 
-/** Health, metrics and docs for now; the app's own issue adds its feature modules. */
 @Module({})
-export class AppModule {
-  static forRoot(config: CommonConfig): DynamicModule {
-    return { module: AppModule, imports: [ObservabilityModule.forApp({ appName: 'gridpilot-optimizer', config })] };
+export class AppModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(SiteLink) private readonly link: SiteLink,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  static forRoot(config: GridpilotConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forApp({ appName: 'gridpilot-optimizer', config }),
+        PersistenceModule.forRoot({
+          url: config.databaseUrl,
+          appName: 'gridpilot-optimizer',
+          entities: GRIDPILOT_ENTITIES,
+          migrations: GRIDPILOT_MIGRATIONS,
+        }),
+      ],
+      controllers: [SystemController, DataController, OptimizationController],
+      providers: [
+        { provide: GRIDPILOT_CONFIG, useValue: config },
+        { provide: SiteLink, useFactory: () => new SiteLink(config) },
+        PricesService,
+        ForecastService,
+        InventoryService,
+        OptimizerService,
+        DispatchService,
+        ControlLoopService,
+        GridpilotService,
+        LiveDataGateway,
+      ],
+    };
+  }
+
+  /** The broker and the bus count for readiness only when configured. */
+  onModuleInit(): void {
+    if (this.link.mqtt) this.readiness.register('mqtt', () => this.link.mqtt?.state() ?? { up: true, info: {} });
+    if (this.link.bus.transport === 'redis') this.readiness.register('bus', () => this.link.bus.state());
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.link.close();
   }
 }

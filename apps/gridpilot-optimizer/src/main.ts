@@ -1,14 +1,10 @@
 import 'reflect-metadata';
-import { loadBasicAppConfig } from '@lib/config';
-import { createHttpApp, listen, runMain } from '@lib/observability';
-import { AppModule } from './app.module';
+import { loadGridpilotConfig } from '@lib/config';
+import { listen, runMain } from '@lib/observability';
+import { createGridpilotApp } from './app.factory';
 
 void runMain(async () => {
-  const config = loadBasicAppConfig('gridpilot-optimizer');
-  const app = await createHttpApp(AppModule.forRoot(config), {
-    trustProxy: config.http.trustProxy,
-    title: 'gridpilot-optimizer',
-    description: 'GridPilot: prices, forecasts, LP optimization, VCG auction and dispatch (document 003).',
-  });
+  const config = loadGridpilotConfig();
+  const app = await createGridpilotApp(config);
   await listen(app, config, 'gridpilot-optimizer');
 });

@@ -2,3 +2,4 @@ export * from './mqtt-client';
 export * from './raw-json.deserializer';
 export * from './transport';
 export * from './transport-readiness';
+export * from './bus-publisher';

@@ -52,7 +52,8 @@ export class DetailValidationPipe implements PipeTransform {
     const { metatype, type } = metadata;
     if (!metatype || PRIMITIVES.includes(metatype) || type === 'custom') return value;
     const isBody = type === 'body';
-    if (isBody && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    // No body at all is an empty object: required fields are then named one by one.
+    if (isBody && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
       throw new UnprocessableEntityException({
         detail: [
           { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid object', input: value ?? null },

@@ -176,11 +176,3 @@ export class PricesService implements OnModuleInit, OnApplicationShutdown {
     return { start: new Date(start + firstKnown * HOUR_MS), values: values.slice(firstKnown) };
   }
 }
-
-/** Coefficient of variation of the energy price over the points (0 with fewer than two). */
-export function volatility(points: readonly PricePoint[]): number {
-  if (points.length < 2) return 0;
-  const mean = points.reduce((s, p) => s + p.energyPrice, 0) / points.length;
-  const variance = points.reduce((s, p) => s + (p.energyPrice - mean) ** 2, 0) / (points.length - 1);
-  return mean === 0 ? 0 : Math.sqrt(variance) / Math.abs(mean);
-}

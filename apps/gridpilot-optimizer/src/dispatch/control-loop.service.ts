@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { FlexibleLoadConfig, GridpilotConfig } from '@lib/config';
+import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
+import { InventoryService } from '../inventory/inventory.service';
+import { OptimizerService } from '../optimization/optimizer.service';
+import { splitBudget } from '../optimization/split';
+import { DispatchRecord, DispatchService } from './dispatch.service';
+
+interface LoadState {
+  on: boolean;
+  since: number;
+  kw: number;
+}
+
+/**
+ * Follows generation between optimizations. Every CONTROL_PERIOD_S it reads the plant; while the
+ * net export is inside its band it does nothing (the band is the dead band). Outside it, it aims
+ * for the middle of the band: the flexible power budget is re-split by the auction, keeping the
+ * battery where the last plan put it. A load that runs stays on for MIN_ON_S and one that stopped
+ * stays off for MIN_OFF_S, so loads do not flap with every wobble of generation.
+ */
+@Injectable()
+export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('control');
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private readonly states = new Map<string, LoadState>();
+  ticks = 0;
+  holds = 0;
+  adjustments = 0;
+
+  constructor(
+    @Inject(GRIDPILOT_CONFIG) private readonly config: GridpilotConfig,
+    private readonly inventory: InventoryService,
+    private readonly optimizer: OptimizerService,
+    private readonly dispatch: DispatchService,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.control.enabled && this.inventory.plant !== null;
+  }
+
+  onModuleInit(): void {
+    if (!this.enabled) return;
+    this.timer = setInterval(() => void this.tick(), this.config.control.periodMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Records what was dispatched, so the timers know which loads run. */
+  observe(allocation: Record<string, number>, at = Date.now()): void {
+    for (const load of this.config.loads) {
+      const kw = allocation[load.name] ?? 0;
+      const on = kw > 1e-6;
+      const state = this.states.get(load.name);
+      if (!state || state.on !== on) this.states.set(load.name, { on, since: at, kw });
+      else state.kw = kw;
+    }
+  }
+
+  /** Whether a load may run in the next allocation, given its timers. */
+  private mayRun(load: FlexibleLoadConfig, now: number): { allowed: boolean; forced: boolean } {
+    const state = this.states.get(load.name);
+    if (!state) return { allowed: true, forced: false };
+    if (state.on) return { allowed: true, forced: now - state.since < this.config.control.minOnMs };
+    return { allowed: now - state.since >= this.config.control.minOffMs, forced: false };
+  }
+
+  async tick(now = Date.now()): Promise<DispatchRecord | null> {
+    if (this.running) return null;
+    this.running = true;
+    try {
+      this.ticks += 1;
+      const reading = await this.inventory.plantReading(0);
+      if (!reading) return null;
+      const { exportMinKw, exportMaxKw, coolingRatio } = this.config.site;
+      if (reading.exportedKw >= exportMinKw && reading.exportedKw <= exportMaxKw) {
+        this.holds += 1;
+        return null;
+      }
+      const last = this.optimizer.last;
+      const batteryKw = last?.batteryKw ?? 0;
+      const baseLoadKw = last?.baseLoadKw ?? 0;
+      const target = reading.generationKw - (exportMinKw + exportMaxKw) / 2;
+      const budget = Math.max(0, target - baseLoadKw - batteryKw);
+      const gates = new Map(this.config.loads.map((l) => [l.name, this.mayRun(l, now)]));
+      const split = splitBudget(this.config.loads, budget, coolingRatio, (l) => gates.get(l.name)?.allowed ?? true);
+      // A load inside its minimum on time keeps at least its minimum (or a sliver when that is 0).
+      for (const load of this.config.loads) {
+        if (gates.get(load.name)?.forced && (split.allocation[load.name] ?? 0) <= 1e-6) {
+          const kw = Math.max(load.minKw, Math.min(load.maxKw, this.states.get(load.name)?.kw ?? 0));
+          split.allocation[load.name] = kw;
+          if (load.cooled) split.allocation.cooling += kw * coolingRatio;
+        }
+      }
+      const flexibleKw = this.config.loads.reduce(
+        (s, l) => s + (split.allocation[l.name] ?? 0) * (l.cooled ? 1 + coolingRatio : 1),
+        0,
+      );
+      this.adjustments += 1;
+      const record = await this.dispatch.execute(
+        {
+          allocation: split.allocation,
+          batteryKw,
+          baseLoadKw,
+          consumptionKw: baseLoadKw + flexibleKw + batteryKw,
+          constraintsSatisfied: split.minimumsMet,
+          soc: last?.soc ?? this.inventory.battery().soc,
+        },
+        'control',
+      );
+      this.observe(split.allocation, now);
+      return record;
+    } catch (error) {
+      this.logger.warn(`control tick failed: ${(error as Error).message}`);
+      return null;
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { GridpilotConfig } from '@lib/config';
+import { GridpilotService } from '../api/gridpilot.service';
+import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
+
+export const LIVE_DATA_PATH = '/ws/live-data';
+
+/** `ws://host:PORT/ws/live-data`: document 003's live message to every client, every WS_INTERVAL_S (and on connect). */
+@Injectable()
+export class LiveDataGateway implements OnApplicationShutdown {
+  private readonly logger = new Logger('live-data');
+  private server: WebSocketServer | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(GRIDPILOT_CONFIG) private readonly config: GridpilotConfig,
+    private readonly gridpilot: GridpilotService,
+  ) {}
+
+  attach(http: Server): void {
+    this.server = new WebSocketServer({ server: http, path: LIVE_DATA_PATH, maxPayload: 4096 });
+    this.server.on('connection', (socket) => {
+      this.gridpilot.websocketClients = this.server?.clients.size ?? 0;
+      this.send(socket, JSON.stringify(this.gridpilot.liveMessage()));
+      socket.on('close', () => (this.gridpilot.websocketClients = this.server?.clients.size ?? 0));
+      socket.on('error', (error) => this.logger.debug(`client error: ${error.message}`));
+    });
+    this.timer = setInterval(() => this.broadcast(), this.config.wsIntervalMs);
+    this.timer.unref();
+  }
+
+  private send(socket: WebSocket, message: string): void {
+    if (socket.readyState === WebSocket.OPEN) socket.send(message);
+  }
+
+  broadcast(): void {
+    if (!this.server || this.server.clients.size === 0) return;
+    const message = JSON.stringify(this.gridpilot.liveMessage());
+    for (const socket of this.server.clients) this.send(socket, message);
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const socket of this.server?.clients ?? []) socket.close(1001, 'server shutting down');
+    this.server?.close();
+  }
+}
