@@ -44,7 +44,7 @@ export class HttpPriceSource implements PriceSource {
   async fetch(from: Date, to: Date): Promise<PricePoint[]> {
     const response = await fetch(this.url, { signal: AbortSignal.timeout(this.timeoutMs) });
     if (!response.ok) throw new Error(`price feed answered ${response.status}`);
-    const body = (await response.json());
+    const body = await response.json();
     const records = Array.isArray(body)
       ? body
       : body && typeof body === 'object' && Array.isArray((body as { data?: unknown }).data)
