@@ -95,6 +95,14 @@ function startApp(app, infra) {
     // Simulated EV chargers in iot-mock dial this platform's CSMS.
     CSMS_OCPP_URL: env.CSMS_OCPP_URL || `ws://127.0.0.1:${env.OCPP_PORT || 9000}`,
   };
+  // The optimizer steers this platform's plant and two of iot-mock's default devices.
+  if (app === 'gridpilot-optimizer' && apps.includes('plant-simulator')) {
+    const plantPort = env[portVar('plant-simulator')] || DEFAULT_PORTS['plant-simulator'];
+    childEnv.PLANT_URL = env.PLANT_URL || `http://127.0.0.1:${plantPort}`;
+    if (apps.includes('iot-mock')) {
+      childEnv.DISPATCH_DEVICES = env.DISPATCH_DEVICES || 'inference:mock-server-001,cooling:mock-hvac-001';
+    }
+  }
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', app, 'main.js')], {
     cwd: ROOT,
     env: childEnv,

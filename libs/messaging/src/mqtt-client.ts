@@ -48,6 +48,16 @@ export class MqttConnection {
     };
   }
 
+  /**
+   * Runs `action` now when connected, and again on every (re)connection: with a clean session,
+   * subscriptions do not survive a reconnect, and one registered after the first connect would
+   * otherwise never run.
+   */
+  onEveryConnect(action: () => void): void {
+    if (this.client.connected) action();
+    this.client.on('connect', action);
+  }
+
   /** Publishes JSON at the configured QoS; resolves when the broker has it (QoS ≥ 1). */
   publishJson(topic: string, payload: unknown, options: Partial<IClientPublishOptions> = {}): Promise<void> {
     const qos: Qos = options.qos ?? this.config.qos;

@@ -100,13 +100,20 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
         (s, l) => s + (split.allocation[l.name] ?? 0) * (l.cooled ? 1 + coolingRatio : 1),
         0,
       );
+      const consumptionKw = baseLoadKw + flexibleKw + batteryKw;
+      const previous = this.dispatch.last?.order.consumptionKw;
+      if (previous !== undefined && Math.abs(previous - consumptionKw) < 0.5) {
+        // Nothing to change (every load is at a bound or a timer): do not re-send the same orders.
+        this.holds += 1;
+        return null;
+      }
       this.adjustments += 1;
       const record = await this.dispatch.execute(
         {
           allocation: split.allocation,
           batteryKw,
           baseLoadKw,
-          consumptionKw: baseLoadKw + flexibleKw + batteryKw,
+          consumptionKw,
           constraintsSatisfied: split.minimumsMet,
           soc: last?.soc ?? this.inventory.battery().soc,
         },

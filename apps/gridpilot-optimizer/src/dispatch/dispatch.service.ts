@@ -65,7 +65,7 @@ export class DispatchService implements OnModuleInit {
   onModuleInit(): void {
     const mqtt = this.link.mqtt;
     if (!mqtt || Object.keys(this.config.dispatchDevices).length === 0) return;
-    mqtt.client.on('connect', () => mqtt.client.subscribe(DEVICE_TOPICS.allCommandAcks, { qos: 1 }));
+    mqtt.onEveryConnect(() => mqtt.client.subscribe(DEVICE_TOPICS.allCommandAcks, { qos: 1 }));
     mqtt.client.on('message', (topic, payload) => {
       if (!topic.endsWith('/commands/ack')) return;
       try {

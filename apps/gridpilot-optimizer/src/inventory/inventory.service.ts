@@ -67,7 +67,7 @@ export class InventoryService implements OnModuleInit {
   onModuleInit(): void {
     const mqtt = this.link.mqtt;
     if (!mqtt) return;
-    mqtt.client.on('connect', () => mqtt.client.subscribe(DEVICE_TOPICS.allData, { qos: 0 }));
+    mqtt.onEveryConnect(() => mqtt.client.subscribe(DEVICE_TOPICS.allData, { qos: 0 }));
     mqtt.client.on('message', (topic, payload) => {
       const id = deviceIdOfTopic(topic);
       if (id && topic.endsWith('/data')) this.onTelemetry(id, payload);

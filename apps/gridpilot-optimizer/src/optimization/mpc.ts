@@ -94,8 +94,8 @@ export function solveMpc(highs: Highs, input: MpcInput): MpcResult {
   const charge: number[] = [];
   const discharge: number[] = [];
   const soc: number[] = [];
-  const imports: number[] = [];
-  const exports: number[] = [];
+  const importCols: number[] = [];
+  const exportCols: number[] = [];
   const slackLow: number[] = [];
   const slackHigh: number[] = [];
   const terminal = Math.min(battery.socMax, Math.max(battery.socMin, input.soc0));
@@ -110,8 +110,8 @@ export function solveMpc(highs: Highs, input: MpcInput): MpcResult {
     charge[t] = lp.addCol(-input.lambdaDeg * dt, 0, battery.maxPowerKw);
     discharge[t] = lp.addCol(-input.lambdaDeg * dt, 0, battery.maxPowerKw);
     soc[t] = lp.addCol(0, t === steps - 1 ? terminal : battery.socMin, battery.socMax);
-    imports[t] = lp.addCol(-(price + site.importFeePerMwh + sigma) * mwh, 0, site.powerKw);
-    exports[t] = lp.addCol((site.exportPriceFactor * price - sigma) * mwh, 0, site.powerKw);
+    importCols[t] = lp.addCol(-(price + site.importFeePerMwh + sigma) * mwh, 0, site.powerKw);
+    exportCols[t] = lp.addCol((site.exportPriceFactor * price - sigma) * mwh, 0, site.powerKw);
     slackLow[t] = lp.addCol(-BAND_PENALTY_PER_MWH * mwh, 0, INF);
     slackHigh[t] = lp.addCol(-BAND_PENALTY_PER_MWH * mwh, 0, INF);
 
@@ -119,16 +119,16 @@ export function solveMpc(highs: Highs, input: MpcInput): MpcResult {
     // Balance: loads·(1 + cooling) + charge + export − discharge − import = generation − base.
     const balance: [number, number][] = [];
     input.loads.forEach((load, l) => balance.push(...loadTerms(l, load.cooled ? 1 + input.coolingRatio : 1)));
-    balance.push([charge[t], 1], [exports[t], 1], [discharge[t], -1], [imports[t], -1]);
+    balance.push([charge[t], 1], [exportCols[t], 1], [discharge[t], -1], [importCols[t], -1]);
     const net = input.generationKw[t] - input.baseLoadKw[t];
     lp.addRow(net, net, balance);
     // Consumption from the plant is never negative: loads + cooling + charge − discharge ≥ −base.
-    const consumption: [number, number][] = balance.filter(([c]) => c !== exports[t] && c !== imports[t]);
+    const consumption: [number, number][] = balance.filter(([c]) => c !== exportCols[t] && c !== importCols[t]);
     lp.addRow(-input.baseLoadKw[t], INF, consumption);
     // The net export stays in its band (soft).
     lp.addRow(site.exportMinKw, site.exportMaxKw, [
-      [exports[t], 1],
-      [imports[t], -1],
+      [exportCols[t], 1],
+      [importCols[t], -1],
       [slackLow[t], 1],
       [slackHigh[t], -1],
     ]);
@@ -181,8 +181,8 @@ export function solveMpc(highs: Highs, input: MpcInput): MpcResult {
       chargeKw: value(charge[t]),
       dischargeKw: value(discharge[t]),
       soc: value(soc[t]),
-      importKw: value(imports[t]),
-      exportKw: value(exports[t]),
+      importKw: value(importCols[t]),
+      exportKw: value(exportCols[t]),
       bandViolationKw: value(slackLow[t]) + value(slackHigh[t]),
       consumptionKw: input.baseLoadKw[t] + loadsTotal + coolingKw + value(charge[t]) - value(discharge[t]),
     });
