@@ -100,7 +100,7 @@ function startApp(app, infra) {
     const plantPort = env[portVar('plant-simulator')] || DEFAULT_PORTS['plant-simulator'];
     childEnv.PLANT_URL = env.PLANT_URL || `http://127.0.0.1:${plantPort}`;
     if (apps.includes('iot-mock')) {
-      childEnv.DISPATCH_DEVICES = env.DISPATCH_DEVICES || 'inference:mock-server-001,cooling:mock-hvac-001';
+      childEnv.DISPATCH_DEVICES = env.DISPATCH_DEVICES || 'inference:compute-1,cooling:chiller-1';
     }
   }
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', app, 'main.js')], {
@@ -174,8 +174,18 @@ const SITE_ASSETS = [
   })),
 ];
 
+/** The devices the optimizer steers (DISPATCH_DEVICES): sized for its loads (iot-mock accepts up to 2 × base power). */
+const OPTIMIZER_DEVICES = [
+  { device_id: 'compute-1', device_type: 'server', name: 'Inference cluster', base_power: 150 },
+  { device_id: 'chiller-1', device_type: 'hvac', name: 'Chiller', base_power: 75 },
+];
+
 async function ensureSiteAssets(port) {
-  if (env.PLATFORM_SITE_ASSETS === 'false' || !apps.includes('iot-mock') || !apps.includes('solarhub-api')) return;
+  if (env.PLATFORM_SITE_ASSETS === 'false' || !apps.includes('iot-mock')) return;
+  const assets = [
+    ...(apps.includes('solarhub-api') ? SITE_ASSETS : []),
+    ...(apps.includes('gridpilot-optimizer') && !env.DISPATCH_DEVICES ? OPTIMIZER_DEVICES : []),
+  ];
   const post = (asset) =>
     fetch(`http://127.0.0.1:${port}/api/v1/devices`, {
       method: 'POST',
@@ -184,7 +194,7 @@ async function ensureSiteAssets(port) {
     });
   let created = 0;
   const deadline = Date.now() + 30_000;
-  for (const asset of SITE_ASSETS) {
+  for (const asset of assets) {
     let response = await post(asset);
     // 503 until iot-mock's database is migrated.
     while (response.status === 503 && Date.now() < deadline) {

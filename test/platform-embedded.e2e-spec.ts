@@ -116,7 +116,7 @@ describe('the platform in embedded mode (npm start)', () => {
       30_000,
     );
     expect(live.status).toBe(200);
-    expect(output).toContain('created 8 site assets in iot-mock');
+    expect(output).toContain('created 10 site assets in iot-mock');
   });
 
   it('runs the optimizer (the built bundle) against the plant: the plant consumes what was dispatched', async () => {

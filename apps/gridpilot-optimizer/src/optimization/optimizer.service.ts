@@ -8,6 +8,9 @@ import { highsRuntime } from './lp';
 import { MpcResult, solveMpc } from './mpc';
 import { BudgetSplit, splitBudget } from './split';
 
+/** The share of the export band kept free on each side when planning. */
+export const PLANNING_MARGIN = 0.2;
+
 export interface AllocateOptions {
   horizonHours: number;
   riskAversion: number;
@@ -67,6 +70,7 @@ export class OptimizerService implements OnModuleInit {
     const battery = snapshot.battery;
     const currentKw: Record<string, number> = {};
     for (const load of this.config.loads) currentKw[load.name] = this.last?.allocation[load.name] ?? load.minKw;
+    const margin = (this.config.site.exportMaxKw - this.config.site.exportMinKw) * PLANNING_MARGIN;
     const mpc = solveMpc(this.highs, {
       steps,
       stepHours: stepMin / 60,
@@ -80,7 +84,13 @@ export class OptimizerService implements OnModuleInit {
       coolingRatio: this.config.site.coolingRatio,
       battery: { ...this.config.battery, capacityKwh: battery.capacityKwh, maxPowerKw: battery.maxPowerKw },
       soc0: battery.soc,
-      site: this.config.site,
+      // Plan inside the band with a margin of a fifth of its width on each side, so the export stays in
+      // it while generation moves between two control ticks.
+      site: {
+        ...this.config.site,
+        exportMinKw: this.config.site.exportMinKw + margin,
+        exportMaxKw: this.config.site.exportMaxKw - margin,
+      },
       riskAversion: options.riskAversion,
       lambdaDeg: options.lambdaDeg,
     });
