@@ -31,6 +31,19 @@ interface Reading {
   reading: { totals: { consumption_mw: number; generation_mw: number; exported_mw: number } };
 }
 
+const plantConfig = () =>
+  loadPlantSimulatorConfig([], {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PLANT_TOKEN: TOKEN,
+    PLANT_ID: PLANT,
+    GEN_MIN_MW: '0.2',
+    GEN_MAX_MW: '0.45',
+    STEP_MW: '0.01',
+    INTERVAL_S: '0.5',
+    PLANT_SEED: '11',
+  });
+
 describe('gridpilot-optimizer (document 003) closing the loop with a real plant-simulator and iot-mock', () => {
   let plant: NestFastifyApplication;
   let plantUrl: string;
@@ -51,19 +64,7 @@ describe('gridpilot-optimizer (document 003) closing the loop with a real plant-
   beforeAll(async () => {
     await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}`);
     await mysqlAdmin(`CREATE DATABASE ${DB}`);
-    plant = await createPlantSimulatorApp(
-      loadPlantSimulatorConfig([], {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        PLANT_TOKEN: TOKEN,
-        PLANT_ID: PLANT,
-        GEN_MIN_MW: '0.2',
-        GEN_MAX_MW: '0.45',
-        STEP_MW: '0.01',
-        INTERVAL_S: '0.5',
-        PLANT_SEED: '11',
-      }),
-    );
+    plant = await createPlantSimulatorApp(plantConfig());
     plantUrl = await listenOnFreePort(plant);
 
     iot = await createIotMockApp(
@@ -329,6 +330,37 @@ describe('gridpilot-optimizer (document 003) closing the loop with a real plant-
       gpu: { utilization: expect.any(Number) },
       generation: { generation_kw: expect.any(Number) },
     });
+  });
+
+  it('keeps serving while the plant is away, says so, and recovers by itself when it returns', async () => {
+    const port = Number(new URL(plantUrl).port);
+    await plant.close();
+    type Status = { status: string; api_connectivity: { plant_reachable: boolean } };
+    const down = await eventually(
+      () => http<Status>(`${url}/api/v1/system/status`),
+      (r) => !r.body.api_connectivity.plant_reachable,
+    );
+    expect(down.body.status).toBe('degraded');
+    const allocation = await postJson<{ notes: string[]; mpc: { status: string } }>(
+      `${url}/api/v1/optimization/allocate`,
+      {},
+    );
+    expect(allocation.status).toBe(200);
+    expect(allocation.body.mpc.status).toBe('optimal');
+    expect(allocation.body.notes.join(' ')).toContain('no plant reading');
+    const dispatch = await postJson<{
+      dispatch_result: { status: string; targets: { target: string; ok: boolean }[] };
+    }>(`${url}/api/v1/dispatch/execute`, {});
+    // The devices and the bus are still reached; the plant is not, and the record says so.
+    expect(dispatch.body.dispatch_result.status).toBe('partial');
+    expect(dispatch.body.dispatch_result.targets.find((t) => t.target === 'plant')?.ok).toBe(false);
+    plant = await createPlantSimulatorApp(plantConfig());
+    await plant.listen(port, '127.0.0.1');
+    const up = await eventually(
+      () => http<Status>(`${url}/api/v1/system/status`),
+      (r) => r.body.api_connectivity.plant_reachable,
+    );
+    expect(up.body.status).toBe('operational');
   });
 
   it('keeps its price history across a restart', async () => {

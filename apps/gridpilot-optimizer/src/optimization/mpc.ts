@@ -1,15 +1,9 @@
 import type { Highs } from 'highs';
-import type { FlexibleLoadConfig } from '@lib/config';
+import type { FlexibleLoadConfig, GridpilotConfig } from '@lib/config';
 import { INF, LpBuilder } from './lp';
 
-export interface BatteryModel {
-  capacityKwh: number;
-  maxPowerKw: number;
-  /** One-way efficiency, charging and discharging each. */
-  efficiency: number;
-  socMin: number;
-  socMax: number;
-}
+/** The battery as the LP sees it: capacity, power, one-way efficiency and SOC bounds. */
+export type BatteryModel = Omit<GridpilotConfig['battery'], 'socInitial'>;
 
 export interface MpcInput {
   steps: number;
