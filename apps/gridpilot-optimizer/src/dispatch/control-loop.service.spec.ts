@@ -27,15 +27,16 @@ function loop(config: Partial<GridpilotConfig['control']> = {}) {
       }),
     battery: () => ({ soc: 0.5 }),
   } as unknown as InventoryService;
-  const dispatcher = {
-    last: null as { order: DispatchOrder } | null,
-    execute(order: DispatchOrder) {
+  const recorder: { last: { order: DispatchOrder } | null; execute: (order: DispatchOrder) => Promise<unknown> } = {
+    last: null,
+    execute: (order) => {
       orders.push(order);
       consumption = order.consumptionKw;
-      this.last = { order };
+      recorder.last = { order };
       return Promise.resolve({ status: 'success', order });
     },
-  } as unknown as DispatchService;
+  };
+  const dispatcher = recorder as unknown as DispatchService;
   const service = new ControlLoopService(
     settings,
     inventory,
