@@ -8,10 +8,35 @@
 // Needs `npm run build`. Uses a fresh SQLite file.
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
+const { Buffer } = require('node:buffer');
+const http = require('node:http');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { RPCClient } = require('ocpp-rpc');
 const { startApp } = require('./lib');
+
+// The REST client an operator's automation would be: 64 keep-alive connections, not one socket per call.
+const restAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function postJson(url, body) {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent: restAgent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
 
 const { values } = parseArgs({
   options: {
@@ -129,26 +154,26 @@ async function run() {
     // SetChargingProfile to many stations through the REST API, all at once.
     const targets = clients.slice(0, Math.min(Number(values.profiles), clients.length));
     const p0 = Date.now();
+    const done = [];
     const results = await Promise.all(
       targets.map((_, i) =>
-        fetch(`http://127.0.0.1:${port}/stations/BENCH-${i}/charging_profile`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            connector_id: 0,
-            profile: {
-              chargingProfileId: 1,
-              stackLevel: 0,
-              chargingProfilePurpose: 'ChargePointMaxProfile',
-              chargingProfileKind: 'Absolute',
-              chargingSchedule: {
-                chargingRateUnit: 'W',
-                startSchedule: new Date().toISOString(),
-                chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }],
-              },
+        postJson(`http://127.0.0.1:${port}/stations/BENCH-${i}/charging_profile`, {
+          connector_id: 0,
+          profile: {
+            chargingProfileId: 1,
+            stackLevel: 0,
+            chargingProfilePurpose: 'ChargePointMaxProfile',
+            chargingProfileKind: 'Absolute',
+            chargingSchedule: {
+              chargingRateUnit: 'W',
+              startSchedule: new Date().toISOString(),
+              chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }],
             },
-          }),
-        }).then((r) => r.json()),
+          },
+        }).then((body) => {
+          done.push(Date.now() - p0);
+          return body;
+        }),
       ),
     );
     const profilesS = (Date.now() - p0) / 1000;
@@ -171,6 +196,7 @@ async function run() {
             stations: targets.length,
             accepted: results.filter((r) => r.status === 'success').length,
             wallS: profilesS,
+            answeredAfterMs: { first: done[0], p50: pct(done, 50), p90: pct(done, 90), last: done.at(-1) },
           },
           targets: { stations: 5000, p99Ms: '< 50', rssMb: '< 1024', profiles1000S: '< 2' },
         },

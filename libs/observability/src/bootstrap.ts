@@ -7,6 +7,7 @@ import type { CommonConfig } from '@lib/config';
 import { MetricsService } from './metrics';
 
 export const ONE_MEGABYTE = 1024 * 1024;
+export const LISTEN_BACKLOG = 4096;
 
 export interface HttpAppOptions {
   title: string;
@@ -67,7 +68,9 @@ export async function createHttpApp(
  * that takes longer than SHUTDOWN_TIMEOUT_MS exits 1.
  */
 export async function listen(app: NestFastifyApplication, config: CommonConfig, appName: string): Promise<string> {
-  await app.listen(config.http.port, config.http.host);
+  // A deep accept queue: a burst of new connections (1,000 REST calls at once) is queued, not
+  // dropped into SYN retransmits that cost a second each. The kernel caps it at somaxconn.
+  await app.listen({ port: config.http.port, host: config.http.host, backlog: LISTEN_BACKLOG });
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
   const logger = new NestLogger(appName);
   logger.log(`${appName} listening on ${url} (docs at ${url}/docs)`);

@@ -46,6 +46,9 @@ export function dataSourceOptions(target: DatabaseTarget, options: DatabaseOptio
     database: target.path,
     prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
       db.pragma('journal_mode = WAL');
+      // With WAL, NORMAL syncs at checkpoints rather than at every commit: no corruption on a crash,
+      // and the embedded database stops paying one fsync per small write.
+      db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
     },
   };

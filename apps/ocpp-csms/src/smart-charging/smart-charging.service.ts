@@ -129,20 +129,13 @@ export class SmartChargingService {
 
   /** A new profile replaces one with the same id, or the same purpose and stack level on the connector (OCPP 1.6 §3.13). */
   private async remember(stationId: string, connectorId: number, profile: ChargingProfile): Promise<void> {
-    await this.profiles
-      .createQueryBuilder()
-      .delete()
-      .where('station_id = :stationId', { stationId })
-      .andWhere(
-        '(charging_profile_id = :id OR (connector_id = :connectorId AND purpose = :purpose AND stack_level = :stackLevel))',
-        {
-          id: profile.chargingProfileId,
-          connectorId,
-          purpose: profile.chargingProfilePurpose,
-          stackLevel: profile.stackLevel,
-        },
-      )
-      .execute();
+    // One plain statement (`?` placeholders suit MySQL and SQLite alike): this runs once per profile
+    // sent, and the query builder's per-call work showed in the 1,000-station benchmark.
+    await this.profiles.query(
+      'DELETE FROM csms_charging_profiles WHERE station_id = ? AND (charging_profile_id = ? OR ' +
+        '(connector_id = ? AND purpose = ? AND stack_level = ?))',
+      [stationId, profile.chargingProfileId, connectorId, profile.chargingProfilePurpose, profile.stackLevel],
+    );
     await this.profiles.insert({
       stationId,
       connectorId,
