@@ -72,7 +72,7 @@ export class SmartChargingService {
 
   /** 404 for an unknown station; 400 when it reported feature profiles without SmartCharging. */
   async smartChargingStation(stationId: string): Promise<StationEntity> {
-    const station = await this.stations.get(stationId);
+    const station = await this.stations.getRecent(stationId);
     const features = station.featureProfiles?.split(',').map((f) => f.trim());
     if (features && !features.includes('SmartCharging')) {
       throw new BadRequestException(

@@ -22,6 +22,8 @@ export interface BootInfo {
 export type IdTagStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
 
 /** Stations and id tags in the database; connector states in memory, as the stations report them. */
+const RECENT_MS = 2000;
+
 @Injectable()
 export class StationsService {
   private readonly connectors = new Map<string, Map<number, ConnectorState>>();
@@ -31,12 +33,27 @@ export class StationsService {
     private readonly database: DatabaseConnection,
   ) {}
 
+  private readonly recent = new Map<string, { station: StationEntity; at: number }>();
+
   private get stations() {
     return this.database.get().getRepository(StationEntity);
   }
 
   find(id: string): Promise<StationEntity | null> {
     return this.stations.findOneBy({ id });
+  }
+
+  /**
+   * The station as read at most `RECENT_MS` ago: for the hot REST paths (a profile to 1,000
+   * stations reads each one). This process's own writes drop the entry at once; another replica's
+   * are seen within RECENT_MS.
+   */
+  async getRecent(id: string): Promise<StationEntity> {
+    const hit = this.recent.get(id);
+    if (hit && Date.now() - hit.at < RECENT_MS) return hit.station;
+    const station = await this.get(id);
+    this.recent.set(id, { station, at: Date.now() });
+    return station;
   }
 
   async get(id: string): Promise<StationEntity> {
@@ -51,6 +68,7 @@ export class StationsService {
 
   /** Creates or updates a station an operator registers (with its Basic-auth password, if any). */
   async register(id: string, changes: { password?: string; maxPowerW?: number }): Promise<StationEntity> {
+    this.recent.delete(id);
     const existing = await this.find(id);
     const station =
       existing ?? this.stations.create({ id, createdAt: new Date(), numberOfConnectors: 1, registered: true });
@@ -78,6 +96,7 @@ export class StationsService {
 
   /** Records a BootNotification; an unknown station is recorded as not registered by an operator. */
   async boot(id: string, info: BootInfo): Promise<StationEntity> {
+    this.recent.delete(id);
     const station =
       (await this.find(id)) ??
       this.stations.create({ id, createdAt: new Date(), numberOfConnectors: 1, registered: false });
@@ -92,6 +111,7 @@ export class StationsService {
   }
 
   async setCapabilities(id: string, featureProfiles: string | null, numberOfConnectors: number | null): Promise<void> {
+    this.recent.delete(id);
     await this.stations.update(
       { id },
       {
