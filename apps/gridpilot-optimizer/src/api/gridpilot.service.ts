@@ -102,7 +102,7 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
         uptime: this.uptimeS,
       },
       performance_summary: {
-        forecaster_ready: (this.prices.hourly(48).values.length ?? 0) >= 48,
+        forecaster_ready: this.prices.hourly(48).values.length >= 48,
         last_data_update: this.prices.lastRefresh !== null,
         last_data_update_at: this.prices.lastRefresh ? isoSeconds(this.prices.lastRefresh) : null,
         websocket_clients: this.websocketClients,

@@ -88,8 +88,8 @@ export class DispatchService implements OnModuleInit {
         jobs.push(this.toDevice(device, load, order.allocation[load] ?? 0));
       }
       targets.push(...(await Promise.all(jobs)));
-      const plant = targets[0];
-      if (plant.ok && typeof plant.detail.generation_kw === 'number') {
+      const plant = targets.find((t) => t.target === 'plant');
+      if (plant?.ok && typeof plant.detail.generation_kw === 'number') {
         exportKw = plant.detail.generation_kw - (plant.detail.consumption_kw as number);
       }
     }

@@ -1,6 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { GridpilotConfig } from '@lib/config';
-import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
+import { Injectable } from '@nestjs/common';
 import { PricesService } from '../prices/prices.service';
 import { EnsembleForecast, ensembleForecast } from './ensemble';
 import { Method, holtWinters, lagRegression, seasonalNaive } from './methods';
@@ -22,10 +20,7 @@ export interface PriceForecast extends EnsembleForecast {
 export class ForecastService {
   private cache: { key: string; forecast: PriceForecast } | null = null;
 
-  constructor(
-    @Inject(GRIDPILOT_CONFIG) private readonly config: GridpilotConfig,
-    private readonly prices: PricesService,
-  ) {}
+  constructor(private readonly prices: PricesService) {}
 
   methods(advanced: boolean): Method[] {
     const base = [seasonalNaive(), lagRegression(), holtWinters()];
@@ -70,9 +65,5 @@ export class ForecastService {
       sigma.push((forecast.upper[h] - forecast.lower[h]) / 2);
     }
     return { price, sigma };
-  }
-
-  get horizonHours(): number {
-    return this.config.horizon.hours;
   }
 }

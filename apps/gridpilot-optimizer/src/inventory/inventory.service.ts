@@ -133,14 +133,15 @@ export class InventoryService implements OnModuleInit {
     this.socEstimate = soc;
   }
 
-  private fresh(): DeviceSample[] {
+  /** The devices that reported within STALE_MS; older ones are forgotten. */
+  private fresh(): Map<string, DeviceSample> {
     const cutoff = Date.now() - STALE_MS;
     for (const [id, sample] of this.devices) if (sample.at < cutoff) this.devices.delete(id);
-    return [...this.devices.values()];
+    return this.devices;
   }
 
   battery(): BatteryState {
-    const bess = this.fresh().filter((d) => d.type === 'bess' && d.socPct !== undefined);
+    const bess = [...this.fresh().values()].filter((d) => d.type === 'bess' && d.socPct !== undefined);
     const { battery } = this.config;
     if (bess.length === 0) {
       return {
@@ -171,7 +172,7 @@ export class InventoryService implements OnModuleInit {
     let evChargingKw = 0;
     let evChargers = 0;
     const temperatures: number[] = [];
-    for (const [id, d] of this.devices) {
+    for (const [id, d] of devices) {
       if (isLoadType(d.type) && !steered.has(id)) baseLoadKw += Math.max(0, d.powerKw);
       if (d.type === 'ev_charger') {
         evChargingKw += Math.max(0, d.powerKw);
@@ -186,7 +187,7 @@ export class InventoryService implements OnModuleInit {
       baseLoadKw,
       evChargingKw,
       evChargers,
-      deviceCount: devices.length,
+      deviceCount: devices.size,
       temperatureC: temperatures.length ? temperatures.reduce((s, t) => s + t, 0) / temperatures.length : null,
     };
   }

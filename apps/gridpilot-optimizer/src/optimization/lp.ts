@@ -14,8 +14,6 @@ export interface LpSolution {
   status: 'optimal' | 'infeasible' | 'unbounded' | 'error';
   objective: number;
   x: Float64Array;
-  /** Row activities A·x. */
-  activity: Float64Array;
 }
 
 /**
@@ -95,12 +93,10 @@ export class LpBuilder {
             : code === statuses.unbounded || code === statuses.unboundedOrInfeasible
               ? 'unbounded'
               : 'error';
-      const solution = model.getSolution();
       return {
         status,
         objective: status === 'optimal' ? model.getObjectiveValue() : NaN,
-        x: solution.colValue,
-        activity: solution.rowValue,
+        x: model.getSolution().colValue,
       };
     });
   }

@@ -20,13 +20,7 @@ export interface MpcInput {
   coolingRatio: number;
   battery: BatteryModel;
   soc0: number;
-  site: {
-    powerKw: number;
-    exportMinKw: number;
-    exportMaxKw: number;
-    importFeePerMwh: number;
-    exportPriceFactor: number;
-  };
+  site: Omit<GridpilotConfig['site'], 'coolingRatio'>;
   /** Import prices are raised and export prices lowered by this many times the price uncertainty. */
   riskAversion: number;
   /** Battery wear: $ per kWh charged or discharged. */

@@ -126,11 +126,10 @@ export class PricesService implements OnModuleInit, OnApplicationShutdown {
     return this.series.at(-1) ?? null;
   }
 
-  /** Points of the last `hours` hours: from memory when it covers them, else from the database. */
+  /** Points of the last `hours` hours: from memory within its window (or while the database is away), else from the database. */
   async history(hours: number): Promise<PricePoint[]> {
     const since = Date.now() - hours * HOUR_MS;
-    const first = this.series[0];
-    if ((first && first.at.getTime() <= since) || !this.database.connected || hours * HOUR_MS <= this.keepMs) {
+    if (hours * HOUR_MS <= this.keepMs || !this.database.connected) {
       return this.series.filter((p) => p.at.getTime() >= since);
     }
     const rows = await this.database
