@@ -86,6 +86,18 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node/m);
   });
 
+  it('copies patches/ before npm ci, so the dependency patches are applied in the image', () => {
+    const copyPatches = dockerfile.indexOf('COPY patches ./patches');
+    expect(copyPatches).toBeGreaterThan(-1);
+    expect(copyPatches).toBeLessThan(dockerfile.indexOf('RUN npm ci'));
+    expect(JSON.parse(read('package.json')).scripts.postinstall).toBe('patch-package');
+    for (const patch of readdirSync(join(root, 'patches'))) {
+      const [, name, version] = /^(.+)\+(\d+\.\d+\.\d+)\.patch$/.exec(patch) ?? [];
+      // A patch is written against one version: the dependency must be pinned to it.
+      expect(JSON.parse(read('package.json')).dependencies[name]).toBe(version);
+    }
+  });
+
   it('exposes every default port', () => {
     const exposed = /^EXPOSE (.+)$/m.exec(dockerfile)?.[1].split(/\s+/).map(Number);
     expect(exposed).toEqual(expect.arrayContaining([...Object.values(DEFAULT_PORTS), DEFAULT_OCPP_PORT]));

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatabaseConnection, parseDatabaseUrl } from '@lib/persistence';
-import { Column, Entity, MigrationInterface, PrimaryColumn, QueryRunner, Table } from 'typeorm';
+import { DatabaseConnection, insertRows, parseDatabaseUrl } from '@lib/persistence';
+import { Column, Entity, MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, QueryRunner, Table } from 'typeorm';
 import { testServices } from './services';
 import { eventually } from './support/http';
 import { TcpProxy } from './support/tcp-proxy';
@@ -16,10 +16,24 @@ class Reading {
   @Column({ type: 'double' }) powerKw!: number;
 }
 
-class CreateReading1700000000000 implements MigrationInterface {
-  name = 'CreateReading1700000000000';
+const SAMPLES = `e2e_sample_${process.pid}`;
+
+/** Every kind of column insertRows converts: generated key, datetime, simple-json, nullable text. */
+@Entity({ name: SAMPLES })
+class Sample {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'varchar', length: 16 }) writer!: string;
+  @Column({ type: 'datetime' }) at!: Date;
+  @Column({ type: 'simple-json' }) doc!: { limits: number[]; kind: string };
+  @Column({ type: 'varchar', length: 16, nullable: true }) note!: string | null;
+  @Column({ type: 'double' }) kw!: number;
+}
+
+/** One migration for both test tables, as an app's first migration creates its schema. */
+class CreateTestTables1700000000000 implements MigrationInterface {
+  name = 'CreateTestTables1700000000000';
   async up(runner: QueryRunner): Promise<void> {
-    await runner.createTable(
+    const tables = [
       new Table({
         name: TABLE,
         columns: [
@@ -28,10 +42,22 @@ class CreateReading1700000000000 implements MigrationInterface {
           { name: 'powerKw', type: 'double' },
         ],
       }),
-      true,
-    );
+      new Table({
+        name: SAMPLES,
+        columns: [
+          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          { name: 'writer', type: 'varchar', length: '16' },
+          { name: 'at', type: 'datetime' },
+          { name: 'doc', type: 'text' },
+          { name: 'note', type: 'varchar', length: '16', isNullable: true },
+          { name: 'kw', type: 'double' },
+        ],
+      }),
+    ];
+    for (const table of tables) await runner.createTable(table, true);
   }
   async down(runner: QueryRunner): Promise<void> {
+    await runner.dropTable(SAMPLES, true);
     await runner.dropTable(TABLE, true);
   }
 }
@@ -39,10 +65,43 @@ class CreateReading1700000000000 implements MigrationInterface {
 const options = (url: string) => ({
   url,
   appName: `e2e-${process.pid}`,
-  entities: [Reading],
-  migrations: [CreateReading1700000000000],
+  entities: [Reading, Sample],
+  migrations: [CreateTestTables1700000000000],
   retryDelayMs: 200,
 });
+
+async function dropTables(db: DatabaseConnection): Promise<void> {
+  for (const table of [TABLE, SAMPLES, `e2e_${process.pid}_migrations`]) {
+    await db.get().query(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
+
+/** The same rows through TypeORM's insert and through insertRows, read back per writer. */
+async function insertBothWays(db: DatabaseConnection): Promise<Record<string, Omit<Sample, 'id' | 'writer'>[]>> {
+  const rows = [
+    { at: new Date('2026-06-01T10:15:30Z'), doc: { limits: [7400, 3700.5], kind: 'TxProfile' }, note: null, kw: 3.5 },
+    { at: new Date('2026-06-01T10:15:40Z'), doc: { limits: [], kind: 'it\'s "quoted"' }, note: 'L1', kw: -0.25 },
+  ];
+  const repo = db.get().getRepository(Sample);
+  await repo.insert(rows.map((row) => ({ ...row, writer: 'typeorm' })));
+  await insertRows(
+    db.get(),
+    Sample,
+    rows.map((row) => ({ ...row, writer: 'insertRows' })),
+  );
+  const stored = await repo.find({ order: { id: 'ASC' } });
+  const byWriter: Record<string, Omit<Sample, 'id' | 'writer'>[]> = {};
+  for (const { writer, at, doc, note, kw } of stored) (byWriter[writer] ??= []).push({ at, doc, note, kw });
+  return byWriter;
+}
+
+const expectSameRows = (byWriter: Record<string, Omit<Sample, 'id' | 'writer'>[]>) => {
+  expect(byWriter.insertRows).toEqual(byWriter.typeorm);
+  expect(byWriter.insertRows).toEqual([
+    { at: new Date('2026-06-01T10:15:30Z'), doc: { limits: [7400, 3700.5], kind: 'TxProfile' }, note: null, kw: 3.5 },
+    { at: new Date('2026-06-01T10:15:40Z'), doc: { limits: [], kind: 'it\'s "quoted"' }, note: 'L1', kw: -0.25 },
+  ]);
+};
 
 async function roundTrip(db: DatabaseConnection): Promise<Reading[]> {
   const repo = db.get().getRepository(Reading);
@@ -72,7 +131,7 @@ describe('persistence: one data source, MySQL or SQLite by DATABASE_URL', () => 
     expect(() => parseDatabaseUrl('postgres://u:hunter2@db/x')).not.toThrow(/hunter2/);
   });
 
-  it('runs migrations and stores rows idempotently on the real MariaDB', async () => {
+  it('runs migrations, stores rows idempotently and inserts rows as TypeORM does on the real MariaDB', async () => {
     const db = new DatabaseConnection(options(testServices.mysqlUrl));
     db.start();
     await db.whenReady();
@@ -82,20 +141,24 @@ describe('persistence: one data source, MySQL or SQLite by DATABASE_URL', () => 
         { deviceId: 'd1', seq: 2, powerKw: 4 },
       ]);
       expect((await db.state()).up).toBe(true);
+      expectSameRows(await insertBothWays(db));
+      await expect(insertRows(db.get(), Sample, [{ writer: 'x' }, { writer: 'y', kw: 1 }])).rejects.toThrow(
+        /same properties/,
+      );
     } finally {
-      await db.get().query(`DROP TABLE IF EXISTS ${TABLE}`);
-      await db.get().query(`DROP TABLE IF EXISTS e2e_${process.pid}_migrations`);
+      await dropTables(db);
       await db.close();
     }
   });
 
-  it('runs the same migrations on an embedded SQLite file', async () => {
+  it('runs the same migrations and inserts on an embedded SQLite file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sqlite-'));
     const db = new DatabaseConnection(options(`sqlite:${join(dir, 'nested', 'app.sqlite')}`));
     db.start();
     await db.whenReady();
     try {
       expect(await roundTrip(db)).toHaveLength(2);
+      expectSameRows(await insertBothWays(db));
     } finally {
       await db.close();
       rmSync(dir, { recursive: true, force: true });
@@ -137,10 +200,7 @@ describe('persistence: one data source, MySQL or SQLite by DATABASE_URL', () => 
         ),
       ).toMatchObject({ up: true });
     } finally {
-      if (db.connected) {
-        await db.get().query(`DROP TABLE IF EXISTS ${TABLE}`);
-        await db.get().query(`DROP TABLE IF EXISTS e2e_${process.pid}_migrations`);
-      }
+      if (db.connected) await dropTables(db);
       await db.close();
       await proxy.stop();
     }

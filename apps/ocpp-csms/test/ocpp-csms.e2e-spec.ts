@@ -333,6 +333,13 @@ describe('ocpp-csms (document 004)', () => {
       } finally {
         await basic.close();
       }
+      // Once it is gone, the database's record still refuses it with 400, not "not connected".
+      const offline = await postJson<{ detail: string }>(`${csms.url}/stations/BASIC-${process.pid}/charging_profile`, {
+        connector_id: 0,
+        profile,
+      });
+      expect(offline.status).toBe(400);
+      expect(offline.body.detail).toContain('SmartCharging');
     });
   });
 
@@ -368,6 +375,36 @@ describe('ocpp-csms (document 004)', () => {
       });
       expect(res.status).toBe(503);
       expect(res.body.detail).toContain('not connected');
+    });
+
+    it('answers 504 when a station does not answer in time, and its next call still goes through', async () => {
+      const quick = await startCsms(`${DB}_timeout`, { OCPP_CALL_TIMEOUT_MS: '500' });
+      const slow = await TestChargePoint.connect(quick.ocppUrl, `SLOW-${process.pid}`);
+      try {
+        let resets = 0;
+        // The first Reset is answered after the CSMS has given up on it; the second at once.
+        slow.client.handle('Reset', () =>
+          ++resets === 1
+            ? new Promise((resolve) => setTimeout(() => resolve({ status: 'Accepted' }), 1500))
+            : Promise.resolve({ status: 'Rejected' }),
+        );
+        await slow.boot();
+        const started = Date.now();
+        const late = await postJson<{ detail: string }>(`${quick.url}/stations/SLOW-${process.pid}/reset`, {
+          type: 'Soft',
+        });
+        expect(late.status).toBe(504);
+        expect(late.body.detail).toContain('did not answer Reset in time');
+        expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+        expect(Date.now() - started).toBeLessThan(1500);
+        const next = await postJson(`${quick.url}/stations/SLOW-${process.pid}/reset`, { type: 'Hard' });
+        expect(next.status).toBe(200);
+        expect(next.body).toMatchObject({ status: 'Rejected' });
+      } finally {
+        await slow.close();
+        await quick.app.close();
+        await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}_timeout`);
+      }
     });
 
     it('keeps the recent OCPP traffic of a station', async () => {

@@ -1,3 +1,4 @@
 export * from './database-url';
 export * from './database';
 export * from './persistence.module';
+export * from './insert-rows';

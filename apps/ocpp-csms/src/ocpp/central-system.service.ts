@@ -203,6 +203,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
     client.on('close', () => {
       if (this.sockets.get(id) === client) {
         this.sockets.delete(id);
+        this.stations.disconnected(id);
         void this.router.release(id);
       }
       this.logger.log(`${id}: disconnected`);

@@ -1,7 +1,7 @@
 import { BadRequestException, Inject, Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
 import type { OcppCsmsConfig } from '@lib/config';
 import type { ClearProfileQueryDto, CompositeScheduleQueryDto, TestProfileDto } from '@lib/contracts';
-import { DatabaseConnection } from '@lib/persistence';
+import { DatabaseConnection, insertRows } from '@lib/persistence';
 import {
   ChargingProfile,
   CompositeSchedule,
@@ -17,7 +17,7 @@ import { CSMS_CONFIG } from '../csms.tokens';
 import { CentralSystemService } from '../ocpp/central-system.service';
 import { CsmsEvents } from '../ocpp/csms-events';
 import { ChargingProfileEntity, StationEntity } from '../persistence/entities';
-import { StationsService } from '../stations/stations.service';
+import { StationsService, featureList } from '../stations/stations.service';
 import { TransactionsService } from '../transactions/transactions.service';
 
 export interface SmartChargingResult {
@@ -72,14 +72,24 @@ export class SmartChargingService {
 
   /** 404 for an unknown station; 400 when it reported feature profiles without SmartCharging. */
   async smartChargingStation(stationId: string): Promise<StationEntity> {
-    const station = await this.stations.getRecent(stationId);
-    const features = station.featureProfiles?.split(',').map((f) => f.trim());
-    if (features && !features.includes('SmartCharging')) {
+    const station = await this.stations.get(stationId);
+    if (station.featureProfiles) this.requireSmartCharging(stationId, featureList(station.featureProfiles));
+    return station;
+  }
+
+  /** As smartChargingStation, from memory when the station is connected here and has reported its features. */
+  private async checkSmartCharging(stationId: string): Promise<void> {
+    const live = this.stations.liveFeatures(stationId);
+    if (live) this.requireSmartCharging(stationId, live);
+    else await this.smartChargingStation(stationId);
+  }
+
+  private requireSmartCharging(stationId: string, features: string[]): void {
+    if (!features.includes('SmartCharging')) {
       throw new BadRequestException(
         `Station ${stationId} does not support SmartCharging (it reports: ${features.join(', ')})`,
       );
     }
-    return station;
   }
 
   /** Checks a SetChargingProfile against the OCPP 1.6 schema; a 422 names the offending field. */
@@ -111,7 +121,7 @@ export class SmartChargingService {
     connectorId: number,
     profile: ChargingProfile,
   ): Promise<SmartChargingResult & { profile_id: number }> {
-    await this.smartChargingStation(stationId);
+    await this.checkSmartCharging(stationId);
     this.validate(connectorId, profile);
     this.logger.log(`sending profile ${profile.chargingProfileId} to ${stationId}, connector ${connectorId}`);
     const answer = await this.central.call<{ status: string }>(stationId, 'SetChargingProfile', {
@@ -136,15 +146,17 @@ export class SmartChargingService {
         '(connector_id = ? AND purpose = ? AND stack_level = ?))',
       [stationId, profile.chargingProfileId, connectorId, profile.chargingProfilePurpose, profile.stackLevel],
     );
-    await this.profiles.insert({
-      stationId,
-      connectorId,
-      chargingProfileId: profile.chargingProfileId,
-      purpose: profile.chargingProfilePurpose,
-      stackLevel: profile.stackLevel,
-      profile,
-      sentAt: new Date(),
-    });
+    await insertRows(this.database.get(), ChargingProfileEntity, [
+      {
+        stationId,
+        connectorId,
+        chargingProfileId: profile.chargingProfileId,
+        purpose: profile.chargingProfilePurpose,
+        stackLevel: profile.stackLevel,
+        profile,
+        sentAt: new Date(),
+      },
+    ]);
   }
 
   async installed(stationId: string): Promise<InstalledProfile[]> {
@@ -205,7 +217,7 @@ export class SmartChargingService {
     stationId: string,
     q: ClearProfileQueryDto,
   ): Promise<SmartChargingResult & { filters: Record<string, unknown> }> {
-    await this.smartChargingStation(stationId);
+    await this.checkSmartCharging(stationId);
     const params = {
       ...(q.profile_id !== undefined && { id: q.profile_id }),
       ...(q.connector_id !== undefined && { connectorId: q.connector_id }),

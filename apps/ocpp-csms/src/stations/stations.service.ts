@@ -21,19 +21,22 @@ export interface BootInfo {
 
 export type IdTagStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
 
-/** Stations and id tags in the database; connector states in memory, as the stations report them. */
-const RECENT_MS = 2000;
+/** SupportedFeatureProfiles as a list: `Core, SmartCharging` → ['Core', 'SmartCharging']. */
+export const featureList = (featureProfiles: string): string[] => featureProfiles.split(',').map((f) => f.trim());
 
+/**
+ * Stations and id tags in the database; in memory, what the stations connected to this process
+ * report: connector states, and the feature profiles they answered GetConfiguration with.
+ */
 @Injectable()
 export class StationsService {
   private readonly connectors = new Map<string, Map<number, ConnectorState>>();
+  private readonly features = new Map<string, string[]>();
 
   constructor(
     @Inject(CSMS_CONFIG) private readonly config: OcppCsmsConfig,
     private readonly database: DatabaseConnection,
   ) {}
-
-  private readonly recent = new Map<string, { station: StationEntity; at: number }>();
 
   private get stations() {
     return this.database.get().getRepository(StationEntity);
@@ -41,19 +44,6 @@ export class StationsService {
 
   find(id: string): Promise<StationEntity | null> {
     return this.stations.findOneBy({ id });
-  }
-
-  /**
-   * The station as read at most `RECENT_MS` ago: for the hot REST paths (a profile to 1,000
-   * stations reads each one). This process's own writes drop the entry at once; another replica's
-   * are seen within RECENT_MS.
-   */
-  async getRecent(id: string): Promise<StationEntity> {
-    const hit = this.recent.get(id);
-    if (hit && Date.now() - hit.at < RECENT_MS) return hit.station;
-    const station = await this.get(id);
-    this.recent.set(id, { station, at: Date.now() });
-    return station;
   }
 
   async get(id: string): Promise<StationEntity> {
@@ -68,7 +58,6 @@ export class StationsService {
 
   /** Creates or updates a station an operator registers (with its Basic-auth password, if any). */
   async register(id: string, changes: { password?: string; maxPowerW?: number }): Promise<StationEntity> {
-    this.recent.delete(id);
     const existing = await this.find(id);
     const station =
       existing ?? this.stations.create({ id, createdAt: new Date(), numberOfConnectors: 1, registered: true });
@@ -96,7 +85,6 @@ export class StationsService {
 
   /** Records a BootNotification; an unknown station is recorded as not registered by an operator. */
   async boot(id: string, info: BootInfo): Promise<StationEntity> {
-    this.recent.delete(id);
     const station =
       (await this.find(id)) ??
       this.stations.create({ id, createdAt: new Date(), numberOfConnectors: 1, registered: false });
@@ -111,7 +99,7 @@ export class StationsService {
   }
 
   async setCapabilities(id: string, featureProfiles: string | null, numberOfConnectors: number | null): Promise<void> {
-    this.recent.delete(id);
+    if (featureProfiles !== null) this.features.set(id, featureList(featureProfiles));
     await this.stations.update(
       { id },
       {
@@ -119,6 +107,20 @@ export class StationsService {
         ...(numberOfConnectors !== null && { numberOfConnectors }),
       },
     );
+  }
+
+  /**
+   * The feature profiles of a station connected to this process, from its own answer: the hot
+   * REST paths (a profile to 1,000 stations) check SmartCharging without a database read. Undefined
+   * when the station is not connected here or has not reported them.
+   */
+  liveFeatures(id: string): string[] | undefined {
+    return this.features.get(id);
+  }
+
+  /** Forgets what a station told this process, once its connection here has closed. */
+  disconnected(id: string): void {
+    this.features.delete(id);
   }
 
   setConnector(stationId: string, state: ConnectorState): void {

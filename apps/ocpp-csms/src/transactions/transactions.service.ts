@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DatabaseConnection } from '@lib/persistence';
+import { DatabaseConnection, insertRows } from '@lib/persistence';
 import { IsNull } from 'typeorm';
 import { MeterValueEntity, TransactionEntity } from '../persistence/entities';
 
@@ -129,7 +129,7 @@ export class TransactionsService {
         });
       }
     }
-    if (rows.length > 0) await this.database.get().getRepository(MeterValueEntity).insert(rows);
+    await insertRows(this.database.get(), MeterValueEntity, rows);
     const last = meterValues.at(-1);
     if (last) {
       this.latest.set(`${stationId}/${connectorId}`, {
