@@ -7,6 +7,8 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
  * prepared statement that also pushes the reusable ones out of the statement cache. Values go
  * through the driver's conversion (dates, simple-json, transformers) exactly as in TypeORM's insert.
  * Every row must set the same properties as the first; generated columns are left to the database.
+ * Meant for the small batches of a hot path: the rows go in one statement, so a batch whose values
+ * pass the driver's parameter limit (32,766 on SQLite, 65,535 on MySQL) fails whole.
  */
 export async function insertRows<T extends ObjectLiteral>(
   source: DataSource,
