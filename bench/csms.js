@@ -74,7 +74,7 @@ async function profileBurst(targets, chargingProfileId) {
           chargingSchedule: {
             chargingRateUnit: 'W',
             startSchedule: new Date().toISOString(),
-            chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 - chargingProfileId * 100 }],
+            chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 - (chargingProfileId % 50) * 100 }],
           },
         },
       }).then((body) => {
