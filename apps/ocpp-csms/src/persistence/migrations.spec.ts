@@ -13,9 +13,15 @@ describe('CSMS migrations on SQLite', () => {
       retryDelayMs: 50,
     });
     db.start();
+    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      db.whenReady(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`not ready: ${JSON.stringify(db.state())}`)), 3000)),
+      db.whenReady().finally(() => clearTimeout(timer)),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => void db.state().then((s) => reject(new Error(`not ready: ${JSON.stringify(s)}`))),
+          3000,
+        );
+      }),
     ]);
     try {
       const tx = await db.get().getRepository(TransactionEntity).save({
