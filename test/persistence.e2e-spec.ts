@@ -76,31 +76,31 @@ async function dropTables(db: DatabaseConnection): Promise<void> {
   }
 }
 
+type SampleValues = Omit<Sample, 'id' | 'writer'>;
+
+const SAMPLE_ROWS: SampleValues[] = [
+  { at: new Date('2026-06-01T10:15:30Z'), doc: { limits: [7400, 3700.5], kind: 'TxProfile' }, note: null, kw: 3.5 },
+  { at: new Date('2026-06-01T10:15:40Z'), doc: { limits: [], kind: 'it\'s "quoted"' }, note: 'L1', kw: -0.25 },
+];
+
 /** The same rows through TypeORM's insert and through insertRows, read back per writer. */
-async function insertBothWays(db: DatabaseConnection): Promise<Record<string, Omit<Sample, 'id' | 'writer'>[]>> {
-  const rows = [
-    { at: new Date('2026-06-01T10:15:30Z'), doc: { limits: [7400, 3700.5], kind: 'TxProfile' }, note: null, kw: 3.5 },
-    { at: new Date('2026-06-01T10:15:40Z'), doc: { limits: [], kind: 'it\'s "quoted"' }, note: 'L1', kw: -0.25 },
-  ];
+async function insertBothWays(db: DatabaseConnection): Promise<Record<string, SampleValues[]>> {
   const repo = db.get().getRepository(Sample);
-  await repo.insert(rows.map((row) => ({ ...row, writer: 'typeorm' })));
+  await repo.insert(SAMPLE_ROWS.map((row) => ({ ...row, writer: 'typeorm' })));
   await insertRows(
     db.get(),
     Sample,
-    rows.map((row) => ({ ...row, writer: 'insertRows' })),
+    SAMPLE_ROWS.map((row) => ({ ...row, writer: 'insertRows' })),
   );
   const stored = await repo.find({ order: { id: 'ASC' } });
-  const byWriter: Record<string, Omit<Sample, 'id' | 'writer'>[]> = {};
+  const byWriter: Record<string, SampleValues[]> = {};
   for (const { writer, at, doc, note, kw } of stored) (byWriter[writer] ??= []).push({ at, doc, note, kw });
   return byWriter;
 }
 
-const expectSameRows = (byWriter: Record<string, Omit<Sample, 'id' | 'writer'>[]>) => {
+const expectSameRows = (byWriter: Record<string, SampleValues[]>) => {
   expect(byWriter.insertRows).toEqual(byWriter.typeorm);
-  expect(byWriter.insertRows).toEqual([
-    { at: new Date('2026-06-01T10:15:30Z'), doc: { limits: [7400, 3700.5], kind: 'TxProfile' }, note: null, kw: 3.5 },
-    { at: new Date('2026-06-01T10:15:40Z'), doc: { limits: [], kind: 'it\'s "quoted"' }, note: 'L1', kw: -0.25 },
-  ]);
+  expect(byWriter.insertRows).toEqual(SAMPLE_ROWS);
 };
 
 async function roundTrip(db: DatabaseConnection): Promise<Reading[]> {

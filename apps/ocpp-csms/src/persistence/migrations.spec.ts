@@ -13,16 +13,7 @@ describe('CSMS migrations on SQLite', () => {
       retryDelayMs: 50,
     });
     db.start();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      db.whenReady().finally(() => clearTimeout(timer)),
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => void db.state().then((s) => reject(new Error(`not ready: ${JSON.stringify(s)}`))),
-          3000,
-        );
-      }),
-    ]);
+    await db.whenReady();
     try {
       const tx = await db.get().getRepository(TransactionEntity).save({
         stationId: 'S',
