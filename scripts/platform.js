@@ -85,7 +85,7 @@ async function waitLive(app, port, timeoutMs = 60_000) {
   throw new Error(`${app} did not answer /health/live within ${timeoutMs / 1000} s`);
 }
 
-function startApp(app, infra) {
+function startApp(app, infra, extraEnv = {}) {
   const port = Number(env[portVar(app)] || DEFAULT_PORTS[app]);
   const childEnv = {
     ...env,
@@ -94,6 +94,7 @@ function startApp(app, infra) {
     DATABASE_URL: env.DATABASE_URL || `sqlite:${path.join(dataDir, `${app}.sqlite`)}`,
     // Simulated EV chargers in iot-mock dial this platform's CSMS.
     CSMS_OCPP_URL: env.CSMS_OCPP_URL || `ws://127.0.0.1:${env.OCPP_PORT || 9000}`,
+    ...extraEnv,
   };
   // The optimizer steers this platform's plant and two of iot-mock's default devices.
   if (app === 'gridpilot-optimizer' && apps.includes('plant-simulator')) {
@@ -180,7 +181,46 @@ const OPTIMIZER_DEVICES = [
   { device_id: 'chiller-1', device_type: 'hvac', name: 'Chiller', base_power: 75 },
 ];
 
-async function ensureSiteAssets(port) {
+const admin = { username: env.ADMIN_USERNAME || 'admin', password: env.ADMIN_PASSWORD || 'secret' };
+
+/** An admin access token from solarhub-api (the site's identity provider), retried while it starts. */
+async function adminToken(port) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login/json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(admin),
+    }).catch(() => null);
+    if (response?.ok) return (await response.json()).access_token;
+    if (response && response.status < 500 && response.status !== 429) {
+      throw new Error(`solarhub-api refused the admin login (${response.status}): check ADMIN_USERNAME/ADMIN_PASSWORD`);
+    }
+    if (Date.now() > deadline) throw new Error('solarhub-api did not accept the admin login within 60 s');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+const SERVICE_TOKEN_NAME = 'gridpilot-optimizer';
+
+/** A fresh operator service token for the optimizer's calls to the other apps; earlier ones of this launcher are revoked. */
+async function optimizerServiceToken(port, token) {
+  const url = `http://127.0.0.1:${port}/api/v1/auth/service-tokens`;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const existing = await (await fetch(url, { headers })).json();
+  for (const old of existing.filter((t) => t.name === SERVICE_TOKEN_NAME && !t.revoked_at)) {
+    await fetch(`${url}/${old.id}`, { method: 'DELETE', headers: { authorization: headers.authorization } });
+  }
+  const response = await fetch(url, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: SERVICE_TOKEN_NAME, role: 'operator', expires_in_days: 30 }),
+  });
+  if (response.status !== 201) throw new Error(`could not create the optimizer's service token (${response.status})`);
+  return (await response.json()).token;
+}
+
+async function ensureSiteAssets(port, token) {
   if (env.PLATFORM_SITE_ASSETS === 'false' || !apps.includes('iot-mock')) return;
   const assets = [
     ...(apps.includes('solarhub-api') ? SITE_ASSETS : []),
@@ -189,7 +229,7 @@ async function ensureSiteAssets(port) {
   const post = (asset) =>
     fetch(`http://127.0.0.1:${port}/api/v1/devices`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ ...asset, location: 'Site' }),
     });
   let created = 0;
@@ -222,14 +262,30 @@ async function main() {
   log(env.DATABASE_URL ? 'database: DATABASE_URL' : `database: SQLite files in ${dataDir}`);
   log(env.REDIS_URL ? 'cache/bus: REDIS_URL' : 'cache: in-process; bus: MQTT');
   seedSolarhub();
-  const ports = Object.fromEntries(apps.map((app) => [app, startApp(app, infra)]));
-  await Promise.all(apps.map((app) => waitLive(app, ports[app])));
-  if (ports['iot-mock']) await ensureSiteAssets(ports['iot-mock']);
+  // The optimizer starts last: it gets a service token from solarhub-api, the site's identity provider.
+  const first = apps.filter((app) => app !== 'gridpilot-optimizer');
+  const ports = Object.fromEntries(first.map((app) => [app, startApp(app, infra)]));
+  await Promise.all(first.map((app) => waitLive(app, ports[app])));
+  const token = ports['solarhub-api'] ? await adminToken(ports['solarhub-api']) : null;
+  if (apps.includes('gridpilot-optimizer')) {
+    const serviceToken =
+      token && !env.SERVICE_TOKEN ? await optimizerServiceToken(ports['solarhub-api'], token) : env.SERVICE_TOKEN;
+    ports['gridpilot-optimizer'] = startApp('gridpilot-optimizer', infra, serviceToken ? { SERVICE_TOKEN: serviceToken } : {});
+    await waitLive('gridpilot-optimizer', ports['gridpilot-optimizer']);
+  }
+  if (ports['iot-mock'] && token) await ensureSiteAssets(ports['iot-mock'], token);
   const lines = apps.map(
     (app) => `  ${app.padEnd(20)} http://localhost:${ports[app]}   docs: http://localhost:${ports[app]}/docs`,
   );
+  const login = token
+    ? [
+        `  Log in as "${admin.username}" with password "${admin.password}" (ADMIN_USERNAME / ADMIN_PASSWORD).`,
+        '  An admin access token (30 minutes), ready to use:',
+        `  curl -H "Authorization: Bearer ${token}" http://localhost:${ports['ocpp-csms'] ?? DEFAULT_PORTS['ocpp-csms']}/stations`,
+      ]
+    : [];
   console.log(
-    `\nThe platform is up:\n${lines.join('\n')}\n  ${'mqtt broker'.padEnd(20)} ${infra.MQTT_URL || env.MQTT_URL}\n`,
+    `\nThe platform is up:\n${lines.join('\n')}\n  ${'mqtt broker'.padEnd(20)} ${infra.MQTT_URL || env.MQTT_URL}\n${login.join('\n')}\n`,
   );
   log('ready');
 }

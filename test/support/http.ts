@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { adminAuthorization } from './auth';
 
 /** Starts an app on a free loopback port and returns its base URL. */
 export async function listenOnFreePort(app: INestApplication): Promise<string> {
@@ -12,9 +13,19 @@ export interface JsonResponse<T = unknown> {
   body: T;
 }
 
-/** fetch that parses a JSON body (or keeps the text when it is not JSON). */
-export async function http<T = unknown>(url: string, init: RequestInit = {}): Promise<JsonResponse<T>> {
-  const response = await fetch(url, init);
+/**
+ * fetch that parses a JSON body (or keeps the text when it is not JSON). It sends an admin access
+ * token unless the call brings its own Authorization header (or `anonymous` asks for none), so the
+ * tests of what an app does run through the same guard as production.
+ */
+export async function http<T = unknown>(
+  url: string,
+  init: RequestInit & { anonymous?: boolean } = {},
+): Promise<JsonResponse<T>> {
+  const { anonymous, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (!anonymous && !headers.has('authorization')) headers.set('authorization', await adminAuthorization());
+  const response = await fetch(url, { ...rest, headers });
   const text = await response.text();
   let body: unknown = text;
   try {

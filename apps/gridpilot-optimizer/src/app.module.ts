@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { AuthModule } from '@lib/auth';
 import type { GridpilotConfig } from '@lib/config';
 import { ObservabilityModule, ReadinessRegistry } from '@lib/observability';
 import { PersistenceModule } from '@lib/persistence';
@@ -28,6 +29,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
       module: AppModule,
       imports: [
         ObservabilityModule.forApp({ appName: 'gridpilot-optimizer', config }),
+        AuthModule.forApp({ appName: 'gridpilot-optimizer', config }),
         PersistenceModule.forRoot({
           url: config.databaseUrl,
           appName: 'gridpilot-optimizer',

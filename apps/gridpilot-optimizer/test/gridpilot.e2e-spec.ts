@@ -8,6 +8,7 @@ import { createPlantSimulatorApp } from '../../plant-simulator/src/app.factory';
 import { testServices } from '../../../test/services';
 import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
 import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
+import { testToken } from '../../../test/support/auth';
 import { createGridpilotApp } from '../src/app.factory';
 
 const TOKEN = 'gridpilot-e2e-token-0123456789';
@@ -302,8 +303,18 @@ describe('gridpilot-optimizer (document 003) closing the loop with a real plant-
     expect(noBody.status).toBe(200);
   });
 
+  it('refuses the live WebSocket without a viewer token', async () => {
+    const refused = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`${url.replace('http', 'ws')}/ws/live-data`);
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => resolve(101));
+    });
+    expect(refused).toBe(401);
+  });
+
   it('streams live data over the WebSocket every interval', async () => {
-    const socket = new WebSocket(`${url.replace('http', 'ws')}/ws/live-data`);
+    const token = await testToken({ role: 'viewer' });
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/ws/live-data?access_token=${token}`);
     const messages: Json[] = [];
     socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString()) as Json));
     await eventually(

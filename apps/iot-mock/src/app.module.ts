@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@lib/auth';
 import type { IotMockConfig } from '@lib/config';
 import { ObservabilityModule } from '@lib/observability';
 import { PersistenceModule } from '@lib/persistence';
@@ -20,6 +21,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ObservabilityModule.forApp({ appName: 'iot-mock', config }),
+        AuthModule.forApp({ appName: 'iot-mock', config }),
         PersistenceModule.forRoot({
           url: config.databaseUrl,
           appName: 'iot-mock',

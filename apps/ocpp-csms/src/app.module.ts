@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@lib/auth';
 import type { OcppCsmsConfig } from '@lib/config';
 import { ObservabilityModule } from '@lib/observability';
 import { PersistenceModule } from '@lib/persistence';
@@ -25,6 +26,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ObservabilityModule.forApp({ appName: 'ocpp-csms', config }),
+        AuthModule.forApp({ appName: 'ocpp-csms', config }),
         PersistenceModule.forRoot({
           url: config.databaseUrl,
           appName: 'ocpp-csms',

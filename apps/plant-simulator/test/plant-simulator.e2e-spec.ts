@@ -86,7 +86,7 @@ describe('plant-simulator (document 000)', () => {
       ['another scheme', { authorization: `Basic ${TOKEN}` }, 'Missing bearer token'],
       ['the token with one more character', { authorization: `Bearer ${TOKEN}x` }, 'Invalid token'],
     ])('answers 401 with %s', async (_case, headers, detail) => {
-      const res = await http(`${url}/data/latest?plant_id=${PLANT}`, { headers });
+      const res = await http(`${url}/data/latest?plant_id=${PLANT}`, { headers, anonymous: true });
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ detail });
       expect(res.headers.get('www-authenticate')).toBe('Bearer');

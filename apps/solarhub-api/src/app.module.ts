@@ -16,10 +16,13 @@ import {
   SystemController,
 } from './api/controllers';
 import { SystemService } from './api/system.service';
-import { AuthController } from './auth/auth.controller';
-import { JwtAuthGuard } from './auth/auth.guard';
+import { AuthModule } from '@lib/auth';
+import { AuthController, JwksController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { LoginThrottle } from './auth/login-throttle';
+import { ServiceTokensService } from './auth/service-tokens.service';
+import { SessionRevocations } from './auth/session-revocations';
+import { SigningKeys } from './auth/signing-keys';
 import { TokensService } from './auth/tokens.service';
 import { SeedService } from './seed/seed.service';
 import { SOLARHUB_CONFIG } from './solarhub.tokens';
@@ -34,10 +37,14 @@ export class AppModule {
   static forRoot(config: SolarhubConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ObservabilityModule.forApp({ appName: 'solarhub-api', config })],
+      imports: [
+        ObservabilityModule.forApp({ appName: 'solarhub-api', config }),
+        AuthModule.forApp({ appName: 'solarhub-api', config }),
+      ],
       controllers: [
         RootController,
         AuthController,
+        JwksController,
         SystemController,
         BessController,
         PcsController,
@@ -62,7 +69,9 @@ export class AppModule {
         TokensService,
         LoginThrottle,
         AuthService,
-        JwtAuthGuard,
+        SigningKeys,
+        SessionRevocations,
+        ServiceTokensService,
         SeedService,
       ],
     };

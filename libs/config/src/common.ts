@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { AuthConfig, AuthEnv, authConfig } from './auth';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -7,7 +8,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Variables every app reads; each app's schema extends this one. */
-export class CommonEnv {
+export class CommonEnv extends AuthEnv {
   @IsIn(NODE_ENVS)
   NODE_ENV: NodeEnv = 'development';
 
@@ -65,6 +66,7 @@ export interface CommonConfig {
   http: HttpConfig;
   log: { level: LogLevel; httpRequests: boolean };
   shutdownTimeoutMs: number;
+  auth: AuthConfig;
 }
 
 export function commonConfig(env: CommonEnv, defaultPort: number): CommonConfig {
@@ -74,5 +76,6 @@ export function commonConfig(env: CommonEnv, defaultPort: number): CommonConfig 
     http: { host: env.HOST, port: env.PORT ?? defaultPort, trustProxy: env.TRUST_PROXY === 'true' },
     log: { level: env.LOG_LEVEL, httpRequests: env.LOG_HTTP_REQUESTS === 'true' },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    auth: authConfig(env),
   };
 }

@@ -66,6 +66,8 @@ export class GridpilotEnv extends MqttEnv {
   @IsString()
   @Matches(/^\S{16,512}$/, { message: 'must be 16 to 512 characters without spaces' })
   PLANT_TOKEN = DOCUMENTED_PLANT_TOKEN;
+  /** A service token (solarhub-api, POST /api/v1/auth/service-tokens) sent on calls to the other apps. */
+  @IsOptional() @Matches(/^\S{16,8192}$/, { message: 'must be a token without spaces' }) SERVICE_TOKEN?: string;
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
   PLANT_ID = DEFAULT_PLANT_ID;
   @Type(() => Number) @IsInt() @Min(100) @Max(60_000) PLANT_TIMEOUT_MS = 2000;
@@ -121,6 +123,8 @@ export interface GridpilotConfig extends CommonConfig {
   mqtt: MqttConfig | null;
   bus: { redisUrl: string | null; mqtt: MqttConfig | null };
   plant: { url: string | null; token: string; id: string; timeoutMs: number };
+  /** Sent as the bearer on calls that need a site token (the plant's consumption once public reads are closed). */
+  serviceToken: string | null;
   prices: {
     source: 'simulated' | 'http';
     url: string | null;
@@ -249,6 +253,7 @@ export function loadGridpilotConfig(env: Env = process.env): GridpilotConfig {
       id: e.PLANT_ID,
       timeoutMs: e.PLANT_TIMEOUT_MS,
     },
+    serviceToken: e.SERVICE_TOKEN ?? null,
     prices: {
       source: e.PRICE_SOURCE,
       url: e.PRICE_URL ?? null,

@@ -1,12 +1,12 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { isHmac } from './auth';
 import { CommonConfig, commonConfig } from './common';
 import { ConfigError, Env, SecretSetting, refuseDefaultSecrets, validateEnv } from './env';
 import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
 import { DEFAULT_PORTS } from './ports';
 
 export const DEFAULT_SOLARHUB_DATABASE_URL = 'sqlite:data/solarhub-api.sqlite';
-export const DEV_JWT_SECRET = 'solarhub-development-jwt-secret-change-me';
 export const DEV_ADMIN_PASSWORD = 'secret';
 
 /** Document 001's database domains; BESS units 1…12 each have their own (BESS1 … BESS12). */
@@ -52,10 +52,13 @@ export class SolarhubEnv extends MqttEnv {
   @IsString() @MaxLength(32) PCS_TYPE = 'PCS';
   @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'must be an http(s) URL' }) CCTV_URL?: string;
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' }) JWT_SECRET_KEY?: string;
-  @IsIn(['HS256', 'HS384', 'HS512']) JWT_ALGORITHM: 'HS256' | 'HS384' | 'HS512' = 'HS256';
-  @Type(() => Number) @IsInt() @Min(1) @Max(1440) ACCESS_TOKEN_EXPIRE_MINUTES = 30;
   @Type(() => Number) @IsInt() @Min(1) @Max(365) REFRESH_TOKEN_EXPIRE_DAYS = 7;
+  /** ES256 mode: the PEM (PKCS#8) file of the key that signs new tokens. */
+  @IsOptional() @IsString() JWT_PRIVATE_KEY_FILE?: string;
+  /** ES256 mode: PEM files of earlier keys, still published in the JWKS during a rollover (comma separated). */
+  @IsOptional() @IsString() JWT_PREVIOUS_KEY_FILES?: string;
+  /** Longest life of a service token an admin may create. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3650) SERVICE_TOKEN_MAX_DAYS = 365;
 
   @Matches(/^[A-Za-z0-9_.@-]{3,80}$/, { message: 'must be 3-80 letters, digits or _.@-' }) ADMIN_USERNAME = 'admin';
   @IsOptional() @IsString() ADMIN_PASSWORD?: string;
@@ -83,7 +86,13 @@ export interface SolarhubConfig extends CommonConfig {
   bessType: string;
   pcsType: string;
   cctvUrl: string | null;
-  jwt: { secret: string; algorithm: 'HS256' | 'HS384' | 'HS512'; accessTtlS: number; refreshTtlS: number };
+  jwt: {
+    refreshTtlS: number;
+    /** ES256 mode: the signing key file and earlier keys kept in the JWKS. */
+    privateKeyFile: string | null;
+    previousKeyFiles: string[];
+    serviceTokenMaxDays: number;
+  };
   admin: { username: string; password: string; email: string };
   login: { maxFailures: number; windowS: number };
   corsOrigins: string[] | null;
@@ -118,7 +127,6 @@ export function loadSolarhubConfig(env: Env = process.env): SolarhubConfig {
     bessNames.push(name ?? '');
   }
   const secrets: SecretSetting[] = [
-    { name: 'JWT_SECRET_KEY', value: e.JWT_SECRET_KEY ?? DEV_JWT_SECRET, developmentDefault: DEV_JWT_SECRET },
     { name: 'ADMIN_PASSWORD', value: e.ADMIN_PASSWORD ?? DEV_ADMIN_PASSWORD, developmentDefault: DEV_ADMIN_PASSWORD },
   ];
   refuseDefaultSecrets(e.NODE_ENV === 'production', secrets);
@@ -144,6 +152,9 @@ export function loadSolarhubConfig(env: Env = process.env): SolarhubConfig {
   for (let n = 1; n <= MAX_UNITS; n++) {
     const name = bessNames[n - 1];
     databases[bessDomain(n)] = isMysql && name ? withDatabase(main, name) : main;
+  }
+  if (e.NODE_ENV === 'production' && !isHmac(e.JWT_ALGORITHM) && !e.JWT_PRIVATE_KEY_FILE) {
+    problems.push('JWT_PRIVATE_KEY_FILE: must be set when JWT_ALGORITHM is ES256 and NODE_ENV=production');
   }
   if (!isMysql && [...Object.values(named), ...bessNames].some(Boolean)) {
     problems.push('DB_NAME_*: per-domain databases need a MySQL DATABASE_URL (or DB_HOST)');
@@ -172,10 +183,13 @@ export function loadSolarhubConfig(env: Env = process.env): SolarhubConfig {
     pcsType: e.PCS_TYPE,
     cctvUrl: e.CCTV_URL ?? null,
     jwt: {
-      secret: e.JWT_SECRET_KEY ?? DEV_JWT_SECRET,
-      algorithm: e.JWT_ALGORITHM,
-      accessTtlS: e.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
       refreshTtlS: e.REFRESH_TOKEN_EXPIRE_DAYS * 86_400,
+      privateKeyFile: e.JWT_PRIVATE_KEY_FILE ?? null,
+      previousKeyFiles: (e.JWT_PREVIOUS_KEY_FILES ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean),
+      serviceTokenMaxDays: e.SERVICE_TOKEN_MAX_DAYS,
     },
     admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD ?? DEV_ADMIN_PASSWORD, email: e.ADMIN_EMAIL },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowS: e.LOGIN_FAILURE_WINDOW_S },

@@ -4,3 +4,4 @@ export * from './devices';
 export * from './telemetry';
 export * from './ocpp-csms';
 export * from './time';
+export * from './auth';

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
 export class SendChargingProfileDto {
   @ApiProperty({ example: 1, description: '0 for the whole station' })
@@ -90,6 +102,22 @@ export class RegisterStationDto {
   password?: string;
 
   @ApiPropertyOptional({ example: 22080 }) @IsOptional() @Max(1_000_000) @Min(1000) @IsInt() max_power_w?: number;
+}
+
+export class StationPasswordDto {
+  @ApiProperty({ description: 'the new Basic-auth password (security profile 1), 16-40 characters; stored hashed' })
+  @Length(16, 40)
+  @IsString()
+  password!: string;
+
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'when the station is connected, send it the new password first (ChangeConfiguration AuthorizationKey) and keep the old one if it refuses',
+  })
+  @IsOptional()
+  @IsBoolean()
+  notify_station?: boolean;
 }
 
 export class IdTagDto {

@@ -27,6 +27,8 @@ export const PLANT_TOPICS = {
 /** Bus patterns between apps (MQTT in embedded mode, Redis when REDIS_URL is set). */
 export const BUS_PATTERNS = {
   siteChargingLimit: 'v1.site.charging-limit.set',
+  /** solarhub-api's list of revoked sessions (RevokedSessionsDto); retained on MQTT, also a Redis key. */
+  revokedSessions: 'v1.auth.revoked-sessions',
 } as const;
 
 /** The device id inside a device topic, or null when the topic is not one. */

@@ -4,21 +4,25 @@ import { isoSeconds } from '@lib/contracts';
 import { DispatchService } from '../dispatch/dispatch.service';
 import { AllocateDto, DispatchDto, DispatchHistoryQueryDto, ForecastDto, FullCycleDto, PricesQueryDto } from './dto';
 import { GridpilotService } from './gridpilot.service';
+import { Public, RequireRole } from '@lib/auth';
 
 type Json = Record<string, unknown>;
 
 @ApiTags('system')
+@RequireRole('viewer')
 @Controller()
 export class SystemController {
   constructor(private readonly gridpilot: GridpilotService) {}
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'Service info' })
   root(): Json {
     return this.gridpilot.root();
   }
 
   @Get('health')
+  @Public()
   @ApiOperation({ summary: 'Simple health check (see /health/ready for dependencies)' })
   health(): Json {
     return { status: 'healthy', timestamp: isoSeconds(), uptime_seconds: this.gridpilot.uptimeS };
@@ -31,6 +35,7 @@ export class SystemController {
   }
 
   @Post('api/v1/system/run-full-cycle')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'data → forecast → optimize → dispatch; `simulate: true` sends nothing' })
   runFullCycle(@Body() body: FullCycleDto): Promise<Json> {
@@ -39,6 +44,7 @@ export class SystemController {
 }
 
 @ApiTags('data')
+@RequireRole('viewer')
 @Controller('api/v1/data')
 export class DataController {
   constructor(private readonly gridpilot: GridpilotService) {}
@@ -57,6 +63,7 @@ export class DataController {
 }
 
 @ApiTags('forecast and optimization')
+@RequireRole('viewer')
 @Controller('api/v1')
 export class OptimizationController {
   constructor(
@@ -65,6 +72,7 @@ export class OptimizationController {
   ) {}
 
   @Post('ml/forecast')
+  @RequireRole('viewer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Hourly energy-price forecast: ensemble with 90 % bounds and its backtest' })
   forecast(@Body() body: ForecastDto): Json {
@@ -74,6 +82,7 @@ export class OptimizationController {
   }
 
   @Post('optimization/allocate')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'MPC over the horizon (HiGHS), then a VCG auction of the first step’s power budget' })
   async allocate(@Body() body: AllocateDto): Promise<Json> {
@@ -81,6 +90,7 @@ export class OptimizationController {
   }
 
   @Post('dispatch/execute')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send the last allocation to the plant, ocpp-csms and the devices; recorded' })
   async dispatch(@Body() body: DispatchDto): Promise<Json> {

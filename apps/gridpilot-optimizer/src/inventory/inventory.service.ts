@@ -60,7 +60,15 @@ export class InventoryService implements OnModuleInit {
     private readonly link: SiteLink,
   ) {
     const p = config.plant;
-    this.plant = p.url ? new PlantClient({ url: p.url, token: p.token, plantId: p.id, timeoutMs: p.timeoutMs }) : null;
+    this.plant = p.url
+      ? new PlantClient({
+          url: p.url,
+          token: p.token,
+          serviceToken: config.serviceToken,
+          plantId: p.id,
+          timeoutMs: p.timeoutMs,
+        })
+      : null;
     this.socEstimate = config.battery.socInitial;
   }
 

@@ -9,7 +9,17 @@ export interface PlantReading {
 
 /** plant-simulator's HTTP API (document 000): the latest reading with the bearer token, and POST /data/consumption. */
 export class PlantClient {
-  constructor(private readonly options: { url: string; token: string; plantId: string; timeoutMs: number }) {}
+  constructor(
+    private readonly options: {
+      url: string;
+      /** The plant's document token (GET /data/latest). */
+      token: string;
+      /** The site service token, for POST /data/consumption when the plant's public writes are closed. */
+      serviceToken: string | null;
+      plantId: string;
+      timeoutMs: number;
+    },
+  ) {}
 
   private url(path: string): string {
     return `${this.options.url}${path}?plant_id=${encodeURIComponent(this.options.plantId)}`;
@@ -34,7 +44,10 @@ export class PlantClient {
   async setConsumption(consumptionKw: number): Promise<number> {
     const response = await fetch(this.url('/data/consumption'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.options.serviceToken ? { authorization: `Bearer ${this.options.serviceToken}` } : {}),
+      },
       body: JSON.stringify({ expected_consumption_mw: Math.max(0, consumptionKw) / 1000 }),
       signal: AbortSignal.timeout(this.options.timeoutMs),
     });

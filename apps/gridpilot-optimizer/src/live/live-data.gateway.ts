@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
+import { AuthSettings, TokenVerifier, grants } from '@lib/auth';
 import type { GridpilotConfig } from '@lib/config';
 import { GridpilotService } from '../api/gridpilot.service';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
@@ -17,10 +18,34 @@ export class LiveDataGateway implements OnApplicationShutdown {
   constructor(
     @Inject(GRIDPILOT_CONFIG) private readonly config: GridpilotConfig,
     private readonly gridpilot: GridpilotService,
+    private readonly settings: AuthSettings,
+    private readonly verifier: TokenVerifier,
   ) {}
 
+  /**
+   * A viewer's token, in the Authorization header or (browsers cannot set headers on a WebSocket)
+   * as `?access_token=`.
+   */
+  private async allowed(request: IncomingMessage): Promise<boolean> {
+    if (this.settings.auth.disabled) return true;
+    const query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('access_token');
+    const header = request.headers.authorization ?? (query ? `Bearer ${query}` : undefined);
+    try {
+      return grants((await this.verifier.verify(header)).roles, 'viewer');
+    } catch {
+      return false;
+    }
+  }
+
   attach(http: Server): void {
-    this.server = new WebSocketServer({ server: http, path: LIVE_DATA_PATH, maxPayload: 4096 });
+    this.server = new WebSocketServer({
+      server: http,
+      path: LIVE_DATA_PATH,
+      maxPayload: 4096,
+      verifyClient: (info, done) => {
+        void this.allowed(info.req).then((ok) => (ok ? done(true) : done(false, 401, 'Unauthorized')));
+      },
+    });
     this.server.on('connection', (socket) => {
       this.gridpilot.websocketClients = this.server?.clients.size ?? 0;
       this.send(socket, JSON.stringify(this.gridpilot.liveMessage()));

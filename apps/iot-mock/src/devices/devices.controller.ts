@@ -11,8 +11,10 @@ import { CommandsService } from '../commands/commands.service';
 import { SimulationService } from '../simulation/simulation.service';
 import { DeviceView, deviceView } from './device-view';
 import { DevicesService } from './devices.service';
+import { RequireRole } from '@lib/auth';
 
 @ApiTags('devices')
+@RequireRole('viewer')
 @Controller('api/v1/devices')
 export class DevicesController {
   constructor(
@@ -35,6 +37,7 @@ export class DevicesController {
   }
 
   @Post()
+  @RequireRole('admin')
   @ApiOperation({ summary: 'Create a device (id generated as mock-<type>-<nnn> unless given)' })
   @ApiResponse({ status: 409, description: 'A device with that id exists' })
   async create(@Body() dto: CreateDeviceDto): Promise<DeviceView> {
@@ -42,12 +45,14 @@ export class DevicesController {
   }
 
   @Put(':id')
+  @RequireRole('admin')
   @ApiOperation({ summary: 'Update a device' })
   async update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceView> {
     return deviceView(await this.devices.update(id, dto));
   }
 
   @Delete(':id')
+  @RequireRole('admin')
   @ApiOperation({ summary: 'Delete a device (its retained status is cleared)' })
   async remove(@Param('id') id: string): Promise<{ status: 'deleted'; device_id: string }> {
     await this.devices.remove(id);
@@ -62,6 +67,7 @@ export class DevicesController {
   }
 
   @Post(':id/command')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a command over MQTT and wait for the device to acknowledge it' })
   @ApiResponse({ status: 400, description: 'Unknown command or bad parameters' })
@@ -72,6 +78,7 @@ export class DevicesController {
   }
 
   @Post(':id/simulate')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Produce and publish one reading now' })
   simulate(@Param('id') id: string): { published: boolean; reading: DeviceDataMessage | null } {

@@ -4,8 +4,10 @@ import { DEVICE_TYPES } from '@lib/contracts';
 import { DevicesService } from '../devices/devices.service';
 import { DEVICE_TYPE_INFO } from './profiles';
 import { SimulationService, SimulationStatus } from './simulation.service';
+import { Public, RequireRole } from '@lib/auth';
 
 @ApiTags('simulation')
+@RequireRole('viewer')
 @Controller()
 export class SimulationController {
   constructor(
@@ -20,6 +22,7 @@ export class SimulationController {
   }
 
   @Post('api/v1/simulation/start')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start publishing readings' })
   start(): SimulationStatus {
@@ -27,6 +30,7 @@ export class SimulationController {
   }
 
   @Post('api/v1/simulation/stop')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop publishing readings' })
   stop(): SimulationStatus {
@@ -57,6 +61,7 @@ export class SimulationController {
   }
 
   @Get('health')
+  @Public()
   @ApiOperation({ summary: 'Service health (document 002); 503 until the devices are loaded' })
   health(): { status: 'healthy'; mqtt_connected: boolean; simulation_running: boolean; devices: number } {
     if (!this.devices.isLoaded) throw new ServiceUnavailableException('Devices not loaded yet (database unavailable)');

@@ -5,8 +5,10 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { BUS_PATTERNS, SiteChargingLimitDto } from '@lib/contracts';
 import { SiteLoadService } from './site-load.service';
+import { RequireRole } from '@lib/auth';
 
 @ApiTags('site load management')
+@RequireRole('viewer')
 @Controller('site')
 export class SiteController {
   private readonly logger = new Logger('site-load');
@@ -20,6 +22,7 @@ export class SiteController {
   }
 
   @Put('charging_limit')
+  @RequireRole('operator')
   @ApiOperation({ summary: 'Set (or, with limit null, lift) the site charging limit; re-balances at once' })
   put(@Body() dto: SiteChargingLimitDto): Promise<ReturnType<SiteLoadService['view']>> {
     return this.site.set(

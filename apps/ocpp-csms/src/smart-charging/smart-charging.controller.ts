@@ -8,8 +8,10 @@ import {
 } from '@lib/contracts';
 import type { ChargingProfile } from '@lib/ocpp';
 import { SmartChargingService } from './smart-charging.service';
+import { RequireRole } from '@lib/auth';
 
 @ApiTags('smart charging')
+@RequireRole('viewer')
 @Controller('stations/:id')
 @ApiResponse({ status: 404, description: 'Unknown station' })
 @ApiResponse({ status: 400, description: 'The station does not support SmartCharging' })
@@ -18,6 +20,7 @@ export class SmartChargingController {
   constructor(private readonly smartCharging: SmartChargingService) {}
 
   @Post('charging_profile')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'SetChargingProfile (checked against the OCPP 1.6 schema first)' })
   send(@Param('id') id: string, @Body() dto: SendChargingProfileDto): Promise<unknown> {
@@ -31,12 +34,14 @@ export class SmartChargingController {
   }
 
   @Delete('charging_profile')
+  @RequireRole('operator')
   @ApiOperation({ summary: 'ClearChargingProfile, filtered by profile_id, connector_id, purpose, stack_level' })
   clear(@Param('id') id: string, @Query() query: ClearProfileQueryDto): Promise<unknown> {
     return this.smartCharging.clear(id, query);
   }
 
   @Post('test_profiles')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Generate and send a test profile: peak_shaving, time_of_use or energy_cap' })
   test(@Param('id') id: string, @Body() dto: TestProfileDto): Promise<unknown> {

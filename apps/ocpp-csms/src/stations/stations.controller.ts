@@ -15,6 +15,7 @@ import {
   ChangeConfigurationDto,
   IdTagDto,
   RegisterStationDto,
+  StationPasswordDto,
   RemoteStartDto,
   RemoteStopDto,
   ResetDto,
@@ -24,10 +25,12 @@ import { OcppLogEntry, OcppLogService } from '../ocpp/ocpp-log.service';
 import { StationEntity } from '../persistence/entities';
 import { TransactionsService } from '../transactions/transactions.service';
 import { StationsService } from './stations.service';
+import { RequireRole } from '@lib/auth';
 
 type Answer = Record<string, unknown>;
 
 @ApiTags('stations')
+@RequireRole('viewer')
 @Controller()
 export class StationsController {
   constructor(
@@ -90,6 +93,7 @@ export class StationsController {
   }
 
   @Put('stations/:id')
+  @RequireRole('admin')
   @ApiOperation({ summary: 'Register a station, or update its Basic-auth password and maximum power' })
   async register(@Param('id') id: string, @Body() dto: RegisterStationDto): Promise<Answer> {
     const station = await this.stations.register(id, { password: dto.password, maxPowerW: dto.max_power_w });
@@ -108,6 +112,7 @@ export class StationsController {
   }
 
   @Post('stations/:id/remote_start')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'RemoteStartTransaction' })
   async remoteStart(@Param('id') id: string, @Body() dto: RemoteStartDto): Promise<Answer> {
@@ -119,6 +124,7 @@ export class StationsController {
   }
 
   @Post('stations/:id/remote_stop')
+  @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'RemoteStopTransaction' })
   async remoteStop(@Param('id') id: string, @Body() dto: RemoteStopDto): Promise<Answer> {
@@ -129,6 +135,7 @@ export class StationsController {
   }
 
   @Post('stations/:id/reset')
+  @RequireRole('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reset (Hard or Soft)' })
   async reset(@Param('id') id: string, @Body() dto: ResetDto): Promise<Answer> {
@@ -147,6 +154,7 @@ export class StationsController {
   }
 
   @Put('stations/:id/configuration')
+  @RequireRole('admin')
   @ApiOperation({ summary: 'ChangeConfiguration' })
   async changeConfiguration(@Param('id') id: string, @Body() dto: ChangeConfigurationDto): Promise<Answer> {
     return {
@@ -155,7 +163,30 @@ export class StationsController {
     };
   }
 
+  @Put('stations/:id/password')
+  @RequireRole('admin')
+  @ApiOperation({
+    summary: "Set or rotate a station's Basic-auth password (security profile 1)",
+    description:
+      'When the station is connected (and notify_station is not false) it is sent the new password first, as ChangeConfiguration AuthorizationKey; if it does not accept, the old password stays.',
+  })
+  async setPassword(@Param('id') id: string, @Body() dto: StationPasswordDto): Promise<Answer> {
+    await this.stations.get(id);
+    let stationAnswer: Answer | null = null;
+    if (dto.notify_station !== false && (await this.central.isConnected(id))) {
+      const answer = await this.central.call(id, 'ChangeConfiguration', {
+        key: 'AuthorizationKey',
+        value: dto.password,
+      });
+      stationAnswer = answer;
+      if (answer.status !== 'Accepted') return { station_id: id, password_changed: false, station_answer: answer };
+    }
+    await this.stations.setPassword(id, dto.password);
+    return { station_id: id, password_changed: true, station_answer: stationAnswer };
+  }
+
   @Put('id_tags/:idTag')
+  @RequireRole('admin')
   @ApiOperation({ summary: 'Create or update an id tag (Accepted, Blocked, Expired, Invalid)' })
   async idTag(@Param('idTag') idTag: string, @Body() dto: IdTagDto): Promise<Answer> {
     const tag = await this.stations.saveIdTag(

@@ -67,6 +67,13 @@ export class StationsService {
     return this.stations.save(station);
   }
 
+  /** Sets or rotates the Basic-auth password of a known station. */
+  async setPassword(id: string, password: string): Promise<StationEntity> {
+    const station = await this.get(id);
+    station.passwordHash = await hashSecret(password);
+    return this.stations.save(station);
+  }
+
   /** Whether a station may connect: known, or unknown while the policy accepts (and records) it. */
   async admit(
     id: string,

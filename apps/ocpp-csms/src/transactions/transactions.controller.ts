@@ -2,6 +2,7 @@ import { Controller, DefaultValuePipe, Get, Param, ParseBoolPipe, ParseIntPipe, 
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { TransactionEntity } from '../persistence/entities';
 import { TransactionsService } from './transactions.service';
+import { RequireRole } from '@lib/auth';
 
 const view = (t: TransactionEntity): Record<string, unknown> => ({
   transaction_id: t.id,
@@ -18,6 +19,7 @@ const view = (t: TransactionEntity): Record<string, unknown> => ({
 });
 
 @ApiTags('transactions')
+@RequireRole('viewer')
 @Controller('transactions')
 export class TransactionsController {
   constructor(private readonly transactions: TransactionsService) {}

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
@@ -8,7 +7,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { StaticBearerGuard } from '@lib/auth';
+import { OpenByDefault, Public, RequireRole } from '@lib/auth';
 import { fieldRequired } from '@lib/observability';
 import {
   LatestReadingResponseDto,
@@ -25,12 +24,13 @@ export class PlantController {
   constructor(private readonly simulation: PlantSimulationService) {}
 
   @Get('data/latest')
-  @UseGuards(StaticBearerGuard)
-  @ApiBearerAuth()
+  @RequireRole('viewer', { staticToken: true })
   @Header('content-type', 'application/json; charset=utf-8')
-  @ApiOperation({ summary: 'Current plant reading (MW), in the production API format' })
+  @ApiOperation({
+    summary: 'Current plant reading (MW), in the production API format',
+    description: "Bearer: the plant's document token (PLANT_TOKEN) or a site access token (viewer or higher)",
+  })
   @ApiOkResponse({ type: LatestReadingResponseDto })
-  @ApiResponse({ status: 401, description: 'Missing or wrong bearer token' })
   @ApiResponse({ status: 404, description: 'Unknown plant_id' })
   @ApiQuery({ name: 'plant_id', required: true, example: 'complexo-paranhos' })
   @ApiUnprocessableEntityResponse({ description: 'plant_id missing' })
@@ -41,6 +41,7 @@ export class PlantController {
   }
 
   @Post('data/consumption')
+  @OpenByDefault('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set the expected consumption (MW) the automation will draw' })
   @ApiOkResponse({ type: SetConsumptionResponseDto })
@@ -51,6 +52,7 @@ export class PlantController {
   }
 
   @Get('health')
+  @Public()
   @ApiOperation({ summary: 'Server state: generation range, current generation and consumption' })
   @ApiOkResponse({ type: PlantHealthDto })
   health(@Query() query: OptionalPlantQueryDto): PlantHealthDto {

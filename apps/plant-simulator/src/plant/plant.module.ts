@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { StaticBearerGuard, StaticTokenSource } from '@lib/auth';
 import type { PlantSimulatorConfig } from '@lib/config';
 import { PlantSimulationService } from './plant-simulation.service';
 import { PlantController } from './plant.controller';
@@ -11,12 +10,7 @@ export class PlantModule {
     return {
       module: PlantModule,
       controllers: [PlantController],
-      providers: [
-        { provide: PLANT_SIMULATOR_CONFIG, useValue: config },
-        { provide: StaticTokenSource, useValue: { token: config.token } },
-        StaticBearerGuard,
-        PlantSimulationService,
-      ],
+      providers: [{ provide: PLANT_SIMULATOR_CONFIG, useValue: config }, PlantSimulationService],
     };
   }
 }

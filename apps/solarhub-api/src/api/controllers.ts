@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseIntPipe, P
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AnalysisService } from '../analytics/analysis.service';
 import { ScheduleService } from '../analytics/schedule.service';
-import { Authenticated } from '../auth/auth.guard';
+import { OpenByDefault, Public, RequireRole } from '@lib/auth';
 import { AssetsService } from './assets.service';
 import {
   AuxQuery,
@@ -22,6 +22,7 @@ import { CreateScheduleEventDto } from './schedule.dto';
 import { SERVICE_NAME, SERVICE_VERSION, SystemService } from './system.service';
 
 @ApiTags('health')
+@Public()
 @Controller()
 export class RootController {
   constructor(private readonly system: SystemService) {}
@@ -46,6 +47,7 @@ export class RootController {
 }
 
 @ApiTags('system')
+@OpenByDefault()
 @Controller('api/v1/system')
 export class SystemController {
   constructor(private readonly system: SystemService) {}
@@ -64,6 +66,7 @@ export class SystemController {
 }
 
 @ApiTags('bess')
+@OpenByDefault()
 @Controller('api/v1/bess')
 export class BessController {
   constructor(private readonly assets: AssetsService) {}
@@ -84,6 +87,7 @@ export class BessController {
 }
 
 @ApiTags('pcs')
+@OpenByDefault()
 @Controller('api/v1/pcs')
 export class PcsController {
   constructor(private readonly assets: AssetsService) {}
@@ -103,6 +107,7 @@ export class PcsController {
 }
 
 @ApiTags('meters')
+@OpenByDefault()
 @Controller('api/v1/meters')
 export class MetersController {
   constructor(
@@ -124,6 +129,7 @@ export class MetersController {
 }
 
 @ApiTags('inverter')
+@OpenByDefault()
 @Controller('api/v1/inverter')
 export class InverterController {
   constructor(private readonly assets: AssetsService) {}
@@ -136,6 +142,7 @@ export class InverterController {
 }
 
 @ApiTags('schedule')
+@OpenByDefault()
 @Controller('api/v1/schedule')
 export class ScheduleController {
   constructor(private readonly schedule: ScheduleService) {}
@@ -147,7 +154,7 @@ export class ScheduleController {
   }
 
   @Post()
-  @Authenticated('admin')
+  @RequireRole('admin')
   @ApiOperation({ summary: 'Add an award to the schedule (admin)' })
   create(@Body() body: CreateScheduleEventDto) {
     return this.schedule.create(body);
@@ -155,7 +162,7 @@ export class ScheduleController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Authenticated('admin')
+  @RequireRole('admin')
   @ApiOperation({ summary: 'Remove a schedule event (admin)' })
   remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
     return this.schedule.remove(id);
@@ -181,6 +188,7 @@ export class ScheduleController {
 }
 
 @ApiTags('analysis')
+@OpenByDefault()
 @Controller('api/v1/analysis')
 export class AnalysisController {
   constructor(private readonly analysis: AnalysisService) {}
@@ -205,6 +213,7 @@ export class AnalysisController {
 }
 
 @ApiTags('config')
+@OpenByDefault()
 @Controller('api/v1/config')
 export class ConfigController {
   constructor(private readonly system: SystemService) {}

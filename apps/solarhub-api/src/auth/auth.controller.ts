@@ -1,17 +1,30 @@
-import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import type { AccessClaims } from './tokens.service';
-import type { UserEntity } from '../storage/entities';
+import { Body, Controller, Delete, Get, HttpCode, Ip, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Public, RequireRole } from '@lib/auth';
+import type { Principal } from '@lib/auth';
 import { CreateUserDto, LoginFormDto, LoginJsonDto, RefreshDto } from './auth.dto';
-import { Authenticated, CurrentUser } from './auth.guard';
 import { AuthService, TokenPair } from './auth.service';
+import { CreateServiceTokenDto, CreatedServiceTokenDto, ServiceTokenDto } from './service-tokens.dto';
+import { ServiceTokensService } from './service-tokens.service';
+import { SigningKeys } from './signing-keys';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly serviceTokens: ServiceTokensService,
+  ) {}
 
   @Post('login')
+  @Public()
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOperation({ summary: 'OAuth2 password login (form): access token 30 min, refresh token 7 days' })
@@ -21,6 +34,7 @@ export class AuthController {
   }
 
   @Post('login/json')
+  @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'JSON login' })
   @ApiTooManyRequestsResponse({ description: 'Too many failures for this user and address; see Retry-After' })
@@ -29,6 +43,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'New token pair for a refresh token (rotated: each works once; reuse ends the session)' })
   refresh(@Body() body: RefreshDto): Promise<TokenPair> {
@@ -36,32 +51,75 @@ export class AuthController {
   }
 
   @Get('me')
-  @Authenticated()
-  @ApiOperation({ summary: 'The current user and roles' })
-  me(@CurrentUser() current: { user: UserEntity }) {
-    return this.auth.describe(current.user);
+  @RequireRole('viewer')
+  @ApiOperation({ summary: 'The current user (or service token) and roles' })
+  async me(@CurrentPrincipal() principal: Principal) {
+    if (principal.kind !== 'user') {
+      return { username: principal.username, kind: principal.kind, roles: principal.roles.map((name) => ({ name })) };
+    }
+    return this.auth.describe(await this.auth.currentUser(principal.subject));
   }
 
   @Post('logout')
   @HttpCode(200)
-  @Authenticated()
-  @ApiOperation({ summary: 'Ends the session: its refresh tokens stop working, and so do its access tokens' })
-  async logout(@CurrentUser() current: { claims: AccessClaims }) {
-    await this.auth.revokeSession(current.claims.sid);
+  @RequireRole('viewer')
+  @ApiOperation({ summary: 'Ends the session: its refresh tokens stop working, and its access tokens on every app' })
+  async logout(@CurrentPrincipal() principal: Principal) {
+    if (principal.kind === 'user' && principal.sessionId) await this.auth.revokeSession(principal.sessionId);
     return { message: 'Logged out', status: 'success' };
   }
 
   @Get('users')
-  @Authenticated('admin')
+  @RequireRole('admin')
   @ApiOperation({ summary: 'All users (admin)' })
   users() {
     return this.auth.listUsers();
   }
 
   @Post('users')
-  @Authenticated('admin')
+  @RequireRole('admin')
   @ApiOperation({ summary: 'Create a user (admin)' })
   createUser(@Body() body: CreateUserDto) {
     return this.auth.createUser(body);
+  }
+
+  @Post('service-tokens')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Create a named, scoped, revocable long-lived token for a machine client (admin)' })
+  @ApiCreatedResponse({ type: CreatedServiceTokenDto })
+  createServiceToken(
+    @Body() body: CreateServiceTokenDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CreatedServiceTokenDto> {
+    return this.serviceTokens.create(body, principal.username);
+  }
+
+  @Get('service-tokens')
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Every service token, without the tokens themselves (admin)' })
+  @ApiOkResponse({ type: [ServiceTokenDto] })
+  listServiceTokens(): Promise<ServiceTokenDto[]> {
+    return this.serviceTokens.list();
+  }
+
+  @Delete('service-tokens/:id')
+  @HttpCode(204)
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Revoke a service token on every app (admin)' })
+  revokeServiceToken(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.serviceTokens.revoke(id);
+  }
+}
+
+@ApiTags('auth')
+@Controller('.well-known')
+export class JwksController {
+  constructor(private readonly keys: SigningKeys) {}
+
+  @Get('jwks.json')
+  @Public()
+  @ApiOperation({ summary: 'The public keys of the site tokens (ES256 mode; empty with a shared HS256 secret)' })
+  jwks() {
+    return this.keys.jwks;
   }
 }

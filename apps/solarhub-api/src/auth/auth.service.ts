@@ -16,7 +16,9 @@ import { RefreshTokenEntity, RoleEntity, UserEntity, UserRoleEntity } from '../s
 import { isoLocal } from '../analytics/history';
 import type { CreateUserDto } from './auth.dto';
 import { LoginThrottle } from './login-throttle';
-import { AccessClaims, TokensService, unauthorized } from './tokens.service';
+import { isRole } from '@lib/auth';
+import { SessionRevocations } from './session-revocations';
+import { TokensService, unauthorized } from './tokens.service';
 
 const ROLES = [
   { name: 'admin', description: 'Administrator' },
@@ -45,6 +47,7 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly databases: SolarhubDatabases,
     private readonly tokens: TokensService,
     private readonly throttle: LoginThrottle,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   /** Creates the roles and the first admin once the ess database is there (not blocking start-up). */
@@ -146,7 +149,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   private async startSession(user: UserEntity, familyId: string): Promise<TokenPair> {
-    const roles = (await this.rolesOf(user.id)).map((r) => r.name);
+    const roles = (await this.rolesOf(user.id)).map((r) => r.name).filter(isRole);
     const issued = await this.tokens.issue({ sub: String(user.id), username: user.username, roles, sid: familyId });
     await this.source().getRepository(RefreshTokenEntity).insert({
       jti: issued.refreshJti,
@@ -161,7 +164,7 @@ export class AuthService implements OnApplicationBootstrap {
       access_token: issued.access,
       refresh_token: issued.refresh,
       token_type: 'bearer',
-      expires_in: this.config.jwt.accessTtlS,
+      expires_in: this.config.auth.accessTtlS,
     };
   }
 
@@ -186,22 +189,19 @@ export class AuthService implements OnApplicationBootstrap {
     return this.startSession(user, row.familyId);
   }
 
+  /** Ends a session: its refresh tokens here, its access tokens on every app (through the revoked list). */
   async revokeSession(familyId: string): Promise<void> {
     await this.source()
       .getRepository(RefreshTokenEntity)
       .update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.revocations.revoke(familyId);
   }
 
-  /** The user behind a valid access token whose session is still open. */
-  async authenticate(claims: AccessClaims): Promise<UserEntity> {
-    const session = await this.source()
-      .getRepository(RefreshTokenEntity)
-      .findOne({ where: { familyId: claims.sid }, order: { createdAt: 'DESC' } });
-    if (!session || session.revokedAt) throw unauthorized('Session has ended');
-    const user = await this.source()
-      .getRepository(UserEntity)
-      .findOneBy({ id: Number(claims.sub) });
-    if (!user) throw unauthorized();
+  /** The user behind a verified access token. */
+  async currentUser(subject: string): Promise<UserEntity> {
+    const id = Number(subject);
+    const user = Number.isInteger(id) ? await this.source().getRepository(UserEntity).findOneBy({ id }) : null;
+    if (!user) throw unauthorized('Not a user token');
     if (!user.active) throw new ForbiddenException('Inactive user');
     return user;
   }

@@ -1,16 +1,11 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { JWTPayload, SignJWT, jwtVerify } from 'jose';
+import type { AccessTokenClaims, Role } from '@lib/auth';
 import type { SolarhubConfig } from '@lib/config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
+import { SigningKeys } from './signing-keys';
 
-export interface AccessClaims {
-  sub: string;
-  username: string;
-  roles: string[];
-  /** The session (refresh-token family) the token belongs to. */
-  sid: string;
-}
 export interface RefreshClaims {
   sub: string;
   sid: string;
@@ -22,69 +17,76 @@ export const unauthorized = (detail = 'Could not validate credentials'): Unautho
   new UnauthorizedException(detail);
 
 /**
- * Signs and verifies the JWTs with jose (HS256 by default). Only the configured algorithm is
- * accepted, so `alg: none` and algorithm swaps fail; so do bad signatures, expiry and the wrong
- * token type.
+ * Signs the site's tokens (jose) with the configured algorithm and key: access tokens every app
+ * checks, refresh tokens only solarhub-api takes back, and long-lived service tokens. Refresh
+ * tokens are verified here with the same algorithm allow-list (no `alg: none`, no swaps).
  */
 @Injectable()
 export class TokensService {
-  private readonly key: Uint8Array;
+  constructor(
+    @Inject(SOLARHUB_CONFIG) private readonly config: SolarhubConfig,
+    private readonly keys: SigningKeys,
+  ) {}
 
-  constructor(@Inject(SOLARHUB_CONFIG) private readonly config: SolarhubConfig) {
-    this.key = new TextEncoder().encode(config.jwt.secret);
-  }
-
-  private sign(claims: JWTPayload, type: 'access' | 'refresh', ttlS: number, jti: string): Promise<string> {
-    return new SignJWT({ ...claims, type })
-      .setProtectedHeader({ alg: this.config.jwt.algorithm, typ: 'JWT' })
+  private sign(claims: JWTPayload, expiresAtS: number, jti: string): Promise<string> {
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: this.keys.algorithm, typ: 'JWT', ...(this.keys.kid ? { kid: this.keys.kid } : {}) })
       .setIssuedAt()
-      .setIssuer('solarhub-api')
+      .setIssuer(this.config.auth.issuer)
       .setJti(jti)
-      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlS)
-      .sign(this.key);
+      .setExpirationTime(expiresAtS)
+      .sign(this.keys.signingKey);
   }
 
-  async issue(
-    claims: AccessClaims,
-  ): Promise<{ access: string; refresh: string; refreshJti: string; refreshExp: Date }> {
+  async issue(claims: {
+    sub: string;
+    username: string;
+    roles: Role[];
+    sid: string;
+  }): Promise<{ access: string; refresh: string; refreshJti: string; refreshExp: Date }> {
+    const nowS = Math.floor(Date.now() / 1000);
     const refreshJti = randomUUID();
-    const refreshExp = new Date(Date.now() + this.config.jwt.refreshTtlS * 1000);
-    const [access, refresh] = await Promise.all([
-      this.sign({ ...claims }, 'access', this.config.jwt.accessTtlS, randomUUID()),
-      this.sign({ sub: claims.sub, sid: claims.sid }, 'refresh', this.config.jwt.refreshTtlS, refreshJti),
+    const refreshExp = new Date((nowS + this.config.jwt.refreshTtlS) * 1000);
+    const access: AccessTokenClaims = { type: 'access', ...claims };
+    const [accessToken, refresh] = await Promise.all([
+      this.sign({ ...access }, nowS + this.config.auth.accessTtlS, randomUUID()),
+      this.sign({ type: 'refresh', sub: claims.sub, sid: claims.sid }, refreshExp.getTime() / 1000, refreshJti),
     ]);
-    return { access, refresh, refreshJti, refreshExp };
+    return { access: accessToken, refresh, refreshJti, refreshExp };
   }
 
-  private async verify(token: string, type: 'access' | 'refresh'): Promise<JWTPayload> {
-    try {
-      const { payload } = await jwtVerify(token, this.key, {
-        algorithms: [this.config.jwt.algorithm],
-        issuer: 'solarhub-api',
-      });
-      if (payload.type !== type || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
-        throw new Error('wrong token type');
-      }
-      return payload;
-    } catch {
-      throw unauthorized();
-    }
-  }
-
-  async verifyAccess(token: string): Promise<AccessClaims> {
-    const p = await this.verify(token, 'access');
-    const roles = Array.isArray(p.roles) ? p.roles.filter((r): r is string => typeof r === 'string') : [];
-    return {
-      sub: p.sub as string,
-      sid: p.sid as string,
-      username: typeof p.username === 'string' ? p.username : '',
-      roles,
+  /** A service token: an access token of its own session (the token id), valid until `expiresAt`. */
+  issueService(token: {
+    id: string;
+    name: string;
+    role: Role;
+    apps: string[] | null;
+    expiresAt: Date;
+  }): Promise<string> {
+    const claims: AccessTokenClaims = {
+      type: 'access',
+      kind: 'service',
+      sub: `service:${token.id}`,
+      sid: token.id,
+      username: token.name,
+      roles: [token.role],
+      ...(token.apps ? { apps: token.apps } : {}),
     };
+    return this.sign({ ...claims }, Math.floor(token.expiresAt.getTime() / 1000), randomUUID());
   }
 
   async verifyRefresh(token: string): Promise<RefreshClaims> {
-    const p = await this.verify(token, 'refresh');
-    if (typeof p.jti !== 'string' || typeof p.exp !== 'number') throw unauthorized();
-    return { sub: p.sub as string, sid: p.sid as string, jti: p.jti, exp: p.exp };
+    try {
+      const { payload } = await jwtVerify(token, (header) => this.keys.verificationKey(header.kid), {
+        algorithms: [this.keys.algorithm],
+        issuer: this.config.auth.issuer,
+      });
+      const { type, sub, sid, jti, exp } = payload;
+      if (type !== 'refresh' || typeof sub !== 'string' || typeof sid !== 'string') throw new Error('wrong type');
+      if (typeof jti !== 'string' || typeof exp !== 'number') throw new Error('incomplete');
+      return { sub, sid, jti, exp };
+    } catch {
+      throw unauthorized();
+    }
   }
 }

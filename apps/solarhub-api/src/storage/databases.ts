@@ -19,9 +19,10 @@ const DOMAIN_PARTS: Record<DomainKind, { entities: Classes; migrations: Classes 
       entities.RoleEntity,
       entities.UserRoleEntity,
       entities.RefreshTokenEntity,
+      entities.ServiceTokenEntity,
       entities.AlertEntity,
     ],
-    migrations: [migrations.CreateSolarhubEss1764100000000],
+    migrations: [migrations.CreateSolarhubEss1764100000000, migrations.CreateSolarhubServiceTokens1764900000000],
   },
   bess: {
     entities: [entities.BessReadingEntity, entities.RackReadingEntity],

@@ -43,6 +43,20 @@ export class RefreshTokenEntity {
   @Column({ name: 'created_at', type: 'datetime' }) createdAt!: Date;
 }
 
+/** A named, scoped, revocable long-lived token for a machine client; the token itself is never stored. */
+@Entity({ name: 'sh_service_tokens' })
+export class ServiceTokenEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 }) id!: string;
+  @Column({ type: 'varchar', length: 80 }) name!: string;
+  @Column({ type: 'varchar', length: 16 }) role!: string;
+  /** Comma-separated apps the token is limited to; null: every app. */
+  @Column({ type: 'varchar', length: 255, nullable: true }) apps!: string | null;
+  @Column({ name: 'created_by', type: 'varchar', length: 80 }) createdBy!: string;
+  @Column({ name: 'created_at', type: 'datetime' }) createdAt!: Date;
+  @Column({ name: 'expires_at', type: 'datetime' }) expiresAt!: Date;
+  @Column({ name: 'revoked_at', type: 'datetime', nullable: true }) revokedAt!: Date | null;
+}
+
 export type AlertLevel = 'protection' | 'warning' | 'fault';
 
 /** An alarm seen in telemetry: raised when it appears, cleared when it goes. */

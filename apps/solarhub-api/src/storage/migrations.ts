@@ -257,3 +257,27 @@ export class CreateSolarhubSchedule1764100000006 implements MigrationInterface {
     await dropAll(runner, ['sh_schedule_events']);
   }
 }
+
+export class CreateSolarhubServiceTokens1764900000000 implements MigrationInterface {
+  name = 'CreateSolarhubServiceTokens1764900000000';
+  async up(runner: QueryRunner): Promise<void> {
+    await createAll(runner, [
+      new Table({
+        name: 'sh_service_tokens',
+        columns: [
+          { ...str('id', 36), isPrimary: true },
+          str('name', 80),
+          str('role', 16),
+          str('apps', 255, true),
+          str('created_by', 80),
+          at('created_at'),
+          at('expires_at'),
+          at('revoked_at', true),
+        ],
+      }),
+    ]);
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await dropAll(runner, ['sh_service_tokens']);
+  }
+}

@@ -1,0 +1,77 @@
+import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { passportJwtSecret } from 'jwks-rsa';
+import { ExtractJwt, Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
+import type { AuthConfig } from '@lib/config';
+import type { Principal } from './principal';
+import { RevokedSessions } from './revoked-sessions';
+import { isRole } from './roles';
+
+export const JWT_STRATEGY = 'site-jwt';
+
+/** Where an app's guard finds its settings and name. */
+export abstract class AuthSettings {
+  abstract readonly appName: string;
+  abstract readonly auth: AuthConfig;
+}
+
+function strategyOptions(auth: AuthConfig): StrategyOptionsWithoutRequest {
+  const common = {
+    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+    algorithms: [auth.algorithm],
+    issuer: auth.issuer,
+    ignoreExpiration: false,
+  };
+  if (auth.secret !== null) return { ...common, secretOrKey: auth.secret };
+  return {
+    ...common,
+    // jwks-rsa caches the keys; a token signed by a key it has not seen (a rotation) fetches them again.
+    secretOrKeyProvider: passportJwtSecret({
+      jwksUri: auth.jwksUrl ?? '',
+      cache: true,
+      cacheMaxAge: auth.jwksCacheS * 1000,
+      rateLimit: true,
+      jwksRequestsPerMinute: 30,
+      timeout: 5000,
+    }),
+  };
+}
+
+const stringClaim = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
+
+/**
+ * passport-jwt with the site's settings: only the configured algorithm (so `alg: none` and
+ * HS/ES swaps fail), solarhub-api as issuer, expiry checked, access tokens only, and the session
+ * not revoked. A service token limited to some apps is refused by the others.
+ */
+@Injectable()
+export class SiteJwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
+  constructor(
+    private readonly settings: AuthSettings,
+    private readonly revoked: RevokedSessions,
+  ) {
+    super(strategyOptions(settings.auth));
+  }
+
+  validate(payload: Record<string, unknown>): Principal {
+    const subject = stringClaim(payload.sub);
+    const sessionId = stringClaim(payload.sid);
+    if (payload.type !== 'access' || subject === null || sessionId === null) {
+      throw new UnauthorizedException('Not an access token');
+    }
+    if (this.revoked.isRevoked(sessionId)) throw new UnauthorizedException('Session has ended');
+    const apps = payload.apps;
+    if (Array.isArray(apps) && !apps.includes(this.settings.appName)) {
+      throw new ForbiddenException(`This token is not valid for ${this.settings.appName}`);
+    }
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
+    return {
+      kind: payload.kind === 'service' ? 'service' : 'user',
+      subject,
+      username: stringClaim(payload.username) ?? subject,
+      roles,
+      sessionId,
+      expiresAt: typeof payload.exp === 'number' ? payload.exp : null,
+    };
+  }
+}
