@@ -35,11 +35,12 @@ import { TelemetryWriter } from './telemetry/telemetry-writer';
 @Module({})
 export class AppModule {
   static forRoot(config: SolarhubConfig): DynamicModule {
+    const keys = new SigningKeys(config);
     return {
       module: AppModule,
       imports: [
         ObservabilityModule.forApp({ appName: 'solarhub-api', config }),
-        AuthModule.forApp({ appName: 'solarhub-api', config }),
+        AuthModule.forApp({ appName: 'solarhub-api', config, localKeys: (kid) => keys.publicKeyPem(kid) }),
       ],
       controllers: [
         RootController,
@@ -69,7 +70,7 @@ export class AppModule {
         TokensService,
         LoginThrottle,
         AuthService,
-        SigningKeys,
+        { provide: SigningKeys, useValue: keys },
         SessionRevocations,
         ServiceTokensService,
         SeedService,

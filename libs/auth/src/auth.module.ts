@@ -14,6 +14,8 @@ export interface AuthModuleOptions {
   config: { auth: AuthConfig };
   /** A document's static bearer token, accepted on the routes marked `staticToken` (the plant's). */
   staticToken?: string;
+  /** The token issuer only: its own verification keys by key id (ES256). */
+  localKeys?: (kid: string | undefined) => string;
 }
 
 const SETTINGS = Symbol('auth-settings-holder');
@@ -33,8 +35,8 @@ export class AuthModule implements OnModuleInit, OnApplicationShutdown {
     private readonly readiness: ReadinessRegistry,
   ) {}
 
-  static forApp({ appName, config, staticToken }: AuthModuleOptions): DynamicModule {
-    const settings: AuthSettings = { appName, auth: config.auth };
+  static forApp({ appName, config, staticToken, localKeys }: AuthModuleOptions): DynamicModule {
+    const settings: AuthSettings = { appName, auth: config.auth, localKeys };
     return {
       module: AuthModule,
       imports: [PassportModule],

@@ -1,5 +1,6 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { decodeProtectedHeader } from 'jose';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
 import type { AuthConfig } from '@lib/config';
@@ -13,9 +14,12 @@ export const JWT_STRATEGY = 'site-jwt';
 export abstract class AuthSettings {
   abstract readonly appName: string;
   abstract readonly auth: AuthConfig;
+  /** The issuer itself (solarhub-api) checks ES256 tokens with its own keys instead of its JWKS URL. */
+  abstract readonly localKeys?: (kid: string | undefined) => string;
 }
 
-function strategyOptions(auth: AuthConfig): StrategyOptionsWithoutRequest {
+function strategyOptions(settings: AuthSettings): StrategyOptionsWithoutRequest {
+  const { auth, localKeys } = settings;
   const common = {
     jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
     algorithms: [auth.algorithm],
@@ -23,6 +27,18 @@ function strategyOptions(auth: AuthConfig): StrategyOptionsWithoutRequest {
     ignoreExpiration: false,
   };
   if (auth.secret !== null) return { ...common, secretOrKey: auth.secret };
+  if (localKeys) {
+    return {
+      ...common,
+      secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (error: unknown, key?: string) => void) => {
+        try {
+          done(null, localKeys(decodeProtectedHeader(rawJwtToken).kid));
+        } catch (error) {
+          done(error);
+        }
+      },
+    };
+  }
   return {
     ...common,
     // jwks-rsa caches the keys; a token signed by a key it has not seen (a rotation) fetches them again.
@@ -50,7 +66,7 @@ export class SiteJwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     private readonly settings: AuthSettings,
     private readonly revoked: RevokedSessions,
   ) {
-    super(strategyOptions(settings.auth));
+    super(strategyOptions(settings));
   }
 
   validate(payload: Record<string, unknown>): Principal {

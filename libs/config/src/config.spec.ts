@@ -1,6 +1,10 @@
 import {
+  APP_CONFIG_LOADERS,
+  APP_NAMES,
   ConfigError,
   DEFAULT_FLEXIBLE_LOADS,
+  DEFAULT_JWKS_URL,
+  loadOcppCsmsConfig,
   DOCUMENTED_PLANT_TOKEN,
   loadGridpilotConfig,
   loadBasicAppConfig,
@@ -74,6 +78,7 @@ describe('plant-simulator configuration', () => {
     const config = loadPlantSimulatorConfig([], {
       NODE_ENV: 'production',
       PLANT_TOKEN: 'a-real-secret-of-32-characters!!',
+      JWT_SECRET_KEY: 'the-sites-own-shared-jwt-key-0123',
     });
     expect(config.isProduction).toBe(true);
   });
@@ -106,7 +111,8 @@ describe('loadSolarhubConfig', () => {
     const c = loadSolarhubConfig({});
     expect(new Set(Object.values(c.databases))).toEqual(new Set(['sqlite:data/solarhub-api.sqlite']));
     expect(c.redis).toEqual({ main: null, gtr: null });
-    expect(c.jwt).toMatchObject({ algorithm: 'HS256', accessTtlS: 1800, refreshTtlS: 7 * 86_400 });
+    expect(c.jwt).toMatchObject({ refreshTtlS: 7 * 86_400 });
+    expect(c.auth).toMatchObject({ algorithm: 'HS256', accessTtlS: 1800, disabled: false, publicReads: true });
     expect(c.units).toMatchObject({ bess: 2, pcs: 2, racks: 12, inverters: 2 });
   });
 
@@ -191,6 +197,48 @@ describe('gridpilot-optimizer configuration', () => {
 
   it('refuses the documented plant token in production when it steers a plant', () => {
     expect(message({ NODE_ENV: 'production', PLANT_URL: 'http://plant:8090' })).toContain('PLANT_TOKEN');
-    expect(loadGridpilotConfig({ NODE_ENV: 'production' }).isProduction).toBe(true);
+    expect(
+      loadGridpilotConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'the-sites-own-shared-jwt-key-0123' }).isProduction,
+    ).toBe(true);
+  });
+});
+
+describe('site access settings (every app)', () => {
+  // The apps' own secrets set, so that only the site's key is left at its default.
+  const ownSecrets = {
+    NODE_ENV: 'production',
+    PLANT_TOKEN: 'a-real-secret-of-32-characters!!',
+    MQTT_URL: 'mqtt://broker:1883',
+    ADMIN_PASSWORD: 'a-real-admin-password',
+  };
+  const production = { ...ownSecrets, JWT_SECRET_KEY: 'the-sites-own-shared-jwt-key-0123' };
+
+  it.each(APP_NAMES)('%s: refuses the development JWT key and AUTH_DISABLED in production', (app) => {
+    const load = APP_CONFIG_LOADERS[app];
+    expect(messageOf(() => load(ownSecrets))).toContain('JWT_SECRET_KEY');
+    expect(load(production).auth.secret).toBe(production.JWT_SECRET_KEY);
+    expect(messageOf(() => load({ ...production, AUTH_DISABLED: 'true' }))).toContain('AUTH_DISABLED');
+    expect(load({ NODE_ENV: 'development', AUTH_DISABLED: 'true' }).auth.disabled).toBe(true);
+  });
+
+  it('checks ES256 tokens with the JWKS of solarhub-api, and needs no shared key then', () => {
+    const auth = loadOcppCsmsConfig({ NODE_ENV: 'production', JWT_ALGORITHM: 'ES256' }).auth;
+    expect(auth).toMatchObject({ algorithm: 'ES256', secret: null, jwksUrl: DEFAULT_JWKS_URL });
+    const moved = loadOcppCsmsConfig({ JWT_ALGORITHM: 'ES256', JWKS_URL: 'https://id.site/.well-known/jwks.json' });
+    expect(moved.auth.jwksUrl).toBe('https://id.site/.well-known/jwks.json');
+    expect(messageOf(() => loadOcppCsmsConfig({ JWT_ALGORITHM: 'RS256' }))).toContain('JWT_ALGORITHM');
+  });
+
+  it('solarhub-api needs its private key file for ES256 in production, and names every problem at once', () => {
+    const message = messageOf(() =>
+      loadSolarhubConfig({ NODE_ENV: 'production', JWT_ALGORITHM: 'ES256', ADMIN_PASSWORD: 'secret' }),
+    );
+    expect(message).toContain('JWT_PRIVATE_KEY_FILE');
+    expect(message).toContain('ADMIN_PASSWORD');
+  });
+
+  it('keeps the reads a document leaves open unless AUTH_PUBLIC_READS=false', () => {
+    expect(loadSolarhubConfig({}).auth.publicReads).toBe(true);
+    expect(loadSolarhubConfig({ AUTH_PUBLIC_READS: 'false' }).auth.publicReads).toBe(false);
   });
 });

@@ -39,11 +39,27 @@ export interface SecretSetting {
   developmentDefault: string;
 }
 
-/** In production a secret must be set, and not to the value the repository ships. */
-export function refuseDefaultSecrets(isProduction: boolean, secrets: SecretSetting[]): void {
-  if (!isProduction) return;
-  const problems = secrets
+/** The secrets left at the value the repository ships (or empty), in production. */
+export function defaultSecretProblems(isProduction: boolean, secrets: SecretSetting[]): string[] {
+  if (!isProduction) return [];
+  return secrets
     .filter((s) => s.value === s.developmentDefault || s.value.length === 0)
     .map((s) => `${s.name}: must be set to a non-default secret when NODE_ENV=production`);
+}
+
+/** In production a secret must be set, and not to the value the repository ships. */
+export function refuseDefaultSecrets(isProduction: boolean, secrets: SecretSetting[]): void {
+  const problems = defaultSecretProblems(isProduction, secrets);
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** Runs a part of the loading, collecting its ConfigError's problems so that one message names them all. */
+export function collectProblems<T>(problems: string[], load: () => T): T | null {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return null;
+  }
 }

@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { isHmac } from './auth';
 import { CommonConfig, commonConfig } from './common';
-import { ConfigError, Env, SecretSetting, refuseDefaultSecrets, validateEnv } from './env';
+import { ConfigError, Env, SecretSetting, collectProblems, defaultSecretProblems, validateEnv } from './env';
 import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
 import { DEFAULT_PORTS } from './ports';
 
@@ -129,7 +129,8 @@ export function loadSolarhubConfig(env: Env = process.env): SolarhubConfig {
   const secrets: SecretSetting[] = [
     { name: 'ADMIN_PASSWORD', value: e.ADMIN_PASSWORD ?? DEV_ADMIN_PASSWORD, developmentDefault: DEV_ADMIN_PASSWORD },
   ];
-  refuseDefaultSecrets(e.NODE_ENV === 'production', secrets);
+  const common = collectProblems(problems, () => commonConfig(e, DEFAULT_PORTS['solarhub-api']));
+  problems.push(...defaultSecretProblems(e.NODE_ENV === 'production', secrets));
 
   const fromParts = e.DB_HOST
     ? `mysql://${encodeURIComponent(e.DB_USER)}:${encodeURIComponent(e.DB_PASSWORD ?? '')}@${e.DB_HOST}:${e.DB_PORT}/${e.DB_NAME_ESS ?? 'ess'}`
@@ -159,13 +160,13 @@ export function loadSolarhubConfig(env: Env = process.env): SolarhubConfig {
   if (!isMysql && [...Object.values(named), ...bessNames].some(Boolean)) {
     problems.push('DB_NAME_*: per-domain databases need a MySQL DATABASE_URL (or DB_HOST)');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0 || common === null) throw new ConfigError(problems);
 
   const cors = e.CORS_ORIGINS?.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
   return {
-    ...commonConfig(e, DEFAULT_PORTS['solarhub-api']),
+    ...common,
     databases,
     redis: {
       main: e.REDIS_URL ?? redisUrl(e.REDIS_HOST, e.REDIS_PORT, e.REDIS_PASSWORD),

@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { KeyObject, createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isHmac } from '@lib/config';
 import type { JwtAlgorithm, SolarhubConfig } from '@lib/config';
-import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 
 export interface PublicJwk {
   kty: string;
@@ -25,9 +24,8 @@ function thumbprint(jwk: { crv?: string; kty?: string; x?: string; y?: string })
  * The keys solarhub-api signs the site's tokens with. HS256/384/512: the shared secret. ES256:
  * the private key of JWT_PRIVATE_KEY_FILE, whose public half is served at /.well-known/jwks.json
  * together with the keys of JWT_PREVIOUS_KEY_FILES, so tokens signed before a rollover stay valid
- * until they expire.
+ * until they expire. Built once per app, before the modules (the guard needs the keys too).
  */
-@Injectable()
 export class SigningKeys {
   private readonly logger = new Logger('signing-keys');
   readonly algorithm: JwtAlgorithm;
@@ -36,7 +34,7 @@ export class SigningKeys {
   private readonly publicKeys = new Map<string, KeyObject>();
   readonly jwks: { keys: PublicJwk[] };
 
-  constructor(@Inject(SOLARHUB_CONFIG) config: SolarhubConfig) {
+  constructor(config: SolarhubConfig) {
     this.algorithm = config.auth.algorithm;
     if (isHmac(this.algorithm)) {
       this.signingKey = new TextEncoder().encode(config.auth.secret ?? '');
@@ -76,9 +74,18 @@ export class SigningKeys {
     return createPublicKey(readFileSync(file));
   }
 
-  /** The key that checks a token with this key id (own tokens only: refresh tokens). */
+  /** The key that checks a token with this key id. */
   verificationKey(kid: string | undefined): KeyObject | Uint8Array {
-    if (isHmac(this.algorithm)) return this.signingKey;
+    return isHmac(this.algorithm) ? this.signingKey : this.publicKey(kid);
+  }
+
+  /** ES256: the public key of this key id as PEM, for the guard (passport-jwt). */
+  publicKeyPem(kid: string | undefined): string {
+    return this.publicKey(kid).export({ format: 'pem', type: 'spki' }).toString();
+  }
+
+  /** ES256: the public key of this key id, current or earlier. */
+  publicKey(kid: string | undefined): KeyObject {
     const key = kid ? this.publicKeys.get(kid) : undefined;
     if (!key) throw new Error('unknown signing key');
     return key;
