@@ -270,7 +270,11 @@ async function main() {
   if (apps.includes('gridpilot-optimizer')) {
     const serviceToken =
       token && !env.SERVICE_TOKEN ? await optimizerServiceToken(ports['solarhub-api'], token) : env.SERVICE_TOKEN;
-    ports['gridpilot-optimizer'] = startApp('gridpilot-optimizer', infra, serviceToken ? { SERVICE_TOKEN: serviceToken } : {});
+    ports['gridpilot-optimizer'] = startApp(
+      'gridpilot-optimizer',
+      infra,
+      serviceToken ? { SERVICE_TOKEN: serviceToken } : {},
+    );
     await waitLive('gridpilot-optimizer', ports['gridpilot-optimizer']);
   }
   if (ports['iot-mock'] && token) await ensureSiteAssets(ports['iot-mock'], token);
