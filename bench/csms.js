@@ -15,10 +15,11 @@ const http = require('node:http');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { RPCClient } = require('ocpp-rpc');
-const { startApp } = require('./lib');
+const { benchAuth, startApp } = require('./lib');
 
 // The REST client an operator's automation would be: 64 keep-alive connections, not one socket per call.
 const restAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const operator = benchAuth('operator');
 function postJson(url, body) {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
@@ -27,7 +28,7 @@ function postJson(url, body) {
       {
         method: 'POST',
         agent: restAgent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...operator },
       },
       (res) => {
         const chunks = [];

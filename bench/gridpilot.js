@@ -11,7 +11,7 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { performance } = require('node:perf_hooks');
 const { transformSync } = require('@swc/core');
-const { startApp } = require('./lib');
+const { benchAuth, startApp } = require('./lib');
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
 const runs = Number(values.runs);
@@ -35,7 +35,7 @@ async function post(url, body) {
   const started = performance.now();
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...benchAuth('operator') },
     body: JSON.stringify(body),
   });
   const json = await response.json();
@@ -79,7 +79,7 @@ async function main() {
     );
     const base = `http://127.0.0.1:${PORT}/api/v1`;
     for (let i = 0; i < 100; i++) {
-      const prices = await (await fetch(`${base}/data/prices?hours_back=24`)).json();
+      const prices = await (await fetch(`${base}/data/prices?hours_back=24`, { headers: benchAuth('viewer') })).json();
       if (prices.metadata.total_records > 200) break;
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -14,7 +14,7 @@ const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const mqtt = require('mqtt');
-const { startApp } = require('./lib');
+const { benchAuth, startApp } = require('./lib');
 
 const { values } = parseArgs({
   options: {
@@ -44,7 +44,7 @@ async function createDevices(base) {
       const i = next++;
       const res = await fetch(`${base}/api/v1/devices`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...benchAuth('admin') },
         body: JSON.stringify({ device_type: types[i % 5], name: `bench ${i}`, device_id: `${prefix}-${i}` }),
       });
       if (res.status !== 201) throw new Error(`creating device ${i}: ${res.status} ${await res.text()}`);
@@ -104,7 +104,7 @@ async function run() {
       if (counting) messages++;
     });
     await consumer.subscribeAsync('energy/devices/+/data', { qos: 1 });
-    await fetch(`${base}/api/v1/simulation/start`, { method: 'POST' });
+    await fetch(`${base}/api/v1/simulation/start`, { method: 'POST', headers: benchAuth('operator') });
     await new Promise((r) => setTimeout(r, 3000)); // every device spread over its first interval
     const cpu0 = cpuSeconds(server.pid);
     const w0 = Date.now();
@@ -113,7 +113,7 @@ async function run() {
     counting = false;
     const wallS = (Date.now() - w0) / 1000;
     const cpuPct = ((cpuSeconds(server.pid) - cpu0) / wallS) * 100;
-    const status = await (await fetch(`${base}/api/v1/simulation/status`)).json();
+    const status = await (await fetch(`${base}/api/v1/simulation/status`, { headers: benchAuth('viewer') })).json();
     console.log(
       JSON.stringify(
         {

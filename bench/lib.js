@@ -2,10 +2,36 @@
 // wrk when it is installed (C, so the load generator takes little of a 2-core machine) or with
 // autocannon otherwise, and return requests/s and latency percentiles.
 const { spawn, spawnSync } = require('node:child_process');
+const { createHmac, randomUUID } = require('node:crypto');
 const path = require('node:path');
 const autocannon = require('autocannon');
 
 const ROOT = path.join(__dirname, '..');
+
+/** The site key the benchmarked apps are started with (they check every request's token). */
+const BENCH_JWT_SECRET = 'bench-jwt-secret-0123456789abcdef';
+
+/**
+ * A service token as solarhub-api signs it (HS256, issuer solarhub-api), for the benchmark's own
+ * calls: the apps check it exactly as they check a real one.
+ */
+function benchToken(role = 'admin', secret = BENCH_JWT_SECRET) {
+  const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const nowS = Math.floor(Date.now() / 1000);
+  const claims = {
+    type: 'access',
+    kind: 'service',
+    sub: `service:bench`,
+    sid: randomUUID(),
+    username: 'bench',
+    roles: [role],
+  };
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...claims, iss: 'solarhub-api', iat: nowS, exp: nowS + 6 * 3600 })}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+/** `{authorization: 'Bearer …'}` with a bench token of `role`. */
+const benchAuth = (role = 'admin') => ({ authorization: `Bearer ${benchToken(role)}` });
 
 async function waitLive(port, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
@@ -25,7 +51,14 @@ async function startApp(app, port, args = [], env = {}) {
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'apps', app, 'main.js'), ...args], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JWT_SECRET_KEY: BENCH_JWT_SECRET,
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitLive(port);
@@ -73,4 +106,4 @@ async function load({ url, headers = {}, connections = 64, durationS = 15 }) {
   };
 }
 
-module.exports = { startApp, load };
+module.exports = { startApp, load, benchAuth, benchToken, BENCH_JWT_SECRET };

@@ -185,20 +185,26 @@ const admin = { username: env.ADMIN_USERNAME || 'admin', password: env.ADMIN_PAS
 
 /** An admin access token from solarhub-api (the site's identity provider), retried while it starts. */
 async function adminToken(port) {
+  // solarhub-api creates the admin just after its database is ready: a 401 may only mean "not yet",
+  // so wait for readiness first (and do not spend the login throttle's failures on a race).
   const deadline = Date.now() + 60_000;
-  for (;;) {
+  while (Date.now() < deadline) {
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
+    if (ready?.ok) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  let last = 'no answer';
+  while (Date.now() < deadline) {
     const response = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login/json`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(admin),
     }).catch(() => null);
     if (response?.ok) return (await response.json()).access_token;
-    if (response && response.status < 500 && response.status !== 429) {
-      throw new Error(`solarhub-api refused the admin login (${response.status}): check ADMIN_USERNAME/ADMIN_PASSWORD`);
-    }
-    if (Date.now() > deadline) throw new Error('solarhub-api did not accept the admin login within 60 s');
-    await new Promise((r) => setTimeout(r, 300));
+    last = response ? String(response.status) : 'no answer';
+    await new Promise((r) => setTimeout(r, 1000));
   }
+  throw new Error(`solarhub-api refused the admin login (${last}): check ADMIN_USERNAME/ADMIN_PASSWORD`);
 }
 
 const SERVICE_TOKEN_NAME = 'gridpilot-optimizer';

@@ -59,6 +59,24 @@ describe('the platform in embedded mode (npm start)', () => {
     expect(mqttUrl).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it('keeps auth on, prints the admin login and a curl line whose token works, and gives the optimizer a service token', async () => {
+    expect(output).toContain('Log in as "admin" with password "secret"');
+    const curl = /curl -H "Authorization: Bearer (\S+)" (http:\/\/localhost:\d+\/stations)/.exec(output);
+    expect(curl).not.toBeNull();
+    const [, token, stationsUrl] = curl as RegExpExecArray;
+    expect(stationsUrl).toBe(`http://localhost:${ports['ocpp-csms']}/stations`);
+    const stations = `http://127.0.0.1:${ports['ocpp-csms']}/stations`;
+    expect((await http(stations, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await http(stations, { anonymous: true })).status).toBe(401);
+    const tokens = await http<{ name: string; role: string; revoked_at: string | null }[]>(
+      `http://127.0.0.1:${ports['solarhub-api']}/api/v1/auth/service-tokens`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(tokens.body.filter((t) => t.name === 'gridpilot-optimizer' && !t.revoked_at)).toEqual([
+      expect.objectContaining({ role: 'operator' }),
+    ]);
+  });
+
   it('serves every app, each ready on the embedded broker', async () => {
     for (const app of APP_NAMES) {
       expect((await http(`http://127.0.0.1:${ports[app]}/health/live`)).status).toBe(200);
