@@ -2,6 +2,7 @@
 // wrk when it is installed (C, so the load generator takes little of a 2-core machine) or with
 // autocannon otherwise, and return requests/s and latency percentiles.
 const { spawn, spawnSync } = require('node:child_process');
+const { Buffer } = require('node:buffer');
 const { createHmac, randomUUID } = require('node:crypto');
 const path = require('node:path');
 const autocannon = require('autocannon');
