@@ -38,7 +38,7 @@ export class AccessGuard implements CanActivate {
     return rule ?? { role: READS.has(method) ? 'viewer' : 'admin' };
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     // Bus handlers (@EventPattern) are not HTTP: the broker's ACL guards them.
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
@@ -56,7 +56,13 @@ export class AccessGuard implements CanActivate {
     }
     const header = request.headers.authorization;
     const authorization = typeof header === 'string' ? header : undefined;
-    const principal = this.staticPrincipal(rule, authorization) ?? (await this.verifier.verify(authorization));
+    const known = this.staticPrincipal(rule, authorization) ?? (authorization && this.verifier.cached(authorization));
+    // The hot path (a token seen before) stays synchronous: no promise per request.
+    if (known) return this.admit(request, rule, known);
+    return this.verifier.verify(authorization).then((principal) => this.admit(request, rule, principal));
+  }
+
+  private admit(request: RequestWithPrincipal, rule: AccessRule, principal: Principal): true {
     const required = rule.role ?? 'admin';
     if (!grants(principal.roles, required)) {
       throw new ForbiddenException(`Requires role ${required}; this token has ${principal.roles.join(', ') || 'none'}`);

@@ -27,7 +27,8 @@ export class TokenVerifier {
 
   constructor(private readonly revoked: RevokedSessions) {}
 
-  private cached(authorization: string): Principal | null {
+  /** The principal of a token verified before and still good (no I/O, no promise). */
+  cached(authorization: string): Principal | null {
     const principal = this.verified.get(authorization);
     if (!principal) return null;
     const fresh = principal.expiresAt === null || principal.expiresAt * 1000 > Date.now();
