@@ -91,6 +91,8 @@ const RULES: Record<AppName, Record<string, Rule>> = {
     'POST /api/v1/auth/logout': 'viewer',
     'GET /api/v1/auth/users': 'admin',
     'POST /api/v1/auth/users': 'admin',
+    'PATCH /api/v1/auth/users/{id}': 'admin',
+    'DELETE /api/v1/auth/users/{id}': 'admin',
     'POST /api/v1/auth/service-tokens': 'admin',
     'GET /api/v1/auth/service-tokens': 'admin',
     'DELETE /api/v1/auth/service-tokens/{id}': 'admin',

@@ -291,6 +291,37 @@ describe('solarhub-api (document 001)', () => {
       expect(badBody.status).toBe(422);
       expect(badBody.body).toMatchObject({ detail: [{ loc: ['body', 'power'] }] });
     });
+
+    it('lets an admin change roles and deactivate a user; their open sessions end at once', async () => {
+      const admin = bearer((await login('admin', 'secret', '10.0.0.9')).body.access_token);
+      const created = await postJson<{ id: number }>(
+        `${url}/api/v1/auth/users`,
+        { username: 'promoted1', email: 'p@example.com', password: 'promoted-pass', roles: ['viewer'] },
+        admin.headers as Record<string, string>,
+      );
+      const before = (await login('promoted1', 'promoted-pass', '10.0.0.9')).body.access_token;
+      const patch = (body: unknown) =>
+        http<{ roles: { name: string }[] }>(`${url}/api/v1/auth/users/${created.body.id}`, {
+          method: 'PATCH',
+          headers: { ...(admin.headers as Record<string, string>), 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const promoted = await patch({ roles: ['operator'] });
+      expect(promoted.status).toBe(200);
+      expect(promoted.body.roles.map((r) => r.name)).toEqual(['operator']);
+      // The viewer-era token is gone; a new login carries the new role.
+      expect((await api('/api/v1/auth/me', bearer(before))).status).toBe(401);
+      const after = (await login('promoted1', 'promoted-pass', '10.0.0.9')).body.access_token;
+      const payload = JSON.parse(Buffer.from(after.split('.')[1], 'base64url').toString()) as { roles: string[] };
+      expect(payload.roles).toEqual(['operator']);
+      expect((await patch({ roles: ['root'] })).status).toBe(422);
+      const removed = await http(`${url}/api/v1/auth/users/${created.body.id}`, { method: 'DELETE', ...admin });
+      expect(removed.status).toBe(204);
+      expect((await api('/api/v1/auth/me', bearer(after))).status).toBe(401);
+      expect((await login('promoted1', 'promoted-pass', '10.0.0.9')).status).toBe(403);
+      const self = await http(`${url}/api/v1/auth/users/1`, { method: 'DELETE', ...admin });
+      expect(self.status).toBe(409);
+    });
   });
 
   describe('live telemetry from the broker', () => {

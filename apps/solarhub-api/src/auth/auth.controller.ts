@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Ip, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Ip,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+} from '@nestjs/common';
 import {
   ApiConsumes,
   ApiCreatedResponse,
@@ -9,7 +21,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, RequireRole } from '@lib/auth';
 import type { Principal } from '@lib/auth';
-import { CreateUserDto, LoginFormDto, LoginJsonDto, RefreshDto } from './auth.dto';
+import { CreateUserDto, LoginFormDto, LoginJsonDto, RefreshDto, UpdateUserDto } from './auth.dto';
 import { AuthService, TokenPair } from './auth.service';
 import { CreateServiceTokenDto, CreatedServiceTokenDto, ServiceTokenDto } from './service-tokens.dto';
 import { ServiceTokensService } from './service-tokens.service';
@@ -81,6 +93,25 @@ export class AuthController {
   @ApiOperation({ summary: 'Create a user (admin)' })
   createUser(@Body() body: CreateUserDto) {
     return this.auth.createUser(body);
+  }
+
+  @Patch('users/:id')
+  @RequireRole('admin')
+  @ApiOperation({ summary: "Change a user's roles, activity or password; their sessions end on every app (admin)" })
+  updateUser(
+    @Param('id', ParseIntPipe) id: number,
+    @Body() body: UpdateUserDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.auth.updateUser(id, body, principal.username);
+  }
+
+  @Delete('users/:id')
+  @HttpCode(204)
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Deactivate a user (kept for the record) and end their sessions everywhere (admin)' })
+  deleteUser(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() principal: Principal): Promise<void> {
+    return this.auth.deleteUser(id, principal.username);
   }
 
   @Post('service-tokens')

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsEmail,
   IsIn,
   IsOptional,
@@ -42,4 +43,18 @@ export class CreateUserDto {
   @ArrayMaxSize(3)
   @IsIn(ROLE_NAMES, { each: true })
   roles?: (typeof ROLE_NAMES)[number][];
+}
+
+/** What an admin may change of a user; changing roles, deactivating or a new password ends the user's sessions. */
+export class UpdateUserDto {
+  @ApiPropertyOptional({ enum: ROLE_NAMES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsIn(ROLE_NAMES, { each: true })
+  roles?: (typeof ROLE_NAMES)[number][];
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+
+  @ApiPropertyOptional({ minLength: 8 }) @IsOptional() @IsString() @MinLength(8) @MaxLength(1024) password?: string;
 }

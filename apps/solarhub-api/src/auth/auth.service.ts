@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  NotFoundException,
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import * as argon2 from 'argon2';
@@ -14,7 +15,7 @@ import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
 import { RefreshTokenEntity, RoleEntity, UserEntity, UserRoleEntity } from '../storage/entities';
 import { isoLocal } from '../analytics/history';
-import type { CreateUserDto } from './auth.dto';
+import type { CreateUserDto, UpdateUserDto } from './auth.dto';
 import { LoginThrottle } from './login-throttle';
 import { isRole } from '@lib/auth';
 import { SessionRevocations } from './session-revocations';
@@ -126,6 +127,41 @@ export class AuthService implements OnApplicationBootstrap {
       confirmed_at: user.confirmedAt ? isoLocal(user.confirmedAt) : null,
       roles: roles.map((r) => ({ id: r.id, name: r.name, description: r.description })),
     };
+  }
+
+  /** Changes roles, activity or password; the user's open sessions end on every app, so new roles apply at once. */
+  async updateUser(id: number, dto: UpdateUserDto, actor: string) {
+    const users = this.source().getRepository(UserEntity);
+    const user = await users.findOneBy({ id });
+    if (!user) throw new NotFoundException(`User ${id} not found`);
+    if (user.username === actor && (dto.active === false || (dto.roles && !dto.roles.includes('admin')))) {
+      throw new ConflictException('An admin cannot deactivate or demote themselves');
+    }
+    if (dto.active !== undefined) user.active = dto.active;
+    if (dto.password !== undefined) user.passwordHash = await hashPassword(dto.password);
+    await users.save(user);
+    if (dto.roles) {
+      const links = this.source().getRepository(UserRoleEntity);
+      await links.delete({ userId: id });
+      const roles = await this.source()
+        .getRepository(RoleEntity)
+        .findBy({ name: In(dto.roles) });
+      if (roles.length > 0) await links.insert(roles.map((r) => ({ userId: id, roleId: r.id })));
+    }
+    await this.endSessionsOf(id);
+    return this.describe(user);
+  }
+
+  /** Deactivates a user (kept for the record) and ends their sessions everywhere. */
+  async deleteUser(id: number, actor: string): Promise<void> {
+    await this.updateUser(id, { active: false }, actor);
+  }
+
+  private async endSessionsOf(userId: number): Promise<void> {
+    const open = await this.source()
+      .getRepository(RefreshTokenEntity)
+      .find({ where: { userId, revokedAt: IsNull() }, select: { familyId: true } });
+    for (const familyId of new Set(open.map((t) => t.familyId))) await this.revokeSession(familyId);
   }
 
   async listUsers() {
