@@ -5,6 +5,7 @@ import { DatabaseConnection, insertRows, parseDatabaseUrl } from '@lib/persisten
 import { Column, Entity, MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, QueryRunner, Table } from 'typeorm';
 import { testServices } from './services';
 import { eventually } from './support/http';
+import { mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
 import { TcpProxy } from './support/tcp-proxy';
 
 const TABLE = `e2e_reading_${process.pid}`;
@@ -204,5 +205,92 @@ describe('persistence: one data source, MySQL or SQLite by DATABASE_URL', () => 
       await db.close();
       await proxy.stop();
     }
+  });
+
+  describe('databases the apps make for themselves (MariaDB)', () => {
+    const created = `e2e_created_${process.pid}`;
+    const latin1 = `e2e_latin1_${process.pid}`;
+    const missing = `e2e_missing_${process.pid}`;
+    const user = `e2e_nocreate_${process.pid}`;
+
+    afterAll(async () => {
+      for (const db of [created, latin1, missing]) await mysqlAdmin(`DROP DATABASE IF EXISTS ${db}`);
+      await mysqlAdmin(`DROP USER IF EXISTS '${user}'@'%'`);
+      await mysqlAdmin(`DROP USER IF EXISTS '${user}'@'localhost'`);
+    });
+
+    const schemaCharset = async (db: DatabaseConnection, name: string): Promise<string> => {
+      const [row] = (await db
+        .get()
+        .query('SELECT DEFAULT_CHARACTER_SET_NAME AS c FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
+          name,
+        ])) as { c: string }[];
+      return row.c;
+    };
+
+    it('creates a missing database in utf8mb4 and becomes ready', async () => {
+      await mysqlAdmin(`DROP DATABASE IF EXISTS ${created}`);
+      const db = new DatabaseConnection(options(mysqlDatabaseUrl(created)));
+      db.start();
+      try {
+        await db.whenReady();
+        expect(await schemaCharset(db, created)).toBe('utf8mb4');
+        expect(await roundTrip(db)).toHaveLength(2);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('stores "温度" even in a database a latin1 server made, converting the tables it had', async () => {
+      await mysqlAdmin(`DROP DATABASE IF EXISTS ${latin1}`);
+      await mysqlAdmin(`CREATE DATABASE ${latin1} CHARACTER SET latin1`);
+      // A table from before, in latin1: the app converts it.
+      await mysqlAdmin(
+        `CREATE TABLE ${latin1}.${SAMPLES} (id INT AUTO_INCREMENT PRIMARY KEY, writer VARCHAR(16) NOT NULL, at DATETIME NOT NULL, doc TEXT NOT NULL, note VARCHAR(16) NULL, kw DOUBLE NOT NULL) CHARACTER SET latin1`,
+      );
+      const db = new DatabaseConnection(options(mysqlDatabaseUrl(latin1)));
+      db.start();
+      try {
+        await db.whenReady();
+        const repo = db.get().getRepository(Sample);
+        await repo.insert({ writer: '温度', at: new Date(), doc: { limits: [], kind: '℃' }, note: '湿度 %', kw: 1 });
+        expect(await repo.findOneBy({ writer: '温度' })).toMatchObject({ note: '湿度 %', doc: { kind: '℃' } });
+        await db.get().getRepository(Reading).insert({ deviceId: '温度-1', seq: 1, powerKw: 1 });
+        expect(await db.get().getRepository(Reading).findOneBy({ deviceId: '温度-1' })).not.toBeNull();
+      } finally {
+        await db.close();
+      }
+    });
+
+    it('names the missing database in readiness when the user may not create it', async () => {
+      await mysqlAdmin(`DROP DATABASE IF EXISTS ${missing}`);
+      await mysqlAdmin(`CREATE USER IF NOT EXISTS '${user}'@'%' IDENTIFIED BY 'no-create-pw'`);
+      await mysqlAdmin(`CREATE USER IF NOT EXISTS '${user}'@'localhost' IDENTIFIED BY 'no-create-pw'`);
+      const server = new URL(testServices.mysqlUrl);
+      const url = `mysql://${user}:no-create-pw@${server.host}/${missing}`;
+      const db = new DatabaseConnection(options(url));
+      db.start();
+      try {
+        const state = await eventually(
+          () => db.state(),
+          (s) => String(s.info?.error ?? '').includes(missing),
+        );
+        expect(state.up).toBe(false);
+        expect(state.info?.error).toContain(`database "${missing}" does not exist (or this user may not use it)`);
+      } finally {
+        await db.close();
+      }
+      const refused = new DatabaseConnection({ ...options(mysqlDatabaseUrl(missing)), createDatabase: false });
+      refused.start();
+      try {
+        const state = await eventually(
+          () => refused.state(),
+          (s) => String(s.info?.error ?? '').includes('DB_CREATE_DATABASES=false'),
+        );
+        expect(state.info?.error).toContain(`database "${missing}" does not exist`);
+      } finally {
+        await refused.close();
+      }
+    });
   });
 });

@@ -32,6 +32,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         AuthModule.forApp({ appName: 'gridpilot-optimizer', config }),
         PersistenceModule.forRoot({
           url: config.databaseUrl,
+          createDatabase: config.createDatabases,
           appName: 'gridpilot-optimizer',
           entities: GRIDPILOT_ENTITIES,
           migrations: GRIDPILOT_MIGRATIONS,

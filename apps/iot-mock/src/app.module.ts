@@ -24,6 +24,7 @@ export class AppModule {
         AuthModule.forApp({ appName: 'iot-mock', config }),
         PersistenceModule.forRoot({
           url: config.databaseUrl,
+          createDatabase: config.createDatabases,
           appName: 'iot-mock',
           entities: [DeviceEntity],
           migrations: IOT_MOCK_MIGRATIONS,

@@ -29,6 +29,7 @@ export class AppModule {
         AuthModule.forApp({ appName: 'ocpp-csms', config }),
         PersistenceModule.forRoot({
           url: config.databaseUrl,
+          createDatabase: config.createDatabases,
           appName: 'ocpp-csms',
           entities: CSMS_ENTITIES,
           migrations: CSMS_MIGRATIONS,

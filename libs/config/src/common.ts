@@ -47,6 +47,10 @@ export class CommonEnv extends AuthEnv {
   })
   DATABASE_URL?: string;
 
+  /** MySQL: create a database the URL names when it does not exist (if the user may). */
+  @IsIn(['true', 'false'])
+  DB_CREATE_DATABASES: 'true' | 'false' = 'true';
+
   /** How long a graceful shutdown may take before the process exits anyway. */
   @Type(() => Number)
   @IsInt()
@@ -67,6 +71,8 @@ export interface CommonConfig {
   log: { level: LogLevel; httpRequests: boolean };
   shutdownTimeoutMs: number;
   auth: AuthConfig;
+  /** MySQL: create missing databases (utf8mb4) at start-up. */
+  createDatabases: boolean;
 }
 
 export function commonConfig(env: CommonEnv, defaultPort: number): CommonConfig {
@@ -77,5 +83,6 @@ export function commonConfig(env: CommonEnv, defaultPort: number): CommonConfig 
     log: { level: env.LOG_LEVEL, httpRequests: env.LOG_HTTP_REQUESTS === 'true' },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     auth: authConfig(env),
+    createDatabases: env.DB_CREATE_DATABASES === 'true',
   };
 }

@@ -18,6 +18,22 @@ export interface DatabaseOptions {
   migrations: MigrationList;
   /** Delay between connection attempts while the database is away. */
   retryDelayMs?: number;
+  /** MySQL: create the database when it does not exist (and the user may); default true. */
+  createDatabase?: boolean;
+}
+
+/** Unknown database; access denied to it (MySQL does not say which of the two to a user without rights). */
+const MYSQL_NO_DATABASE = new Set([1049, 1044]);
+const UTF8MB4 = 'CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci';
+const quoteName = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
+
+interface MysqlError {
+  errno?: number;
+}
+
+/** The database a MySQL URL names. */
+export function mysqlDatabaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
 }
 
 export function dataSourceOptions(target: DatabaseTarget, options: DatabaseOptions): DataSourceOptions {
@@ -112,12 +128,76 @@ export class DatabaseConnection {
     if (this.source?.isInitialized) await this.source.destroy();
   }
 
+  /**
+   * MySQL: a database that does not exist yet is created (utf8mb4) when the user may; otherwise
+   * the error names it, and /health/ready shows that error.
+   */
+  private async createMissingDatabase(error: unknown): Promise<boolean> {
+    if (this.target.type !== 'mysql' || !MYSQL_NO_DATABASE.has((error as MysqlError).errno ?? 0)) return false;
+    const name = mysqlDatabaseName(this.target.url);
+    if (this.options.createDatabase === false) {
+      throw new Error(`database "${name}" does not exist (DB_CREATE_DATABASES=false: create it, or allow the app to)`);
+    }
+    const server = new URL(this.target.url);
+    server.pathname = '/';
+    const admin = new DataSource({ type: 'mysql', url: server.toString(), connectTimeout: 5000, logging: false });
+    try {
+      await admin.initialize();
+      await admin.query(`CREATE DATABASE IF NOT EXISTS ${quoteName(name)} ${UTF8MB4}`);
+      this.logger.log(`created database "${name}" (utf8mb4)`);
+      return true;
+    } catch (cause) {
+      throw new Error(
+        `database "${name}" does not exist (or this user may not use it) and could not be created: ${(cause as Error).message}`,
+      );
+    } finally {
+      if (admin.isInitialized) await admin.destroy();
+    }
+  }
+
+  /**
+   * MySQL: new tables in utf8mb4 whatever the server's default (a latin1 server would refuse
+   * "温度"), and this app's existing tables converted once.
+   */
+  private async ensureUtf8mb4(source: DataSource, phase: 'before' | 'after'): Promise<void> {
+    if (this.target.type !== 'mysql') return;
+    const name = mysqlDatabaseName(this.target.url);
+    if (phase === 'before') {
+      const [row] = (await source.query(
+        'SELECT DEFAULT_CHARACTER_SET_NAME AS charset FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+        [name],
+      )) as { charset: string }[];
+      if (row && row.charset !== 'utf8mb4') {
+        await source
+          .query(`ALTER DATABASE ${quoteName(name)} ${UTF8MB4}`)
+          .catch((e: Error) => this.logger.warn(`database "${name}" stays ${row.charset}: ${e.message}`));
+      }
+      return;
+    }
+    const tables = new Set(source.entityMetadatas.map((m) => m.tableName));
+    const rows = (await source.query(
+      "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_COLLATION NOT LIKE 'utf8mb4%'",
+      [name],
+    )) as { name: string }[];
+    for (const { name: table } of rows.filter((r) => tables.has(r.name))) {
+      await source.query(`ALTER TABLE ${quoteName(table)} CONVERT TO ${UTF8MB4}`);
+      this.logger.log(`converted table ${table} to utf8mb4`);
+    }
+  }
+
   private async connect(): Promise<void> {
     if (this.closed) return;
     const source = new DataSource(dataSourceOptions(this.target, this.options));
     try {
-      await source.initialize();
+      try {
+        await source.initialize();
+      } catch (error) {
+        if (!(await this.createMissingDatabase(error))) throw error;
+        await source.initialize();
+      }
+      await this.ensureUtf8mb4(source, 'before');
       const applied = await source.runMigrations({ transaction: 'each' });
+      await this.ensureUtf8mb4(source, 'after');
       if (applied.length > 0) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
       if (this.closed) {
         await source.destroy();

@@ -82,6 +82,7 @@ export class SolarhubDatabases implements OnModuleInit, OnApplicationShutdown {
       const parts = [...kinds].map((k) => DOMAIN_PARTS[k]);
       const connection = new DatabaseConnection({
         url,
+        createDatabase: config.createDatabases,
         appName: 'solarhub-api',
         entities: parts.flatMap((p) => p.entities),
         migrations: parts.flatMap((p) => p.migrations),
