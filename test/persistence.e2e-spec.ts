@@ -220,11 +220,12 @@ describe('persistence: one data source, MySQL or SQLite by DATABASE_URL', () => 
     });
 
     const schemaCharset = async (db: DatabaseConnection, name: string): Promise<string> => {
-      const [row] = (await db
+      const [row] = await db
         .get()
-        .query('SELECT DEFAULT_CHARACTER_SET_NAME AS c FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
-          name,
-        ])) as { c: string }[];
+        .query<{ c: string }[]>(
+          'SELECT DEFAULT_CHARACTER_SET_NAME AS c FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+          [name],
+        );
       return row.c;
     };
 

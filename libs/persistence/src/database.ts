@@ -163,10 +163,10 @@ export class DatabaseConnection {
     if (this.target.type !== 'mysql') return;
     const name = mysqlDatabaseName(this.target.url);
     if (phase === 'before') {
-      const [row] = (await source.query(
+      const [row] = await source.query<{ charset: string }[]>(
         'SELECT DEFAULT_CHARACTER_SET_NAME AS charset FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
         [name],
-      )) as { charset: string }[];
+      );
       if (row && row.charset !== 'utf8mb4') {
         await source
           .query(`ALTER DATABASE ${quoteName(name)} ${UTF8MB4}`)
@@ -175,10 +175,10 @@ export class DatabaseConnection {
       return;
     }
     const tables = new Set(source.entityMetadatas.map((m) => m.tableName));
-    const rows = (await source.query(
+    const rows = await source.query<{ name: string }[]>(
       "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_COLLATION NOT LIKE 'utf8mb4%'",
       [name],
-    )) as { name: string }[];
+    );
     for (const { name: table } of rows.filter((r) => tables.has(r.name))) {
       await source.query(`ALTER TABLE ${quoteName(table)} CONVERT TO ${UTF8MB4}`);
       this.logger.log(`converted table ${table} to utf8mb4`);
