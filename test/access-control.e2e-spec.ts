@@ -28,11 +28,13 @@ type Rule = 'public' | 'open:viewer' | 'open:operator' | 'viewer' | 'operator' |
 
 const RULES: Record<AppName, Record<string, Rule>> = {
   'plant-simulator': {
+    'GET /': 'public',
     'GET /data/latest': 'plant-token',
     'POST /data/consumption': 'open:operator',
     'GET /health': 'public',
   },
   'iot-mock': {
+    'GET /': 'public',
     'GET /api/v1/devices': 'viewer',
     'POST /api/v1/devices': 'admin',
     'GET /api/v1/devices/{id}': 'viewer',
@@ -48,6 +50,7 @@ const RULES: Record<AppName, Record<string, Rule>> = {
     'GET /health': 'public',
   },
   'ocpp-csms': {
+    'GET /': 'public',
     'GET /stations': 'viewer',
     'GET /stations/{id}': 'viewer',
     'PUT /stations/{id}': 'admin',

@@ -81,6 +81,8 @@ describe('the platform in embedded mode (npm start)', () => {
     for (const app of APP_NAMES) {
       expect((await http(`http://127.0.0.1:${ports[app]}/health/live`)).status).toBe(200);
       expect((await http(`http://127.0.0.1:${ports[app]}/docs/openapi.json`)).status).toBe(200);
+      const root = await http<{ service?: string }>(`http://127.0.0.1:${ports[app]}/`, { anonymous: true });
+      expect({ app, status: root.status }).toEqual({ app, status: 200 });
       // Ready means its own dependencies work on the embedded defaults (SQLite migrations, broker).
       const ready = await eventually(
         () => http(`http://127.0.0.1:${ports[app]}/health/ready`),

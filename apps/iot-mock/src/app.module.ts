@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@lib/auth';
 import type { IotMockConfig } from '@lib/config';
-import { ObservabilityModule } from '@lib/observability';
+import { ObservabilityModule, ServiceInfoModule } from '@lib/observability';
 import { PersistenceModule } from '@lib/persistence';
 import { CommandsService } from './commands/commands.service';
 import { DeviceEntity } from './devices/device.entity';
@@ -21,6 +21,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         ObservabilityModule.forApp({ appName: 'iot-mock', config }),
+        ServiceInfoModule.forApp({
+          service: 'iot-mock',
+          version: '0.1.0',
+          description:
+            'Simulated energy devices over MQTT (document 002): devices, readings, commands with acknowledgements, simulation control.',
+        }),
         AuthModule.forApp({ appName: 'iot-mock', config }),
         PersistenceModule.forRoot({
           url: config.databaseUrl,

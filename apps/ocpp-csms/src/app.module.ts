@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@lib/auth';
 import type { OcppCsmsConfig } from '@lib/config';
-import { ObservabilityModule } from '@lib/observability';
+import { ObservabilityModule, ServiceInfoModule } from '@lib/observability';
 import { PersistenceModule } from '@lib/persistence';
 import { CSMS_CONFIG } from './csms.tokens';
 import { CentralSystemService } from './ocpp/central-system.service';
@@ -26,6 +26,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         ObservabilityModule.forApp({ appName: 'ocpp-csms', config }),
+        ServiceInfoModule.forApp({
+          service: 'ocpp-csms',
+          version: '0.1.0',
+          description:
+            'OCPP 1.6-J central system with the Smart Charging REST API (document 004) and site load management.',
+        }),
         AuthModule.forApp({ appName: 'ocpp-csms', config }),
         PersistenceModule.forRoot({
           url: config.databaseUrl,

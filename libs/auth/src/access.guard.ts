@@ -8,8 +8,8 @@ import { grants } from './roles';
 import { StaticTokenSource, bearerToken } from './static-bearer.guard';
 import { TokenVerifier } from './token-verifier';
 
-/** Routes every app leaves open: probes and metrics (Swagger's /docs is not a Nest route). */
-const ALWAYS_OPEN = /^\/(health(\/|$|\?)|metrics(\/|$|\?))/;
+/** Routes every app leaves open: service info, probes and metrics (Swagger's /docs is not a Nest route). */
+const ALWAYS_OPEN = /^\/(\?|$|health(\/|$|\?)|metrics(\/|$|\?))/;
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**

@@ -29,6 +29,10 @@ export class CommonEnv extends AuthEnv {
   @IsIn(['true', 'false'])
   TRUST_PROXY: 'true' | 'false' = 'false';
 
+  /** `pretty`: coloured lines for a person; `json`: one JSON object a line; `auto`: pretty on a terminal. */
+  @IsIn(['auto', 'json', 'pretty'])
+  LOG_FORMAT: 'auto' | 'json' | 'pretty' = 'auto';
+
   /** Log one line per HTTP request (method, path, status, time). */
   @IsIn(['true', 'false'])
   LOG_HTTP_REQUESTS: 'true' | 'false' = 'false';
@@ -68,7 +72,7 @@ export interface CommonConfig {
   nodeEnv: NodeEnv;
   isProduction: boolean;
   http: HttpConfig;
-  log: { level: LogLevel; httpRequests: boolean };
+  log: { level: LogLevel; httpRequests: boolean; format: 'json' | 'pretty' };
   shutdownTimeoutMs: number;
   auth: AuthConfig;
   /** MySQL: create missing databases (utf8mb4) at start-up. */
@@ -80,7 +84,11 @@ export function commonConfig(env: CommonEnv, defaultPort: number): CommonConfig 
     nodeEnv: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
     http: { host: env.HOST, port: env.PORT ?? defaultPort, trustProxy: env.TRUST_PROXY === 'true' },
-    log: { level: env.LOG_LEVEL, httpRequests: env.LOG_HTTP_REQUESTS === 'true' },
+    log: {
+      level: env.LOG_LEVEL,
+      httpRequests: env.LOG_HTTP_REQUESTS === 'true',
+      format: env.LOG_FORMAT === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : env.LOG_FORMAT,
+    },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     auth: authConfig(env),
     createDatabases: env.DB_CREATE_DATABASES === 'true',

@@ -2,9 +2,9 @@ import { DynamicModule, Logger as NestLogger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import type { CommonConfig } from '@lib/config';
 import { MetricsService } from './metrics';
+import { QuietLogger } from './quiet-logger';
 
 export const ONE_MEGABYTE = 1024 * 1024;
 export const LISTEN_BACKLOG = 4096;
@@ -34,7 +34,7 @@ export async function createHttpApp(
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(QuietLogger));
   app.flushLogs();
 
   // Fastify's own errors (bad JSON, body too large) reach the global filter through Nest's error handler.

@@ -6,3 +6,5 @@ export * from './metrics';
 export * from './observability.module';
 export * from './readiness';
 export * from './validation.pipe';
+export * from './quiet-logger';
+export * from './service-info.controller';
