@@ -82,6 +82,7 @@ const RULES: Record<AppName, Record<string, Rule>> = {
     'POST /api/v1/optimization/allocate': 'operator',
     'POST /api/v1/dispatch/execute': 'operator',
     'GET /api/v1/dispatch/history': 'viewer',
+    'GET /api/v1/optimization/plan': 'viewer',
   },
   'solarhub-api': {
     'GET /': 'public',

@@ -13,6 +13,7 @@ import { InventoryService } from './inventory/inventory.service';
 import { SiteLink } from './inventory/site-link';
 import { LiveDataGateway } from './live/live-data.gateway';
 import { OptimizerService } from './optimization/optimizer.service';
+import { PlanController } from './plan/plan.controller';
 import { PricesService } from './prices/prices.service';
 import { GRIDPILOT_ENTITIES } from './storage/entities';
 import { GRIDPILOT_MIGRATIONS } from './storage/migrations';
@@ -38,7 +39,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
           migrations: GRIDPILOT_MIGRATIONS,
         }),
       ],
-      controllers: [SystemController, DataController, OptimizationController],
+      controllers: [SystemController, DataController, OptimizationController, PlanController],
       providers: [
         { provide: GRIDPILOT_CONFIG, useValue: config },
         { provide: SiteLink, useFactory: () => new SiteLink(config) },

@@ -332,6 +332,34 @@ describe('gridpilot-optimizer (document 003) closing the loop with a real plant-
     });
   });
 
+  it('serves the current plan over the whole horizon, computed at start-up, and says when in its status', async () => {
+    const plan = await eventually(
+      () =>
+        http<{
+          computed_at: string;
+          status: string;
+          step_minutes: number;
+          horizon_hours: number;
+          steps: { start: string; soc: number; battery_kw: number; export_kw: number; price_per_mwh: number }[];
+        }>(`${url}/api/v1/optimization/plan`),
+      (r) => r.status === 200,
+      20_000,
+    );
+    expect(plan.body.status).toBe('optimal');
+    expect(plan.body.steps).toHaveLength((plan.body.horizon_hours * 60) / plan.body.step_minutes);
+    const [first, second] = plan.body.steps;
+    expect(Date.parse(second.start) - Date.parse(first.start)).toBe(plan.body.step_minutes * 60_000);
+    for (const step of plan.body.steps) {
+      expect(step.soc).toBeGreaterThanOrEqual(0);
+      expect(step.soc).toBeLessThanOrEqual(1);
+      expect(step.price_per_mwh).toEqual(expect.any(Number));
+    }
+    const status = await http<{ system_metrics: { last_optimization_at: string | null } }>(
+      `${url}/api/v1/system/status`,
+    );
+    expect(status.body.system_metrics.last_optimization_at).not.toBeNull();
+  });
+
   it('reports the inventory from the plant, telemetry and its own plan', async () => {
     const res = await http<Json>(`${url}/api/v1/data/inventory`);
     expect(res.status).toBe(200);

@@ -16,6 +16,8 @@ import type { AllocateDto, FullCycleDto } from './dto';
 const r2 = (v: number): number => Math.round(v * 100) / 100;
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 const DAY_MS = 86_400_000;
+/** How soon the first cycle is tried after start, and again while it cannot run yet. */
+const FIRST_CYCLE_RETRY_MS = 2000;
 
 /** Document 003's responses, built from the services; also the background refresh. */
 @Injectable()
@@ -23,6 +25,8 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('gridpilot');
   private readonly startedAt = Date.now();
   private timer: NodeJS.Timeout | null = null;
+  private firstTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
   websocketClients = 0;
 
   constructor(
@@ -37,18 +41,30 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
     private readonly database: DatabaseConnection,
   ) {}
 
-  /** Every REFRESH_INTERVAL_S: the full cycle (dispatching when the control loop runs), so plans stay fresh. */
+  /**
+   * A first full cycle as soon as it can run (prices loaded, solver ready), so there is a plan from
+   * the start; then every REFRESH_INTERVAL_S (dispatching when the control loop runs).
+   */
   onModuleInit(): void {
-    this.timer = setInterval(() => {
-      void this.runCycle({ simulate: !this.control.enabled }, 'cycle').catch((error: Error) =>
-        this.logger.warn(`background cycle failed: ${error.message}`),
+    const cycle = (): Promise<unknown> => this.runCycle({ simulate: !this.control.enabled }, 'cycle');
+    const first = (): void => {
+      if (this.stopped) return;
+      cycle().then(
+        () => this.logger.log('first plan computed'),
+        () => (this.firstTimer = setTimeout(first, FIRST_CYCLE_RETRY_MS).unref()),
       );
+    };
+    this.firstTimer = setTimeout(first, FIRST_CYCLE_RETRY_MS).unref();
+    this.timer = setInterval(() => {
+      void cycle().catch((error: Error) => this.logger.warn(`background cycle failed: ${error.message}`));
     }, this.config.prices.refreshMs);
     this.timer.unref();
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.firstTimer) clearTimeout(this.firstTimer);
   }
 
   get uptimeS(): number {
@@ -97,6 +113,7 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
       },
       system_metrics: {
         last_optimization_time: last ? r3(last.processingMs / 1000) : null,
+        last_optimization_at: last ? isoSeconds(last.at) : null,
         total_allocation_kw: last ? r2(last.totalKw) : 0,
         constraints_satisfied: last?.constraintsSatisfied ?? null,
         uptime: this.uptimeS,

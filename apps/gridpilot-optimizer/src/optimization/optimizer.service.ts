@@ -31,6 +31,9 @@ export interface Allocation extends BudgetSplit {
   constraintsSatisfied: boolean;
   processingMs: number;
   notes: string[];
+  /** The energy price of each step of the horizon ($/MWh), as the plan used it. */
+  stepPrices: number[];
+  stepMinutes: number;
 }
 
 /** The optimizer: the MPC over the horizon, then the auction of its first step's power budget. */
@@ -120,6 +123,8 @@ export class OptimizerService implements OnModuleInit {
       constraintsSatisfied: mpc.constraintsSatisfied && split.minimumsMet,
       processingMs: performance.now() - started,
       notes,
+      stepPrices: price,
+      stepMinutes: stepMin,
     };
     this.last = allocation;
     return allocation;
