@@ -64,6 +64,13 @@ export class IotMockEnv extends MqttEnv {
   @Max(120_000)
   COMMAND_TIMEOUT_MS = 5000;
 
+  /** Readings kept while the broker is away, sent when it returns; beyond this the oldest are dropped (and counted). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(10_000_000)
+  OFFLINE_QUEUE_MAX = 100_000;
+
   /** Largest MQTT command payload accepted; larger ones are refused with an error ack. */
   @Type(() => Number)
   @IsInt()
@@ -81,6 +88,8 @@ export interface IotMockConfig extends CommonConfig {
     faultProbability: number;
     autostart: boolean;
     defaultDevices: boolean;
+    /** Readings held while the broker is away. */
+    offlineQueueMax: number;
   };
   commands: { timeoutMs: number; maxBytes: number };
   ev: { csmsUrl: string; meterIntervalMs: number };
@@ -109,6 +118,7 @@ export function loadIotMockConfig(env: Env = process.env): IotMockConfig {
       faultProbability: e.FAULT_PROBABILITY,
       autostart: e.SIMULATION_AUTOSTART === 'true',
       defaultDevices: e.DEFAULT_DEVICES === 'true',
+      offlineQueueMax: e.OFFLINE_QUEUE_MAX,
     },
     commands: { timeoutMs: e.COMMAND_TIMEOUT_MS, maxBytes: e.COMMAND_MAX_BYTES },
     ev: { csmsUrl: e.CSMS_OCPP_URL.replace(/\/+$/, ''), meterIntervalMs: Math.round(e.EV_METER_INTERVAL_S * 1000) },

@@ -45,6 +45,11 @@ export class IotMqttService implements OnApplicationShutdown {
     this.handlers.push(handler);
   }
 
+  /** Runs on every (re)connection to the broker. */
+  whenConnected(handler: () => void): void {
+    this.connection.client.on('connect', handler);
+  }
+
   publish(topic: string, payload: unknown, retain = false): Promise<void> {
     return this.connection.publishJson(topic, payload, { retain });
   }

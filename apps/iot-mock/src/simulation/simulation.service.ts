@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { IotMockConfig } from '@lib/config';
 import { DEVICE_TOPICS } from '@lib/contracts';
+import { BoundedQueue } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';
-import { Counter } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 import { DevicesService } from '../devices/devices.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { IotMqttService } from '../mqtt/iot-mqtt.service';
@@ -39,6 +40,8 @@ export class SimulationService implements OnModuleInit, OnModuleDestroy {
   private failed = 0;
   private readonly messages: Counter<'kind'>;
   private readonly failures: Counter<'reason'>;
+  /** Readings taken while the broker was away, in order; sent as soon as it is back. */
+  private readonly offline: BoundedQueue<{ topic: string; message: object }>;
 
   constructor(
     @Inject(IOT_MOCK_CONFIG) private readonly config: IotMockConfig,
@@ -48,7 +51,10 @@ export class SimulationService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.messages = metrics.counter('iot_messages_published_total', 'Messages published, by kind', ['kind']);
     this.failures = metrics.counter('iot_messages_failed_total', 'Messages not published, by reason', ['reason']);
+    this.offline = new BoundedQueue(config.simulation.offlineQueueMax);
+    this.queued = metrics.gauge('iot_offline_queue_messages', 'Readings waiting for the broker');
     devices.onChange((device, event) => this.onDeviceChange(device, event));
+    mqtt.whenConnected(() => this.onBrokerBack());
   }
 
   onModuleInit(): void {
@@ -164,18 +170,40 @@ export class SimulationService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  private readonly queued: Gauge;
+
   private publishData(device: SimulatedDevice, message: object): void {
+    const topic = DEVICE_TOPICS.data(device.id);
     if (!this.mqtt.connected) {
-      this.fail('broker_down');
+      // A device in the field keeps measuring while its uplink is down, and sends the backlog later.
+      if (this.offline.push({ topic, message })) this.fail('offline_queue_full');
+      this.queued.set(this.offline.size);
       return;
     }
+    this.send(topic, message);
+  }
+
+  private send(topic: string, message: object): void {
     this.mqtt
-      .publish(DEVICE_TOPICS.data(device.id), message)
+      .publish(topic, message)
       .then(() => {
         this.published += 1;
         this.messages.inc({ kind: 'data' });
       })
       .catch((error: Error) => this.fail('publish_error', error));
+  }
+
+  /**
+   * The broker is back: what was measured meanwhile goes first, in order, and every device's
+   * status is published again (a broker without persistence has forgotten the retained ones).
+   */
+  private onBrokerBack(): void {
+    const backlog = this.offline.size;
+    for (let item = this.offline.shift(); item; item = this.offline.shift()) this.send(item.topic, item.message);
+    this.queued.set(0);
+    if (backlog > 0) this.logger.log(`broker back: sent ${backlog} readings taken while it was away`);
+    this.lastStatus.clear();
+    for (const device of this.devices.all()) this.publishStatusIfChanged(device);
   }
 
   private fail(reason: string, error?: Error): void {
