@@ -94,6 +94,8 @@ function startApp(app, infra, extraEnv = {}) {
     DATABASE_URL: env.DATABASE_URL || `sqlite:${path.join(dataDir, `${app}.sqlite`)}`,
     // Simulated EV chargers in iot-mock dial this platform's CSMS.
     CSMS_OCPP_URL: env.CSMS_OCPP_URL || `ws://127.0.0.1:${env.OCPP_PORT || 9000}`,
+    // The embedded broker (aedes) speaks MQTT 3.1.1 without shared subscriptions: one replica, a plain session.
+    ...(infra.MQTT_URL ? { INGEST_SHARED_GROUP: 'none', INGEST_SESSION_EXPIRY_S: '0' } : {}),
     // The apps write to this launcher's pipe, not a terminal: ask for the human format when a person watches.
     LOG_FORMAT: env.LOG_FORMAT || (process.stdout.isTTY ? 'pretty' : 'json'),
     ...extraEnv,

@@ -17,7 +17,7 @@ import { createSolarhubApp } from '../apps/solarhub-api/src/app.factory';
 import { testServices } from './services';
 import { testToken } from './support/auth';
 import { eventually, http, listenOnFreePort, postJson } from './support/http';
-import { mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
+import { ingestEnv, mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
 
 /**
  * Every route of every app × every kind of caller → the status a site operator relies on: 401
@@ -242,7 +242,7 @@ describe('access control on every app (real HTTP, MariaDB, Mosquitto)', () => {
       await mysqlAdmin(`CREATE DATABASE ${db}`);
     }
     const [solarhubDb, iotDb, csmsDb, gpDb] = DBS;
-    await start('solarhub-api', () => createSolarhubApp(loadSolarhubConfig(env(solarhubDb))));
+    await start('solarhub-api', () => createSolarhubApp(loadSolarhubConfig({ ...env(solarhubDb), ...ingestEnv() })));
     await start('plant-simulator', () =>
       createPlantSimulatorApp(loadPlantSimulatorConfig([], { NODE_ENV: 'test', LOG_LEVEL: 'silent' })),
     );

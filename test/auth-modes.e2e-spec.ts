@@ -9,7 +9,7 @@ import { createSolarhubApp } from '../apps/solarhub-api/src/app.factory';
 import { testServices } from './services';
 import { testToken } from './support/auth';
 import { eventually, http, listenOnFreePort, postJson } from './support/http';
-import { freePort, mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
+import { freePort, ingestEnv, mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
 
 const DB_SH = `authmodes_sh_${process.pid}`;
 const DB_CSMS = `authmodes_csms_${process.pid}`;
@@ -95,7 +95,7 @@ describe('signing modes and revocation transports', () => {
     const es256 = { JWT_ALGORITHM: 'ES256', MQTT_URL: testServices.mqttUrl };
 
     const startSolarhub = async (env: Record<string, string>): Promise<string> => {
-      const app = await createSolarhubApp(loadSolarhubConfig({ ...base(DB_SH), ...es256, ...env }));
+      const app = await createSolarhubApp(loadSolarhubConfig({ ...base(DB_SH), ...es256, ...ingestEnv(), ...env }));
       apps.push(app);
       await app.listen(port, '127.0.0.1');
       return `http://127.0.0.1:${port}`;

@@ -31,3 +31,19 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+let ingestReplicas = 0;
+
+/**
+ * solarhub-api's broker session for a test: its own client id and shared-subscription group, and
+ * a short expiry. The machine's Mosquitto outlives the tests, and a left-over persistent session
+ * in a shared group would take its share of every later run's telemetry.
+ */
+export function ingestEnv(group = `e2e-${process.pid}`): Record<string, string> {
+  ingestReplicas += 1;
+  return {
+    INGEST_CLIENT_ID: `solarhub-e2e-${process.pid}-${ingestReplicas}`,
+    INGEST_SHARED_GROUP: group,
+    INGEST_SESSION_EXPIRY_S: '30',
+  };
+}

@@ -7,7 +7,7 @@ import { loadSolarhubConfig } from '@lib/config';
 import { DEVICE_TOPICS } from '@lib/contracts';
 import { testServices } from '../../../test/services';
 import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
-import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
+import { ingestEnv, mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { aDevice, quiet } from '../../iot-mock/src/simulation/test-builders';
 import { createSolarhubApp } from '../src/app.factory';
@@ -67,6 +67,7 @@ describe('solarhub-api (document 001)', () => {
       DATABASE_URL: dbUrl.toString(),
       REDIS_URL: `redis://127.0.0.1:${redisPort}/${REDIS_DB}`,
       MQTT_URL: testServices.mqttUrl,
+      ...ingestEnv(),
       JWT_SECRET_KEY: SECRET,
       INGEST_FLUSH_MS: '200',
       CORS_ORIGINS: 'https://dashboard.example.com',

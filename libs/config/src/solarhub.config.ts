@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { isHmac } from './auth';
@@ -74,6 +75,19 @@ export class SolarhubEnv extends MqttEnv {
   @Type(() => Number) @IsInt() @Min(50) @Max(60_000) INGEST_FLUSH_MS = 1000;
   /** Readings held while the database is away; beyond this the oldest are dropped (and counted). */
   @Type(() => Number) @IsInt() @Min(1000) @Max(10_000_000) INGEST_BUFFER_MAX = 200_000;
+  /**
+   * Rows waiting for the database at which ingestion stops reading from the broker (it holds the
+   * rest); reading resumes once half of them are written.
+   */
+  @Type(() => Number) @IsInt() @Min(100) @Max(10_000_000) INGEST_HIGH_WATER_ROWS = 20_000;
+  /** The broker session of this replica: stable across restarts, different per replica. */
+  @IsOptional() @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits or _.:-' })
+  INGEST_CLIENT_ID?: string;
+  /** Replicas with the same group share the stream ($share/<group>/…); `none`: every replica gets everything. */
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be 1-64 letters, digits or _.-' })
+  INGEST_SHARED_GROUP = 'solarhub-api';
+  /** How long the broker keeps a replica's session (and queues for it) while it is away; 0: MQTT 3.1.1, forever. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(31_536_000) INGEST_SESSION_EXPIRY_S = 86_400;
   /** A unit whose last reading is older than this is shown as not communicating. */
   @Type(() => Number) @IsInt() @Min(1) @Max(86_400) TELEMETRY_STALE_S = 60;
 }
@@ -98,7 +112,18 @@ export interface SolarhubConfig extends CommonConfig {
   corsOrigins: string[] | null;
   /** Telemetry ingestion from the broker; null without MQTT_URL. */
   mqtt: MqttConfig | null;
-  ingest: { batchSize: number; flushMs: number; bufferMax: number; staleS: number };
+  ingest: {
+    batchSize: number;
+    flushMs: number;
+    bufferMax: number;
+    staleS: number;
+    highWaterRows: number;
+    /** The persistent session's client id. */
+    clientId: string;
+    /** The shared-subscription group, or null to subscribe plainly. */
+    sharedGroup: string | null;
+    sessionExpiryS: number;
+  };
 }
 
 export function bessDomain(n: number): SolarhubDomain {
@@ -200,6 +225,10 @@ export function loadSolarhubConfig(env: Env = process.env): SolarhubConfig {
       batchSize: e.INGEST_BATCH_SIZE,
       flushMs: e.INGEST_FLUSH_MS,
       bufferMax: e.INGEST_BUFFER_MAX,
+      highWaterRows: e.INGEST_HIGH_WATER_ROWS,
+      clientId: e.INGEST_CLIENT_ID ?? `solarhub-api-${hostname()}`,
+      sharedGroup: e.INGEST_SHARED_GROUP === 'none' ? null : e.INGEST_SHARED_GROUP,
+      sessionExpiryS: e.INGEST_SESSION_EXPIRY_S,
       staleS: e.TELEMETRY_STALE_S,
     },
   };

@@ -15,7 +15,13 @@ export class MqttConnection {
   constructor(
     readonly config: MqttConfig,
     name: string,
-    options: { will?: { topic: string; payload: string; retain: boolean } } = {},
+    options: {
+      will?: { topic: string; payload: string; retain: boolean };
+      /** false: a persistent session (the broker keeps subscriptions and queues QoS 1 while away). */
+      clean?: boolean;
+      /** With a persistent session: how long the broker keeps it after a disconnect (MQTT 5); 0: MQTT 3.1.1, forever. */
+      sessionExpiryS?: number;
+    } = {},
   ) {
     this.logger = new Logger(`${name}:mqtt`);
     this.client = connect(config.url, {
@@ -24,7 +30,10 @@ export class MqttConnection {
       password: config.password,
       reconnectPeriod: 2000,
       connectTimeout: 5000,
-      clean: true,
+      clean: options.clean ?? true,
+      ...(options.sessionExpiryS
+        ? { protocolVersion: 5, properties: { sessionExpiryInterval: options.sessionExpiryS } }
+        : {}),
       will: options.will ? { ...options.will, qos: config.qos } : undefined,
     });
     this.client.on('connect', () => {

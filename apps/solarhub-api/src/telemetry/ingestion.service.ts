@@ -12,6 +12,11 @@ import { TelemetryWriter } from './telemetry-writer';
  * Subscribes to the field assets' telemetry (energy/devices/+/data: BESS with its racks, PCS,
  * PV inverters, meters with grid frequency) and hands valid readings to the writer. Malformed
  * ones are counted and logged with the offending field, never stored half.
+ *
+ * Nothing is lost when ingestion restarts: a persistent session (a stable client id per replica)
+ * at QoS 1, so the broker queues what arrives meanwhile; replicas share the stream through a
+ * shared subscription. When the database falls behind, ingestion stops reading (the broker holds
+ * the rest, unacknowledged) until the backlog is half written, instead of dropping anything.
  */
 @Injectable()
 export class IngestionService implements OnModuleInit, OnApplicationShutdown {
@@ -34,14 +39,25 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
       this.logger.log('MQTT_URL unset: no live telemetry ingestion (history comes from the seed command)');
       return;
     }
-    this.connection = new MqttConnection(mqtt, 'solarhub-api');
+    const { clientId, sharedGroup, highWaterRows, sessionExpiryS } = this.config.ingest;
+    this.connection = new MqttConnection({ ...mqtt, clientId, qos: 1 }, 'solarhub-api', {
+      clean: false,
+      sessionExpiryS,
+    });
     const client = this.connection.client;
+    const topic = sharedGroup ? `$share/${sharedGroup}/${DEVICE_TOPICS.allData}` : DEVICE_TOPICS.allData;
     client.on('connect', () => {
-      client.subscribe(DEVICE_TOPICS.allData, { qos: mqtt.qos }, (error) => {
+      client.subscribe(topic, { qos: 1 }, (error) => {
         if (error) this.logger.warn(`subscribe failed: ${error.message}`);
       });
     });
-    client.on('message', (topic, payload) => this.receive(topic, payload));
+    client.on('message', (t, payload) => this.receive(t, payload));
+    // mqtt.js reads the next message (and acknowledges this one) once this callback runs: holding it
+    // while the writer is over its high-water mark is the backpressure the broker sees.
+    client.handleMessage = (_packet, done) => {
+      if (this.writer.backlog < highWaterRows) done();
+      else void this.writer.drainedTo(Math.floor(highWaterRows / 2)).then(() => done());
+    };
   }
 
   async onApplicationShutdown(): Promise<void> {

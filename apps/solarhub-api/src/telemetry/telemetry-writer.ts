@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { SolarhubConfig, SolarhubDomain, bessDomain } from '@lib/config';
+import { BoundedQueue } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import {
@@ -25,6 +26,10 @@ interface Batch {
 
 const LATEST_EVERY_MS = 100;
 const ROWS_PER_INSERT = 500;
+/** Warnings about the backlog or seq gaps: at most one a minute, with the counts since the last. */
+const WARN_EVERY_MS = 60_000;
+
+const rowsOf = (item: ParsedTelemetry): number => (item.kind === 'bess' ? 1 + item.racks.length : 1);
 
 /**
  * Telemetry into storage: the newest value per unit to Redis within ~100 ms, history rows to the
@@ -35,8 +40,15 @@ const ROWS_PER_INSERT = 500;
 @Injectable()
 export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(TelemetryWriter.name);
-  private pending: ParsedTelemetry[] = [];
-  private pendingRows = 0;
+  private pending: BoundedQueue<ParsedTelemetry>;
+  /** Rows in `pending`, and rows of the batch being written. */
+  private queuedRows = 0;
+  private inFlightRows = 0;
+  /** Resolved once the backlog is down to their level (ingestion's backpressure). */
+  private drainWaiters: { rows: number; resolve: () => void }[] = [];
+  /** Each device's last seq, to count the readings that never arrived. */
+  private readonly lastSeq = new Map<string, number>();
+  private readonly warned = { droppedAt: 0, dropped: 0, gapsAt: 0, gaps: 0 };
   private readonly latest = new Map<string, { kind: LatestKind; unit: number; ts: number; value: unknown }>();
   private readonly latestTs = new Map<string, number>();
   private readonly dirty = new Set<string>();
@@ -48,6 +60,7 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
   private flushing: Promise<void> = Promise.resolve();
   private readonly stored;
   private readonly dropped;
+  private readonly gaps;
 
   constructor(
     @Inject(SOLARHUB_CONFIG) private readonly config: SolarhubConfig,
@@ -60,6 +73,12 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
       'solarhub_history_dropped_total',
       'Readings dropped because the database stayed away longer than INGEST_BUFFER_MAX allows',
     );
+    this.gaps = metrics.counter(
+      'solarhub_telemetry_seq_gaps_total',
+      'Readings that never arrived: jumps in a device seq (alert when it rises)',
+      ['device_id'],
+    );
+    this.pending = new BoundedQueue(config.ingest.bufferMax);
   }
 
   onModuleInit(): void {
@@ -79,14 +98,58 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
     await this.flush();
   }
 
+  /** Rows not yet stored: queued and being written. */
   get backlog(): number {
-    return this.pendingRows;
+    return this.queuedRows + this.inFlightRows;
+  }
+
+  private enqueue(item: ParsedTelemetry): void {
+    this.queuedRows += rowsOf(item);
+    const dropped = this.pending.push(item);
+    if (dropped) this.lose(dropped);
+  }
+
+  private lose(item: ParsedTelemetry): void {
+    this.queuedRows -= rowsOf(item);
+    this.dropped.inc();
+    this.warned.dropped += 1;
+  }
+
+  /** Resolves once at most `rows` rows wait for the database. */
+  drainedTo(rows: number): Promise<void> {
+    if (this.backlog <= rows) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push({ rows, resolve }));
+  }
+
+  private wakeDrainWaiters(): void {
+    const ready = this.drainWaiters.filter((w) => this.backlog <= w.rows);
+    if (ready.length === 0) return;
+    this.drainWaiters = this.drainWaiters.filter((w) => this.backlog > w.rows);
+    for (const w of ready) w.resolve();
+  }
+
+  private countGap(item: ParsedTelemetry): void {
+    const { deviceId, seq } = item.row;
+    const last = this.lastSeq.get(deviceId);
+    if (last !== undefined && seq <= last) return; // a redelivery or a late one: stored once anyway
+    this.lastSeq.set(deviceId, seq);
+    if (last === undefined || seq === last + 1) return;
+    const missing = seq - last - 1;
+    this.gaps.inc({ device_id: deviceId }, missing);
+    this.warned.gaps += missing;
+    if (Date.now() - this.warned.gapsAt >= WARN_EVERY_MS) {
+      this.logger.warn(
+        `telemetry gaps: ${this.warned.gaps} readings never arrived (last: ${deviceId} before seq ${seq})`,
+      );
+      this.warned.gapsAt = Date.now();
+      this.warned.gaps = 0;
+    }
   }
 
   accept(items: ParsedTelemetry[]): void {
     for (const item of items) {
-      this.pending.push(item);
-      this.pendingRows += item.kind === 'bess' ? 1 + item.racks.length : 1;
+      this.countGap(item);
+      this.enqueue(item);
       const key = `${item.kind}:${item.unit}`;
       if ((this.latestTs.get(key) ?? -Infinity) <= item.row.ts) {
         this.latestTs.set(key, item.row.ts);
@@ -97,7 +160,7 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
       }
     }
     this.trimBacklog();
-    if (this.pendingRows >= this.config.ingest.batchSize) void this.flush();
+    if (this.queuedRows >= this.config.ingest.batchSize) void this.flush();
   }
 
   /** Writes what is pending; concurrent calls queue behind each other. */
@@ -115,19 +178,22 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
     if (!ok && this.store.configured.main) for (const k of keys) this.dirty.add(k);
   }
 
+  /**
+   * Past INGEST_BUFFER_MAX rows the oldest readings go (counted; warned at most once a minute).
+   * Live ingestion stops reading long before (INGEST_HIGH_WATER_ROWS), so this bounds only what
+   * arrives otherwise, e.g. a seed while the database is away. O(1) per dropped reading.
+   */
   private trimBacklog(): void {
-    let excess = this.pendingRows - this.config.ingest.bufferMax;
-    if (excess <= 0) return;
-    let drop = 0;
-    while (excess > 0 && drop < this.pending.length) {
-      const item = this.pending[drop++];
-      const rows = item.kind === 'bess' ? 1 + item.racks.length : 1;
-      excess -= rows;
-      this.pendingRows -= rows;
+    while (this.backlog > this.config.ingest.bufferMax) {
+      const item = this.pending.shift();
+      if (!item) break;
+      this.lose(item);
     }
-    this.pending = this.pending.slice(drop);
-    this.dropped.inc(drop);
-    this.logger.warn(`history backlog over INGEST_BUFFER_MAX: dropped the ${drop} oldest readings`);
+    if (this.warned.dropped > 0 && Date.now() - this.warned.droppedAt >= WARN_EVERY_MS) {
+      this.logger.warn(`history backlog over INGEST_BUFFER_MAX: dropped the ${this.warned.dropped} oldest readings`);
+      this.warned.droppedAt = Date.now();
+      this.warned.dropped = 0;
+    }
   }
 
   private batches(items: ParsedTelemetry[]): Batch[] {
@@ -160,40 +226,52 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   private async writePending(): Promise<void> {
     await this.writeAlerts();
-    if (this.pending.length === 0) return;
-    const items = this.pending;
-    this.pending = [];
-    this.pendingRows = 0;
-    const kept: ParsedTelemetry[] = [];
+    if (this.pending.size === 0) return;
+    const items: ParsedTelemetry[] = [];
+    for (let item = this.pending.shift(); item; item = this.pending.shift()) items.push(item);
+    // What arrives while this batch is written is queued on its own; the batch's rows leave the
+    // backlog only once stored (or go back to the queue).
+    this.inFlightRows = this.queuedRows;
+    this.queuedRows = 0;
     const failed = new Set<SolarhubDomain>();
-    for (const batch of this.batches(items)) {
-      if (failed.has(batch.domain)) continue;
-      try {
-        const source = this.databases.source(batch.domain);
-        for (let i = 0; i < batch.rows.length; i += ROWS_PER_INSERT) {
-          await source
-            .createQueryBuilder()
-            .insert()
-            .into(batch.entity)
-            .values(batch.rows.slice(i, i + ROWS_PER_INSERT))
-            .orIgnore()
-            .updateEntity(false)
-            .execute();
+    // Each table of each database on its own connection of the pool, in multi-row INSERTs.
+    await Promise.all(
+      this.batches(items).map(async (batch) => {
+        try {
+          const source = this.databases.source(batch.domain);
+          for (let i = 0; i < batch.rows.length; i += ROWS_PER_INSERT) {
+            await source
+              .createQueryBuilder()
+              .insert()
+              .into(batch.entity)
+              .values(batch.rows.slice(i, i + ROWS_PER_INSERT))
+              .orIgnore()
+              .updateEntity(false)
+              .execute();
+          }
+          this.stored.inc({ table: batch.entity.name }, batch.rows.length);
+        } catch (error) {
+          if (!failed.has(batch.domain)) {
+            this.logger.warn(`history for ${batch.domain} kept for later: ${(error as Error).message}`);
+          }
+          failed.add(batch.domain);
         }
-        this.stored.inc({ table: batch.entity.name }, batch.rows.length);
-      } catch (error) {
-        failed.add(batch.domain);
-        this.logger.warn(`history for ${batch.domain} kept for later: ${(error as Error).message}`);
+      }),
+    );
+    this.inFlightRows = 0;
+    if (failed.size > 0) {
+      // Whole readings stay for the next attempt, ahead of newer ones; rows already written are
+      // ignored then as duplicates.
+      const newer: ParsedTelemetry[] = [];
+      for (let item = this.pending.shift(); item; item = this.pending.shift()) newer.push(item);
+      this.queuedRows = 0;
+      for (const item of items) {
+        const domain = item.kind === 'bess' ? bessDomain(item.unit) : item.kind;
+        if (failed.has(domain)) this.enqueue(item);
       }
+      for (const item of newer) this.enqueue(item);
     }
-    if (failed.size === 0) return;
-    // Whole readings stay for the next attempt; rows already written are ignored then as duplicates.
-    for (const item of items) {
-      const domain = item.kind === 'bess' ? bessDomain(item.unit) : item.kind;
-      if (failed.has(domain)) kept.push(item);
-    }
-    this.pending = [...kept, ...this.pending];
-    this.pendingRows = this.pending.reduce((n, i) => n + (i.kind === 'bess' ? 1 + i.racks.length : 1), 0);
+    this.wakeDrainWaiters();
   }
 
   /** Makes the alerts table match each changed source's current alarms: raise new, clear gone. */
