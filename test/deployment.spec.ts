@@ -117,7 +117,7 @@ interface K8sObject {
 }
 
 interface K8sContainer {
-  env: { name: string; value: string }[];
+  env: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
   envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   ports: { name: string; containerPort: number }[];
   livenessProbe: { httpGet: { path: string; port: string } };
@@ -141,11 +141,11 @@ describe('k8s/', () => {
   });
 
   it.each(APP_NAMES)('deploys %s with its port, probes on the health endpoints and resources', (app) => {
-    const deployment = named('Deployment', app);
+    const deployment = named('Deployment', app) ?? named('StatefulSet', app);
     const service = named('Service', app);
     const container = deployment?.spec.template?.spec.containers[0];
     if (!container || !service) throw new Error(`k8s/${app}.yaml lacks a Deployment or a Service`);
-    const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
+    const env = Object.fromEntries(container.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
     expect(env.APP).toBe(app);
     expect(env.PORT).toBe(String(DEFAULT_PORTS[app]));
     const http = container.ports.find((p) => p.name === 'http');
@@ -165,6 +165,14 @@ describe('k8s/', () => {
     );
     filled.DATABASE_URL = 'mysql://app:secret@mysql:3306/energy';
     expect(APP_CONFIG_LOADERS[app]({ ...configMap?.data, ...filled, ...env }).http.port).toBe(DEFAULT_PORTS[app]);
+  });
+
+  it("keeps each solarhub-api replica's broker session across restarts (a StatefulSet, the pod name as client id)", () => {
+    const set = named('StatefulSet', 'solarhub-api');
+    const container = set?.spec.template?.spec.containers[0];
+    expect(container?.env.find((e) => e.name === 'INGEST_CLIENT_ID')?.valueFrom).toEqual({
+      fieldRef: { fieldPath: 'metadata.name' },
+    });
   });
 
   it("points iot-mock's EV chargers at the ocpp-csms Service's OCPP port", () => {
