@@ -55,12 +55,9 @@ export function readings(meterValues: MeterValue[]): { rows: Reading[]; skipped:
   return { rows, skipped };
 }
 
-/**
- * The identity of a reading for de-duplication: (timestamp, measurand, context, phase). Times are
- * compared to the second, as MySQL's DATETIME keeps them.
- */
-export const readingKey = (r: Pick<Reading, 'timestamp' | 'measurand' | 'context' | 'phase'>): string =>
-  `${Math.round(r.timestamp.getTime() / 1000)}|${r.measurand}|${r.context}|${r.phase ?? ''}`;
+/** The identity of a reading for de-duplication, besides its time: (measurand, context, phase). */
+export const readingKey = (r: Pick<Reading, 'measurand' | 'context' | 'phase'>): string =>
+  `${r.measurand}|${r.context}|${r.phase ?? ''}`;
 
 /** Active power drawn (W) in one set of readings taken at one instant, or null when none is reported. */
 export function powerW(rows: Pick<Reading, 'measurand' | 'value' | 'unit' | 'phase'>[]): number | null {

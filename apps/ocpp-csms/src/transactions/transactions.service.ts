@@ -2,7 +2,17 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DatabaseConnection, insertRows } from '@lib/persistence';
 import { Between, In, IsNull } from 'typeorm';
 import { MeterValueEntity, TransactionEntity } from '../persistence/entities';
-import { ENERGY, MeterValue, POWER, Reading, energyWh, powerW, readingKey, readings } from './meter-readings';
+import {
+  DEFAULT_CONTEXT,
+  ENERGY,
+  MeterValue,
+  POWER,
+  Reading,
+  energyWh,
+  powerW,
+  readingKey,
+  readings,
+} from './meter-readings';
 
 export type { MeterValue, SampledValue } from './meter-readings';
 
@@ -245,13 +255,17 @@ export class TransactionsService {
         timestamp: Between(new Date(Math.min(...times) - 1000), new Date(Math.max(...times) + 1000)),
       },
     });
-    const seen = new Set(stored.map((s) => readingKey({ ...s, context: s.context ?? 'Sample.Periodic' })));
-    return rows.filter((r) => {
-      const key = readingKey(r);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+    // MySQL's DATETIME keeps whole seconds (rounded or truncated by its mode): within a second is the same instant.
+    const seen = new Map<string, number[]>();
+    const same = (r: Pick<Reading, 'timestamp' | 'measurand' | 'context' | 'phase'>): boolean => {
+      const times = seen.get(readingKey(r)) ?? [];
+      const t = r.timestamp.getTime();
+      if (times.some((s) => Math.abs(s - t) < 1000)) return true;
+      seen.set(readingKey(r), [...times, t]);
+      return false;
+    };
+    for (const s of stored) same({ ...s, context: s.context ?? DEFAULT_CONTEXT });
+    return rows.filter((r) => !same(r));
   }
 
   latestMeter(stationId: string, connectorId: number): LatestMeter | null {
