@@ -286,7 +286,13 @@ export class SiteLoadService implements OnApplicationBootstrap, OnApplicationShu
       idleShare: cfg.idleShare,
     });
     const targets = new Map([...plan.shares].map(([id, w]) => [id, toOcppLimit(w)]));
-    const { effective, send } = changesToSend(targets, this.sent, cfg.stepW, plan.budgetW);
+    const { effective, send } = changesToSend(
+      targets,
+      this.sent,
+      cfg.stepW,
+      plan.budgetW,
+      this.config.stationMinPowerW,
+    );
     const previous = new Map(this.allocations.map((a) => [a.transaction_id, a]));
     const toSend = new Map<string, { tx: TransactionEntity; limitW: number; changed: boolean }[]>();
     for (const s of sessions) {

@@ -62,39 +62,48 @@ describe('planSite', () => {
 });
 
 describe('changesToSend', () => {
-  it('sends only changes larger than the step', () => {
+  const m = (...pairs: [number, number][]): Map<number, number> => new Map(pairs);
+
+  it('keeps shares within the step, and sends the changed ones', () => {
     const { send, effective } = changesToSend(
-      new Map([
-        [1, 5_000],
-        [2, 3_000],
-        [3, 2_000],
-      ]),
-      new Map([
-        [1, 5_200],
-        [2, 4_000],
-      ]),
+      m([1, 5_000], [2, 3_000], [3, 2_000]),
+      m([1, 5_200], [2, 4_000]),
       500,
       10_500,
+      1_380,
     );
     expect([...send].sort()).toEqual([2, 3]);
     expect(effective.get(1)).toBe(5_200);
+    expect(effective.get(2)! + effective.get(3)!).toBeLessThanOrEqual(10_500 - 5_200);
   });
 
-  it('sends kept decreases after all, the largest first, when the kept values would pass the budget', () => {
-    const { send, effective } = changesToSend(
-      new Map([
-        [1, 5_000],
-        [2, 5_000],
-      ]),
-      new Map([
-        [1, 5_400],
-        [2, 5_100],
-      ]),
-      500,
-      10_100,
-    );
-    expect([...send]).toEqual([1]);
-    expect(effective.get(2)).toBe(5_100);
-    expect([...effective.values()].reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_100);
+  it('lets a new session take what the kept ones leave, without re-sending them', () => {
+    // 100 sessions at 3 kW; a new one makes the fair share 2,970 W: nobody else hears of it.
+    const before = new Map(Array.from({ length: 100 }, (_, i) => [i, 3_000] as [number, number]));
+    const targets = new Map(Array.from({ length: 101 }, (_, i) => [i, 2_970.2] as [number, number]));
+    const { send, effective } = changesToSend(targets, before, 500, 303_000, 1_380);
+    expect([...send]).toEqual([100]);
+    expect(effective.get(100)).toBe(2_970.2);
+  });
+
+  it('releases the largest kept shares when the rest cannot give a new session its minimum', () => {
+    const before = new Map(Array.from({ length: 100 }, (_, i) => [i, 3_000] as [number, number]));
+    const targets = new Map(Array.from({ length: 101 }, (_, i) => [i, 2_970.2] as [number, number]));
+    const { send, effective } = changesToSend(targets, before, 500, 300_000, 1_380);
+    expect(send.size).toBeLessThan(5);
+    expect(effective.get(100)).toBeGreaterThanOrEqual(1_380);
+    expect([...effective.values()].reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(300_000);
+  });
+
+  it('sends decreases when the budget shrinks, and never passes it', () => {
+    const { effective } = changesToSend(m([1, 5_000], [2, 5_000]), m([1, 5_400], [2, 5_300]), 500, 10_000, 1_380);
+    expect([...effective.values()].reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_000);
+  });
+
+  it('sends nothing twice: the same inputs after the sends change nothing', () => {
+    const targets = m([1, 4_000], [2, 4_000], [3, 4_000]);
+    const first = changesToSend(targets, m([1, 6_000], [2, 6_000]), 500, 12_000, 1_380);
+    const second = changesToSend(targets, first.effective, 500, 12_000, 1_380);
+    expect(second.send.size).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { toOcppLimit } from '@lib/ocpp';
 import { allocateFairShare } from '@lib/power';
 
 export type SessionState = 'charging' | 'idle' | 'not_charging';
@@ -57,36 +58,49 @@ export function planSite(input: PlanInput): Plan {
 }
 
 /**
- * Which shares to send: a change of no more than `stepW` keeps what the station already has,
- * unless the kept values together would pass the budget; then the largest kept excesses are sent
- * after all. Returns the limit each session ends up with and the sessions that need a profile.
+ * Which shares to send, so that a start or a stop does not re-send everyone's profile. A session
+ * whose fair target is within `stepW` of what its station has keeps it; the others share what the
+ * kept ones leave (up to their targets). When that is not enough (below the budget, or short of a
+ * minimum the fair plan gives), the kept sessions with the largest limits are released into the
+ * share, one by one. A session whose new value is at most `stepW` above what it has is not sent
+ * either (a lower kept value never passes the budget). The sum never passes the budget.
  */
 export function changesToSend(
   targets: Map<number, number>,
   sent: Map<number, number>,
   stepW: number,
   budgetW: number,
+  minW: number,
 ): { effective: Map<number, number>; send: Set<number> } {
-  const effective = new Map<number, number>();
-  const send = new Set<number>();
+  const kept = new Map<number, number>();
   for (const [id, target] of targets) {
     const before = sent.get(id);
-    if (before !== undefined && Math.abs(before - target) <= stepW) effective.set(id, before);
-    else {
-      effective.set(id, target);
-      send.add(id);
-    }
+    if (before !== undefined && Math.abs(before - target) <= stepW) kept.set(id, before);
   }
-  let total = [...effective.values()].reduce((a, b) => a + b, 0);
-  const excesses = [...effective]
-    .filter(([id, value]) => !send.has(id) && value > (targets.get(id) ?? 0))
-    .sort((a, b) => b[1] - (targets.get(b[0]) ?? 0) - (a[1] - (targets.get(a[0]) ?? 0)));
-  for (const [id, value] of excesses) {
-    if (total <= budgetW + 1e-6) break;
-    const target = targets.get(id) ?? 0;
-    total -= value - target;
-    effective.set(id, target);
-    send.add(id);
+  let shares = new Map<number, number>();
+  for (;;) {
+    const left = budgetW - [...kept.values()].reduce((a, b) => a + b, 0);
+    const free = [...targets].filter(([id]) => !kept.has(id));
+    const fair = allocateFairShare(
+      Math.max(0, left),
+      free.map(([id, target]) => ({ id: String(id), minW: Math.min(minW, target), maxW: target })),
+    );
+    shares = new Map(free.map(([id]) => [id, toOcppLimit(fair.get(String(id)) ?? 0)]));
+    const short = free.some(([id, target]) => target >= minW && (shares.get(id) ?? 0) < minW - 1e-6);
+    if ((left >= -1e-6 && !short) || kept.size === 0) break;
+    const largest = [...kept].sort((a, b) => b[1] - a[1])[0][0];
+    kept.delete(largest);
+  }
+  const effective = new Map<number, number>();
+  const send = new Set<number>();
+  for (const id of targets.keys()) {
+    const before = sent.get(id);
+    const value = kept.get(id) ?? shares.get(id) ?? 0;
+    if (before !== undefined && before <= value && value - before <= stepW) effective.set(id, before);
+    else {
+      effective.set(id, value);
+      if (before !== value) send.add(id);
+    }
   }
   return { effective, send };
 }
