@@ -4,6 +4,7 @@ import {
   DOCUMENTED_PLANT_TOKEN,
   loadGridpilotConfig,
   loadBasicAppConfig,
+  loadOcppCsmsConfig,
   loadPlantSimulatorConfig,
   loadSolarhubConfig,
 } from './index';
@@ -192,5 +193,32 @@ describe('gridpilot-optimizer configuration', () => {
   it('refuses the documented plant token in production when it steers a plant', () => {
     expect(message({ NODE_ENV: 'production', PLANT_URL: 'http://plant:8090' })).toContain('PLANT_TOKEN');
     expect(loadGridpilotConfig({ NODE_ENV: 'production' }).isProduction).toBe(true);
+  });
+});
+
+describe('loadOcppCsmsConfig: field settings', () => {
+  it('is strict and cautious by default', () => {
+    const c = loadOcppCsmsConfig({});
+    expect(c.ocpp).toMatchObject({ lenientFields: false, lenientModels: [], availableGraceS: 60 });
+    expect(c.site).toEqual({
+      callTimeoutMs: 5_000,
+      answerWithinMs: 800,
+      debounceMs: 250,
+      reviewIntervalMs: 5_000,
+      safetyMarginPct: 10,
+      stepW: 500,
+      idleAfterS: 300,
+      idleShare: 'min',
+      retryAfterS: 300,
+    });
+  });
+
+  it('lets known models in by name, and names a bad value', () => {
+    expect(loadOcppCsmsConfig({ OCPP_LENIENT_MODELS: 'Quirky-1, Old-2' }).ocpp.lenientModels).toEqual([
+      'Quirky-1',
+      'Old-2',
+    ]);
+    expect(messageOf(() => loadOcppCsmsConfig({ SITE_IDLE_SHARE: 'some' }))).toContain('SITE_IDLE_SHARE');
+    expect(messageOf(() => loadOcppCsmsConfig({ SITE_SAFETY_MARGIN_PCT: '-5' }))).toContain('SITE_SAFETY_MARGIN_PCT');
   });
 });

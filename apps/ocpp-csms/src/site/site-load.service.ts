@@ -49,6 +49,8 @@ export const SITE_STACK_LEVEL = 8;
 /** The fallback ladder: a station refusing one purpose is tried with the next. */
 const LADDER: SiteProfilePurpose[] = ['TxProfile', 'ChargePointMaxProfile', 'TxDefaultProfile'];
 const NOT_CHARGING = new Set(['Available', 'Finishing', 'Faulted', 'Unavailable', 'Reserved']);
+/** A session drawing at least this is charging. */
+const DRAWING_W = 100;
 /** Back-off doubles up to 2^4 times SITE_RETRY_AFTER_S. */
 const MAX_BACKOFF_DOUBLINGS = 4;
 
@@ -188,11 +190,18 @@ export class SiteLoadService implements OnApplicationBootstrap, OnApplicationShu
     clearTimeout(timer);
   }
 
+  /** Uncontrolled load is followed as it changes; a steered session matters when it starts drawing again. */
   private onMeter(e: MeterEvent): void {
-    if (!this.current) return;
+    if (!this.current || e.transactionId === null) return;
+    if (e.stray) return this.debouncer.trigger();
     const row = this.allocations.find((a) => a.transaction_id === e.transactionId);
-    // Uncontrolled load is followed as it changes; a steered session matters when it starts or stops drawing.
-    if (e.stray || !row || row.status === 'uncontrolled' || row.status === 'disconnected' || row.state !== 'charging')
+    const drawnW = this.transactions.sessionPower(e.transactionId).latest?.powerW ?? 0;
+    const unsteered = row?.status === 'uncontrolled' || row?.status === 'disconnected';
+    if (
+      !row ||
+      (unsteered && Math.abs(drawnW - (row.measured_w ?? 0)) > this.config.site.stepW) ||
+      (row.state === 'idle' && drawnW >= DRAWING_W)
+    )
       this.debouncer.trigger();
   }
 
