@@ -416,6 +416,20 @@ describe('ocpp-csms in the field: misbehaving charge points under a site limit',
     }
   });
 
+  it('counts what it set right, and the site profiles by outcome, in /metrics', async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const kind of [
+      'repeated_stop',
+      'stray_meter_values',
+      'ended_Superseded',
+      'ended_Reboot',
+      'ended_ConnectorAvailable',
+    ])
+      expect(text).toMatch(new RegExp(`ocpp_transaction_corrections_total\\{[^}]*kind="${kind}"[^}]*\\} [1-9]`));
+    expect(text).toMatch(/ocpp_site_profiles_total\{[^}]*outcome="accepted"[^}]*\} [1-9]/);
+    expect(text).toMatch(/ocpp_site_profiles_total\{[^}]*outcome="refused"[^}]*\} [1-9]/);
+  });
+
   it('rebuilds the allocation from the stored open sessions at once after a restart', async () => {
     const open = (await http<TxView[]>(`${url}/transactions?active=true`)).body.map((t) => t.transaction_id);
     expect(open.length).toBeGreaterThan(0);

@@ -70,6 +70,8 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
   private readonly sockets = new Map<string, StationSocket>();
   private readonly frames: Counter<'direction'>;
   private readonly strictFailures: Counter<'direction'>;
+  /** Frames the bookkeeping set right: repeated stops, stray meter values, transactions the CSMS ended. */
+  private readonly corrections: Counter<'kind'>;
   private readonly handlers: Record<string, Handler>;
   /** Connectors reported Available while a transaction is open there: ended after the grace period. */
   private readonly availableTimers = new Map<string, NodeJS.Timeout>();
@@ -89,6 +91,11 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
       'ocpp_strict_validation_failures_total',
       'Frames failing the OCPP 1.6 schema',
       ['direction'],
+    );
+    this.corrections = metrics.counter(
+      'ocpp_transaction_corrections_total',
+      'Repeated StopTransactions, MeterValues for unknown or closed transactions, transactions ended by the CSMS',
+      ['kind'],
     );
     this.server = new RPCServer({
       protocols: [OCPP16_SUBPROTOCOL],
@@ -302,6 +309,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
   /** Logs and announces transactions the CSMS closed itself. */
   private ended(closed: TransactionEntity[], why: string): void {
     for (const tx of closed) {
+      this.corrections.inc({ kind: `ended_${tx.stopReason ?? 'unknown'}` });
       this.logger.warn(`${tx.stationId}: transaction ${tx.id} ended by the CSMS (${tx.stopReason}): ${why}`);
       this.events.emit('transaction', { stationId: tx.stationId, transactionId: tx.id, kind: 'stopped' });
     }
@@ -337,6 +345,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
       return {};
     }
     if (outcome.kind === 'repeated') {
+      this.corrections.inc({ kind: 'repeated_stop' });
       this.logger.warn(
         `${id}: repeated StopTransaction for transaction ${outcome.tx.id} (meterStop ${String(p.meterStop)}, ` +
           `reason ${typeof p.reason === 'string' ? p.reason : 'Local'}); it was closed already and is left as it is`,
@@ -355,6 +364,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
   private async onMeterValues(id: string, p: Params): Promise<Params> {
     const transactionId = typeof p.transactionId === 'number' ? p.transactionId : null;
     const stray = transactionId !== null && (await this.transactions.findOpen(id, transactionId)) === null;
+    if (stray) this.corrections.inc({ kind: 'stray_meter_values' });
     if (stray)
       this.logger.warn(`${id}: MeterValues for transaction ${transactionId}, which is unknown or closed: kept apart`);
     const skipped = await this.transactions.storeMeterValues(

@@ -11,7 +11,9 @@ import {
 import type { OcppCsmsConfig } from '@lib/config';
 import type { SiteAllocationDto, SiteChargingPlanDto, SiteProfilePurpose, SiteStationControlDto } from '@lib/contracts';
 import { ChargingProfile, ampsToWatts, siteLimitProfile, toOcppLimit } from '@lib/ocpp';
+import { MetricsService } from '@lib/observability';
 import { DatabaseConnection } from '@lib/persistence';
+import { Counter } from 'prom-client';
 import { In } from 'typeorm';
 import { CSMS_CONFIG } from '../csms.tokens';
 import { CentralSystemService } from '../ocpp/central-system.service';
@@ -86,6 +88,7 @@ export class SiteLoadService implements OnApplicationBootstrap, OnApplicationShu
   private queue: Promise<void> = Promise.resolve();
   private readonly debouncer: Debouncer;
   private review: NodeJS.Timeout | null = null;
+  private readonly profilesSent: Counter<'outcome'>;
 
   constructor(
     @Inject(CSMS_CONFIG) private readonly config: OcppCsmsConfig,
@@ -95,7 +98,13 @@ export class SiteLoadService implements OnApplicationBootstrap, OnApplicationShu
     private readonly transactions: TransactionsService,
     private readonly stations: StationsService,
     events: CsmsEvents,
+    metrics: MetricsService,
   ) {
+    this.profilesSent = metrics.counter(
+      'ocpp_site_profiles_total',
+      'SetChargingProfile sent for the site limit, by outcome',
+      ['outcome'],
+    );
     this.debouncer = new Debouncer(config.site.debounceMs, () => void this.rebalance());
     events.on('transaction', (e) => {
       if (e.kind === 'stopped') this.sent.delete(e.transactionId);
@@ -432,6 +441,12 @@ export class SiteLoadService implements OnApplicationBootstrap, OnApplicationShu
 
   /** One SetChargingProfile with the site's own deadline; a CALLERROR or a timeout counts as a refusal. */
   private async trySend(stationId: string, connectorId: number, profile: ChargingProfile): Promise<SendOutcome> {
+    const outcome = await this.sendOnce(stationId, connectorId, profile);
+    this.profilesSent.inc({ outcome: outcome.ok ? 'accepted' : outcome.kind });
+    return outcome;
+  }
+
+  private async sendOnce(stationId: string, connectorId: number, profile: ChargingProfile): Promise<SendOutcome> {
     const timeoutMs = this.config.site.callTimeoutMs;
     try {
       const result = await withDeadline(
