@@ -51,6 +51,12 @@ describe('simulated EV chargers against the CSMS', () => {
       }),
     );
     csmsUrl = await listenOnFreePort(csms);
+    // The charger's first dial must find the CSMS's database migrated, or it backs off for a while.
+    await eventually(
+      () => http(`${csmsUrl}/health/ready`),
+      (r) => r.status === 200,
+      15_000,
+    );
     const ocppPort = csms.get(CentralSystemService).port;
     iot = await createIotMockApp(
       loadIotMockConfig({

@@ -451,11 +451,16 @@ describe('ocpp-csms (document 004)', () => {
       expect(set.body.allocations.map((x) => x.limit_w)).toEqual([5_000, 5_000]);
       expect(cpA.limitFor(tx1)).toBe(5_000);
       const tx3 = await cpA.startTransaction(2);
-      const three = await eventually(site, (r) => r.body.allocations.length === 3);
+      // The plan shows at once; each station's answer follows (status pending → applied).
+      const applied = (r: { body: SiteView }): boolean => r.body.allocations.every((x) => x.status === 'applied');
+      const three = await eventually(site, (r) => r.body.allocations.length === 3 && applied(r));
       expect(three.body.allocations.map((x) => x.limit_w)).toEqual([3_333.3, 3_333.3, 3_333.3]);
       expect(cpA.limitFor(tx3)).toBe(3_333.3);
       await cpA.stopTransaction(tx3);
-      const two = await eventually(site, (r) => r.body.allocations.length === 2);
+      const two = await eventually(
+        site,
+        (r) => r.body.allocations.length === 2 && applied(r) && cpA.limitFor(tx1) === 5_000,
+      );
       expect(two.body.allocations.map((x) => x.limit_w)).toEqual([5_000, 5_000]);
       expect(cpA.limitFor(tx1)).toBe(5_000);
       void tx2;

@@ -4,10 +4,10 @@ import {
   ConfigError,
   DEFAULT_FLEXIBLE_LOADS,
   DEFAULT_JWKS_URL,
-  loadOcppCsmsConfig,
   DOCUMENTED_PLANT_TOKEN,
   loadGridpilotConfig,
   loadBasicAppConfig,
+  loadOcppCsmsConfig,
   loadPlantSimulatorConfig,
   loadSolarhubConfig,
 } from './index';
@@ -240,5 +240,32 @@ describe('site access settings (every app)', () => {
   it('keeps the reads a document leaves open unless AUTH_PUBLIC_READS=false', () => {
     expect(loadSolarhubConfig({}).auth.publicReads).toBe(true);
     expect(loadSolarhubConfig({ AUTH_PUBLIC_READS: 'false' }).auth.publicReads).toBe(false);
+  });
+});
+
+describe('loadOcppCsmsConfig: field settings', () => {
+  it('is strict and cautious by default', () => {
+    const c = loadOcppCsmsConfig({});
+    expect(c.ocpp).toMatchObject({ lenientFields: false, lenientModels: [], availableGraceS: 60 });
+    expect(c.site).toEqual({
+      callTimeoutMs: 5_000,
+      answerWithinMs: 800,
+      debounceMs: 250,
+      reviewIntervalMs: 5_000,
+      safetyMarginPct: 10,
+      stepW: 500,
+      idleAfterS: 300,
+      idleShare: 'min',
+      retryAfterS: 300,
+    });
+  });
+
+  it('lets known models in by name, and names a bad value', () => {
+    expect(loadOcppCsmsConfig({ OCPP_LENIENT_MODELS: 'Quirky-1, Old-2' }).ocpp.lenientModels).toEqual([
+      'Quirky-1',
+      'Old-2',
+    ]);
+    expect(messageOf(() => loadOcppCsmsConfig({ SITE_IDLE_SHARE: 'some' }))).toContain('SITE_IDLE_SHARE');
+    expect(messageOf(() => loadOcppCsmsConfig({ SITE_SAFETY_MARGIN_PCT: '-5' }))).toContain('SITE_SAFETY_MARGIN_PCT');
   });
 });

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { CommonConfig, commonConfig } from './common';
 import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
 import { Env, validateEnv } from './env';
@@ -32,6 +32,31 @@ export class OcppCsmsEnv extends MqttEnv {
 
   /** OCPP frames kept per station for GET /stations/{id}/logs. */
   @Type(() => Number) @IsInt() @Min(10) @Max(10_000) OCPP_LOG_SIZE = 100;
+
+  /** Accept known deviations (over-length identity strings in BootNotification), truncated and logged. */
+  @IsOptional() @IsIn(['true', 'false']) OCPP_LENIENT_FIELDS: 'true' | 'false' = 'false';
+  /** The same, only for these chargePointModel values (comma separated). */
+  @IsOptional() @IsString() OCPP_LENIENT_MODELS?: string;
+
+  /** How long the site limit waits for one station's SetChargingProfile answer. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(60_000) SITE_CALL_TIMEOUT_MS = 5_000;
+  /** How long PUT /site/charging_limit waits for answers before it returns the plan (the rest stay pending). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000) SITE_ANSWER_WITHIN_MS = 800;
+  /** Events (start, stop, meter values of uncontrolled loads) within this time make one re-balance. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(60_000) SITE_DEBOUNCE_MS = 250;
+  /** How often the plan is reviewed (idle sessions, Available connectors, measured loads). */
+  @Type(() => Number) @IsInt() @Min(50) @Max(600_000) SITE_REVIEW_INTERVAL_MS = 5_000;
+  /** Added to what uncontrollable loads draw before the rest is shared (percent). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(100) SITE_SAFETY_MARGIN_PCT = 10;
+  /** A station's share must change by more than this for a new profile to be sent. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(100_000) SITE_STEP_W = 500;
+  /** A session drawing nothing for this long gets SITE_IDLE_SHARE until it draws again. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(86_400) SITE_IDLE_AFTER_S = 300;
+  @IsOptional() @IsIn(['min', 'none']) SITE_IDLE_SHARE: 'min' | 'none' = 'min';
+  /** A station that accepts no profile is tried again after this, doubling up to 16 times as long. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(86_400) SITE_RETRY_AFTER_S = 300;
+  /** A connector reported Available this long with an open transaction ends it. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(86_400) OCPP_AVAILABLE_GRACE_S = 60;
 }
 
 export interface OcppCsmsConfig extends CommonConfig {
@@ -44,6 +69,20 @@ export interface OcppCsmsConfig extends CommonConfig {
     heartbeatIntervalS: number;
     callTimeoutMs: number;
     logSize: number;
+    lenientFields: boolean;
+    lenientModels: string[];
+    availableGraceS: number;
+  };
+  site: {
+    callTimeoutMs: number;
+    answerWithinMs: number;
+    debounceMs: number;
+    reviewIntervalMs: number;
+    safetyMarginPct: number;
+    stepW: number;
+    idleAfterS: number;
+    idleShare: 'min' | 'none';
+    retryAfterS: number;
   };
   stationDefaultMaxPowerW: number;
   stationMinPowerW: number;
@@ -65,6 +104,23 @@ export function loadOcppCsmsConfig(env: Env = process.env): OcppCsmsConfig {
       heartbeatIntervalS: e.OCPP_HEARTBEAT_INTERVAL_S,
       callTimeoutMs: e.OCPP_CALL_TIMEOUT_MS,
       logSize: e.OCPP_LOG_SIZE,
+      lenientFields: e.OCPP_LENIENT_FIELDS === 'true',
+      lenientModels: (e.OCPP_LENIENT_MODELS ?? '')
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+      availableGraceS: e.OCPP_AVAILABLE_GRACE_S,
+    },
+    site: {
+      callTimeoutMs: e.SITE_CALL_TIMEOUT_MS,
+      answerWithinMs: e.SITE_ANSWER_WITHIN_MS,
+      debounceMs: e.SITE_DEBOUNCE_MS,
+      reviewIntervalMs: e.SITE_REVIEW_INTERVAL_MS,
+      safetyMarginPct: e.SITE_SAFETY_MARGIN_PCT,
+      stepW: e.SITE_STEP_W,
+      idleAfterS: e.SITE_IDLE_AFTER_S,
+      idleShare: e.SITE_IDLE_SHARE,
+      retryAfterS: e.SITE_RETRY_AFTER_S,
     },
     stationDefaultMaxPowerW: e.STATION_DEFAULT_MAX_POWER_W,
     stationMinPowerW: e.STATION_MIN_POWER_W,

@@ -81,7 +81,8 @@ export class SolarhubEnv extends MqttEnv {
    */
   @Type(() => Number) @IsInt() @Min(100) @Max(10_000_000) INGEST_HIGH_WATER_ROWS = 20_000;
   /** The broker session of this replica: stable across restarts, different per replica. */
-  @IsOptional() @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits or _.:-' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'must be 1-64 letters, digits or _.:-' })
   INGEST_CLIENT_ID?: string;
   /** Replicas with the same group share the stream ($share/<group>/…); `none`: every replica gets everything. */
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be 1-64 letters, digits or _.-' })

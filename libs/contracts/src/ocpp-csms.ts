@@ -165,3 +165,65 @@ export class SiteChargingLimitDto {
   @IsIn(['W', 'A'])
   unit?: 'W' | 'A';
 }
+
+export type SiteProfilePurpose = 'TxProfile' | 'ChargePointMaxProfile' | 'TxDefaultProfile';
+
+/** One open session in the site plan. */
+export class SiteAllocationDto {
+  @ApiProperty() station_id!: string;
+  @ApiProperty() connector_id!: number;
+  @ApiProperty() transaction_id!: number;
+  @ApiProperty({ description: 'The share (W) the session is meant to draw; what an uncontrolled one is measured at' })
+  limit_w!: number;
+  @ApiProperty({
+    enum: ['TxProfile', 'ChargePointMaxProfile', 'TxDefaultProfile'],
+    nullable: true,
+    description: 'How the share reached the station',
+  })
+  sent_as!: SiteProfilePurpose | null;
+  @ApiProperty({
+    enum: ['pending', 'applied', 'rejected', 'error', 'uncontrolled', 'disconnected'],
+    description:
+      'pending: sent, no answer yet; applied: accepted; rejected/error: the last send failed (retried); ' +
+      'uncontrolled: the station takes no profile, its draw is measured; disconnected: not connected, its last draw counted',
+  })
+  status!: 'pending' | 'applied' | 'rejected' | 'error' | 'uncontrolled' | 'disconnected';
+  @ApiProperty({
+    enum: ['charging', 'idle', 'not_charging'],
+    description:
+      'idle: has drawn nothing for SITE_IDLE_AFTER_S; not_charging: the connector reports it is not charging',
+  })
+  state!: 'charging' | 'idle' | 'not_charging';
+  @ApiPropertyOptional({ nullable: true, description: 'Latest measured power (W)' }) measured_w!: number | null;
+  @ApiPropertyOptional() message?: string;
+}
+
+/** How the site limit reaches one station. */
+export class SiteStationControlDto {
+  @ApiProperty() station_id!: string;
+  @ApiProperty({ description: 'false: accepts no profile (no SmartCharging, refused, CALLERROR, timed out)' })
+  controllable!: boolean;
+  @ApiProperty({
+    enum: ['TxProfile', 'ChargePointMaxProfile', 'TxDefaultProfile'],
+    nullable: true,
+    description: 'The profile purpose it accepted last',
+  })
+  mode!: SiteProfilePurpose | null;
+  @ApiPropertyOptional({ nullable: true }) reason!: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'When profiles are tried again (ISO-8601)' })
+  retry_at!: string | null;
+}
+
+/** The site charging limit, the plan that shares it and how each station took it. */
+export class SiteChargingPlanDto {
+  @ApiProperty({ nullable: true }) limit!: number | null;
+  @ApiProperty({ enum: ['W', 'A'] }) unit!: 'W' | 'A';
+  @ApiProperty({ nullable: true }) limit_w!: number | null;
+  @ApiProperty({ description: 'Measured draw of the loads the CSMS cannot steer, with the safety margin (W)' })
+  uncontrolled_w!: number;
+  @ApiProperty({ nullable: true, description: 'What is shared among steerable sessions: limit − uncontrolled (W)' })
+  budget_w!: number | null;
+  @ApiProperty({ nullable: true, description: 'When the plan was made (ISO-8601)' }) planned_at!: string | null;
+  @ApiProperty({ type: [SiteAllocationDto] }) allocations!: SiteAllocationDto[];
+  @ApiProperty({ type: [SiteStationControlDto] }) stations!: SiteStationControlDto[];
+}

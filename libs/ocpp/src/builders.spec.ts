@@ -1,4 +1,4 @@
-import { energyCapProfile, peakShavingProfile, timeOfUseProfile } from './builders';
+import { energyCapProfile, peakShavingProfile, siteLimitProfile, timeOfUseProfile } from './builders';
 
 describe('test profile builders', () => {
   it('peak_shaving: ChargePointMaxProfile at max_power_w', () => {
@@ -52,5 +52,33 @@ describe('test profile builders', () => {
       chargingSchedule: { duration: durationS },
     });
     expect(p.chargingSchedule.chargingSchedulePeriod[0].limit).toBe(limit);
+  });
+
+  it.each([
+    ['TxProfile', { transactionId: 42 }],
+    ['TxDefaultProfile', {}],
+    ['ChargePointMaxProfile', {}],
+  ] as const)('site limit as %s: Absolute, in W, a multiple of 0.1, from a second ago', (purpose, extra) => {
+    const now = new Date('2026-01-01T12:00:00Z');
+    const p = siteLimitProfile({
+      profileId: 900_001,
+      stackLevel: 8,
+      purpose,
+      limitW: 3_333.333,
+      transactionId: 42,
+      now,
+    });
+    expect(p).toEqual({
+      chargingProfileId: 900_001,
+      ...extra,
+      stackLevel: 8,
+      chargingProfilePurpose: purpose,
+      chargingProfileKind: 'Absolute',
+      chargingSchedule: {
+        chargingRateUnit: 'W',
+        startSchedule: '2026-01-01T11:59:59.000Z',
+        chargingSchedulePeriod: [{ startPeriod: 0, limit: 3_333.3 }],
+      },
+    });
   });
 });

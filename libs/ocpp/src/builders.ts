@@ -1,5 +1,5 @@
 import type { ChargingProfile } from './profiles';
-import { toOcppLimit } from './units';
+import { ChargingProfilePurpose, toOcppLimit } from './units';
 
 /** Peak shaving: the whole station (connector 0) capped at `maxPowerW`. */
 export function peakShavingProfile(profileId: number, maxPowerW: number): ChargingProfile {
@@ -69,6 +69,34 @@ export function energyCapProfile(
       chargingRateUnit: 'W',
       duration: opts.durationS,
       chargingSchedulePeriod: [{ startPeriod: 0, limit: toOcppLimit(limitW) }],
+    },
+  };
+}
+
+/**
+ * A site-limit cap: an Absolute profile at `limitW` from a second ago (so clocks a little ahead
+ * still apply it at once). A TxProfile names its transaction; the others apply to the connector
+ * (TxDefaultProfile) or the station (ChargePointMaxProfile, connector 0).
+ */
+export function siteLimitProfile(opts: {
+  profileId: number;
+  stackLevel: number;
+  purpose: ChargingProfilePurpose;
+  limitW: number;
+  transactionId?: number;
+  now?: Date;
+}): ChargingProfile {
+  const now = opts.now ?? new Date();
+  return {
+    chargingProfileId: opts.profileId,
+    ...(opts.purpose === 'TxProfile' && opts.transactionId !== undefined && { transactionId: opts.transactionId }),
+    stackLevel: opts.stackLevel,
+    chargingProfilePurpose: opts.purpose,
+    chargingProfileKind: 'Absolute',
+    chargingSchedule: {
+      chargingRateUnit: 'W',
+      startSchedule: new Date(now.getTime() - 1000).toISOString(),
+      chargingSchedulePeriod: [{ startPeriod: 0, limit: toOcppLimit(opts.limitW) }],
     },
   };
 }

@@ -45,6 +45,8 @@ export class OcppChargePoint {
   private heartbeat: NodeJS.Timeout | null = null;
   private meterTimer: NodeJS.Timeout | null = null;
   private booted = false;
+  /** Heartbeat interval (s) from the accepted BootNotification; set once the charger has booted. */
+  private bootIntervalS: number | null = null;
 
   constructor(
     readonly id: string,
@@ -63,7 +65,9 @@ export class OcppChargePoint {
       backoff: { initialDelay: 1000, maxDelay: 30_000, factor: 2, randomisationFactor: 0.25 },
     } as never);
     this.install();
-    this.client.on('open', () => void this.boot());
+    // BootNotification is for a power-up (OCPP 1.6 §4.2): a dropped connection only resumes, so
+    // the CSMS does not take it for a reboot and end the transaction in progress.
+    this.client.on('open', () => void (this.bootIntervalS === null ? this.boot() : this.resume(this.bootIntervalS)));
     this.client.on('close', () => {
       this.booted = false;
       if (this.heartbeat) clearInterval(this.heartbeat);
@@ -208,16 +212,21 @@ export class OcppChargePoint {
         setTimeout(() => void this.boot(), Math.max(1, res.interval) * 1000).unref();
         return;
       }
-      this.booted = true;
-      if (this.heartbeat) clearInterval(this.heartbeat);
-      this.heartbeat = setInterval(
-        () => void this.client.call('Heartbeat', {}).catch(() => undefined),
-        Math.max(10, res.interval) * 1000,
-      );
-      await this.status(this.transactionId !== null ? 'Charging' : this.ev ? 'Preparing' : 'Available');
+      this.bootIntervalS = res.interval;
+      await this.resume(res.interval);
     } catch (error) {
       this.logger.warn(`boot failed: ${(error as Error).message}`);
     }
+  }
+
+  private async resume(intervalS: number): Promise<void> {
+    this.booted = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(
+      () => void this.client.call('Heartbeat', {}).catch(() => undefined),
+      Math.max(10, intervalS) * 1000,
+    );
+    await this.status(this.transactionId !== null ? 'Charging' : this.ev ? 'Preparing' : 'Available');
   }
 
   private async status(status: string): Promise<void> {

@@ -19,8 +19,10 @@ import ocpp16Schemas from 'ocpp-rpc/lib/schemas/ocpp1_6.json';
 import type { Validator } from 'ocpp-rpc/lib/validator';
 import { Counter } from 'prom-client';
 import { CSMS_CONFIG } from '../csms.tokens';
+import type { TransactionEntity } from '../persistence/entities';
 import { BootInfo, StationsService } from '../stations/stations.service';
 import { MeterValue, TransactionsService } from '../transactions/transactions.service';
+import { lenientValidator } from './lenient-fields';
 import { CsmsEvents } from './csms-events';
 import { OcppLogService } from './ocpp-log.service';
 import { StationRouter } from './station-router';
@@ -68,7 +70,11 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
   private readonly sockets = new Map<string, StationSocket>();
   private readonly frames: Counter<'direction'>;
   private readonly strictFailures: Counter<'direction'>;
+  /** Frames the bookkeeping set right: repeated stops, stray meter values, transactions the CSMS ended. */
+  private readonly corrections: Counter<'kind'>;
   private readonly handlers: Record<string, Handler>;
+  /** Connectors reported Available while a transaction is open there: ended after the grace period. */
+  private readonly availableTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     @Inject(CSMS_CONFIG) private readonly config: OcppCsmsConfig,
@@ -86,10 +92,15 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
       'Frames failing the OCPP 1.6 schema',
       ['direction'],
     );
+    this.corrections = metrics.counter(
+      'ocpp_transaction_corrections_total',
+      'Repeated StopTransactions, MeterValues for unknown or closed transactions, transactions ended by the CSMS',
+      ['kind'],
+    );
     this.server = new RPCServer({
       protocols: [OCPP16_SUBPROTOCOL],
       strictMode: true,
-      strictModeValidators: [ocpp16Validator],
+      strictModeValidators: [lenientValidator(ocpp16Validator, config.ocpp, (message) => this.logger.warn(message))],
       callTimeoutMs: config.ocpp.callTimeoutMs,
       respondWithDetailedErrors: true,
       maxBadMessages: Infinity,
@@ -136,6 +147,8 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.availableTimers.values()) clearTimeout(timer);
+    this.availableTimers.clear();
     await this.server.close({ code: 1001, reason: 'CSMS shutting down', awaitPending: false, force: true });
   }
 
@@ -156,23 +169,37 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
    * Calls an action on a connected station. 404: unknown; 503: not connected; 504: no answer in
    * time; 502: the station answered with a CALLERROR.
    */
-  async call<T = Params>(stationId: string, method: string, params: Params): Promise<T> {
+  async call<T = Params>(
+    stationId: string,
+    method: string,
+    params: Params,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
     if (!this.sockets.has(stationId)) {
       const owner = await this.router.owner(stationId);
       if (owner && owner !== this.router.instanceId)
         return (await this.router.remote(owner, stationId, method, params)) as T;
     }
-    return (await this.callLocal(stationId, method, params)) as T;
+    return (await this.callLocal(stationId, method, params, options)) as T;
   }
 
-  private async callLocal(stationId: string, method: string, params: Params): Promise<Params> {
+  private async callLocal(
+    stationId: string,
+    method: string,
+    params: Params,
+    options: { timeoutMs?: number } = {},
+  ): Promise<Params> {
     const socket = this.sockets.get(stationId);
     if (!socket) {
       if (!(await this.stations.find(stationId))) throw new NotFoundException(`Station not found: ${stationId}`);
       throw new ServiceUnavailableException(`Station ${stationId} is not connected`);
     }
     try {
-      return (await socket.call(method, params)) as Params;
+      return (await socket.call(
+        method,
+        params,
+        options.timeoutMs !== undefined ? { callTimeoutMs: options.timeoutMs } : undefined,
+      )) as Params;
     } catch (error) {
       if (error instanceof TimeoutError)
         throw new GatewayTimeoutException(`${stationId} did not answer ${method} in time`);
@@ -190,6 +217,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
     void this.router.claim(id);
     if (previous) void previous.close({ code: 1000, reason: 'Replaced by a new connection' });
     this.logger.log(`${id}: connected`);
+    this.events.emit('station', { stationId: id, kind: 'connected' });
     client.on('message', ({ message, outbound }: { message: string; outbound: boolean }) => {
       this.frames.inc({ direction: outbound ? 'out' : 'in' });
       this.logs.record(id, outbound ? 'out' : 'in', String(message));
@@ -205,6 +233,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
         this.sockets.delete(id);
         this.stations.disconnected(id);
         void this.router.release(id);
+        this.events.emit('station', { stationId: id, kind: 'disconnected' });
       }
       this.logger.log(`${id}: disconnected`);
     });
@@ -220,6 +249,9 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
 
   private async onBoot(id: string, info: BootInfo): Promise<Params> {
     await this.stations.boot(id, info);
+    // A reboot ends every transaction the station had open (its own StopTransaction may follow and correct the figures).
+    const ended = await this.transactions.closeOpen(id, undefined, 'Reboot');
+    this.ended(ended, 'the station rebooted');
     // Capabilities are asked once the boot is answered: a station may not take calls before.
     setTimeout(() => void this.fetchCapabilities(id), 50);
     return { status: 'Accepted', currentTime: now(), interval: this.config.ocpp.heartbeatIntervalS };
@@ -243,57 +275,106 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
   }
 
   private onStatus(id: string, p: Params): Params {
+    const connectorId = Number(p.connectorId);
     this.stations.setConnector(id, {
-      connectorId: Number(p.connectorId),
+      connectorId,
       status: String(p.status),
       errorCode: String(p.errorCode),
       updatedAt: typeof p.timestamp === 'string' ? p.timestamp : now(),
     });
+    const key = `${id}/${connectorId}`;
+    clearTimeout(this.availableTimers.get(key));
+    this.availableTimers.delete(key);
+    if (p.status === 'Available' && connectorId > 0) {
+      // A connector that stays Available has no session, whatever the records say.
+      const timer = setTimeout(() => {
+        this.availableTimers.delete(key);
+        void this.endOnAvailable(id, connectorId);
+      }, this.config.ocpp.availableGraceS * 1000);
+      timer.unref();
+      this.availableTimers.set(key, timer);
+    }
     return {};
+  }
+
+  private async endOnAvailable(id: string, connectorId: number): Promise<void> {
+    try {
+      const ended = await this.transactions.closeOpen(id, connectorId, 'ConnectorAvailable');
+      this.ended(ended, `connector ${connectorId} stayed Available`);
+    } catch (error) {
+      this.logger.warn(`${id}: could not end the transactions of an Available connector: ${(error as Error).message}`);
+    }
+  }
+
+  /** Logs and announces transactions the CSMS closed itself. */
+  private ended(closed: TransactionEntity[], why: string): void {
+    for (const tx of closed) {
+      this.corrections.inc({ kind: `ended_${tx.stopReason ?? 'unknown'}` });
+      this.logger.warn(`${tx.stationId}: transaction ${tx.id} ended by the CSMS (${tx.stopReason}): ${why}`);
+      this.events.emit('transaction', { stationId: tx.stationId, transactionId: tx.id, kind: 'stopped' });
+    }
   }
 
   private async onStart(id: string, p: Params): Promise<Params> {
     const idTagInfo = await this.stations.authorize(String(p.idTag));
-    const tx = await this.transactions.start(
+    const { tx, superseded } = await this.transactions.start(
       id,
       Number(p.connectorId),
       String(p.idTag),
       Number(p.meterStart),
       new Date(String(p.timestamp)),
     );
+    this.ended(superseded, `a new transaction started on connector ${tx.connectorId}`);
     this.logger.log(`${id}: transaction ${tx.id} started on connector ${tx.connectorId} (${idTagInfo.status})`);
     this.events.emit('transaction', { stationId: id, transactionId: tx.id, kind: 'started' });
     return { transactionId: tx.id, idTagInfo };
   }
 
   private async onStop(id: string, p: Params): Promise<Params> {
-    const tx = await this.transactions.stop(
+    const outcome = await this.transactions.stop(
       id,
       Number(p.transactionId),
       Number(p.meterStop),
       new Date(String(p.timestamp)),
       p.reason as string | undefined,
     );
-    if (!tx) {
+    const idTagInfo = async (): Promise<Params> =>
+      typeof p.idTag === 'string' ? { idTagInfo: await this.stations.authorize(p.idTag) } : {};
+    if (outcome.kind === 'unknown') {
       this.logger.warn(`${id}: StopTransaction for unknown transaction ${String(p.transactionId)}`);
       return {};
     }
+    if (outcome.kind === 'repeated') {
+      this.corrections.inc({ kind: 'repeated_stop' });
+      this.logger.warn(
+        `${id}: repeated StopTransaction for transaction ${outcome.tx.id} (meterStop ${String(p.meterStop)}, ` +
+          `reason ${typeof p.reason === 'string' ? p.reason : 'Local'}); it was closed already and is left as it is`,
+      );
+      return idTagInfo();
+    }
+    const tx = outcome.tx;
     if (Array.isArray(p.transactionData)) {
       await this.transactions.storeMeterValues(id, tx.connectorId, tx.id, p.transactionData as MeterValue[]);
     }
     this.logger.log(`${id}: transaction ${tx.id} stopped, ${tx.energyWh} Wh`);
     this.events.emit('transaction', { stationId: id, transactionId: tx.id, kind: 'stopped' });
-    return typeof p.idTag === 'string' ? { idTagInfo: await this.stations.authorize(p.idTag) } : {};
+    return idTagInfo();
   }
 
   private async onMeterValues(id: string, p: Params): Promise<Params> {
     const transactionId = typeof p.transactionId === 'number' ? p.transactionId : null;
+    const stray = transactionId !== null && (await this.transactions.findOpen(id, transactionId)) === null;
+    if (stray) this.corrections.inc({ kind: 'stray_meter_values' });
+    if (stray)
+      this.logger.warn(`${id}: MeterValues for transaction ${transactionId}, which is unknown or closed: kept apart`);
     const skipped = await this.transactions.storeMeterValues(
       id,
       Number(p.connectorId),
       transactionId,
       p.meterValue as MeterValue[],
+      { stray },
     );
+    this.events.emit('meter', { stationId: id, connectorId: Number(p.connectorId), transactionId, stray });
     if (skipped > 0) this.logger.warn(`${id}: ${skipped} sampled values were not numbers and were not stored`);
     return {};
   }

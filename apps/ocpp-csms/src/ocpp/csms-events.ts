@@ -7,6 +7,18 @@ export interface TransactionEvent {
   kind: 'started' | 'stopped';
 }
 
+export interface MeterEvent {
+  stationId: string;
+  connectorId: number;
+  transactionId: number | null;
+  /** For a transaction that is unknown or closed. */
+  stray: boolean;
+}
+
 /** What happens on the OCPP side that other modules react to (the site limit re-balances). */
 @Injectable()
-export class CsmsEvents extends EventEmitter<{ transaction: [TransactionEvent] }> {}
+export class CsmsEvents extends EventEmitter<{
+  transaction: [TransactionEvent];
+  meter: [MeterEvent];
+  station: [{ stationId: string; kind: 'connected' | 'disconnected' }];
+}> {}

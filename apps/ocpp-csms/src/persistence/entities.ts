@@ -44,10 +44,13 @@ export class TransactionEntity {
   @Column({ name: 'stopped_at', type: 'datetime', nullable: true }) stoppedAt!: Date | null;
   @Column({ name: 'stop_reason', type: 'varchar', length: 32, nullable: true }) stopReason!: string | null;
   @Column({ name: 'energy_wh', type: 'bigint', nullable: true, transformer: bigint }) energyWh!: number | null;
+  /** 'station' (its StopTransaction) or 'csms' (superseded, rebooted, connector Available); null while open. */
+  @Column({ name: 'closed_by', type: 'varchar', length: 8, nullable: true }) closedBy!: 'station' | 'csms' | null;
 }
 
 @Entity({ name: 'csms_meter_values' })
 @Index(['stationId', 'connectorId', 'timestamp'])
+@Index('IDX_csms_meter_values_tx', ['transactionId', 'timestamp'])
 export class MeterValueEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: string;
   @Column({ name: 'station_id', type: 'varchar', length: 64 }) stationId!: string;
@@ -58,6 +61,10 @@ export class MeterValueEntity {
   @Column({ type: 'double' }) value!: number;
   @Column({ type: 'varchar', length: 16, nullable: true }) unit!: string | null;
   @Column({ type: 'varchar', length: 8, nullable: true }) phase!: string | null;
+  /** OCPP ReadingContext (Sample.Periodic, Transaction.End…). */
+  @Column({ type: 'varchar', length: 32, nullable: true }) context!: string | null;
+  /** For a transaction that is unknown or already closed: kept, but not part of any live session. */
+  @Column({ type: 'boolean', default: false }) stray!: boolean;
 }
 
 /** Every profile the CSMS sent and the station accepted: the CSMS's own view of what is installed. */

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableColumnOptions, TableIndex } from 'typeorm';
 
 /** A generated id; SQLite auto-increments only a column typed exactly INTEGER (64-bit there). */
 const id = (type: string): TableColumnOptions => ({
@@ -145,4 +145,34 @@ export class CreateSettings1764100000000 implements MigrationInterface {
   }
 }
 
-export const CSMS_MIGRATIONS = [CreateCsms1764000000000, CreateSettings1764100000000];
+/**
+ * Field-proof bookkeeping: the sampled value's context (so MeterValues and StopTransaction's
+ * transactionData are told apart and stored once), meter values kept apart when their transaction
+ * is unknown or closed, and who closed a transaction (the station's StopTransaction, or the CSMS).
+ */
+export class FieldBookkeeping1765000000000 implements MigrationInterface {
+  name = 'FieldBookkeeping1765000000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.addColumns('csms_meter_values', [
+      new TableColumn({ name: 'context', type: 'varchar', length: '32', isNullable: true }),
+      new TableColumn({ name: 'stray', type: 'boolean', default: false }),
+    ]);
+    await runner.createIndex(
+      'csms_meter_values',
+      new TableIndex({ name: 'IDX_csms_meter_values_tx', columnNames: ['transaction_id', 'timestamp'] }),
+    );
+    await runner.addColumn(
+      'csms_transactions',
+      new TableColumn({ name: 'closed_by', type: 'varchar', length: '8', isNullable: true }),
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropColumn('csms_transactions', 'closed_by');
+    await runner.dropIndex('csms_meter_values', 'IDX_csms_meter_values_tx');
+    await runner.dropColumns('csms_meter_values', ['context', 'stray']);
+  }
+}
+
+export const CSMS_MIGRATIONS = [CreateCsms1764000000000, CreateSettings1764100000000, FieldBookkeeping1765000000000];

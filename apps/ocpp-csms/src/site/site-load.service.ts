@@ -1,47 +1,94 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { OcppCsmsConfig } from '@lib/config';
-import { ChargingProfile, ampsToWatts, toOcppLimit } from '@lib/ocpp';
+import type { SiteAllocationDto, SiteChargingPlanDto, SiteProfilePurpose, SiteStationControlDto } from '@lib/contracts';
+import { ChargingProfile, ampsToWatts, siteLimitProfile, toOcppLimit } from '@lib/ocpp';
+import { MetricsService } from '@lib/observability';
 import { DatabaseConnection } from '@lib/persistence';
-import { allocateFairShare } from '@lib/power';
+import { Counter } from 'prom-client';
+import { In } from 'typeorm';
 import { CSMS_CONFIG } from '../csms.tokens';
 import { CentralSystemService } from '../ocpp/central-system.service';
-import { CsmsEvents } from '../ocpp/csms-events';
-import { SettingEntity, StationEntity } from '../persistence/entities';
+import { CsmsEvents, MeterEvent } from '../ocpp/csms-events';
+import { SettingEntity, StationEntity, TransactionEntity } from '../persistence/entities';
 import { SmartChargingService } from '../smart-charging/smart-charging.service';
+import { StationsService } from '../stations/stations.service';
 import { TransactionsService } from '../transactions/transactions.service';
+import { Debouncer } from './debouncer';
+import { PlanSession, SessionState, changesToSend, planSite } from './site-plan';
 
 export interface SiteLimit {
   limit: number;
   unit: 'W' | 'A';
 }
 
-export interface Allocation {
-  station_id: string;
-  connector_id: number;
-  transaction_id: number;
-  limit_w: number;
-  /** How it reached the station: as a TxProfile, or as a TxDefaultProfile where the TxProfile was refused. */
-  sent_as: 'TxProfile' | 'ChargePointMaxProfile' | 'TxDefaultProfile' | null;
-  status: 'applied' | 'rejected' | 'error';
-  message?: string;
+export type Allocation = SiteAllocationDto;
+
+/** How the site limit reaches one station, learnt from its answers. */
+interface StationControl {
+  controllable: boolean;
+  /** The purpose it accepted last: later sends start there instead of climbing the ladder again. */
+  mode: SiteProfilePurpose | null;
+  reason: string | null;
+  retryAt: Date | null;
+  failures: number;
 }
+
+type SendOutcome = { ok: true } | { ok: false; kind: 'refused' | 'no_smart_charging' | 'unreachable'; message: string };
 
 const SETTING_KEY = 'site_charging_limit';
 /** Profile ids and stack level the site limit uses, kept apart from operators' own profiles. */
 export const SITE_PROFILE_BASE_ID = 900_000;
 export const SITE_STACK_LEVEL = 8;
+/** The fallback ladder: a station refusing one purpose is tried with the next. */
+const LADDER: SiteProfilePurpose[] = ['TxProfile', 'ChargePointMaxProfile', 'TxDefaultProfile'];
+const NOT_CHARGING = new Set(['Available', 'Finishing', 'Faulted', 'Unavailable', 'Reserved']);
+/** A session drawing at least this is charging. */
+const DRAWING_W = 100;
+/** Back-off doubles up to 2^4 times SITE_RETRY_AFTER_S. */
+const MAX_BACKOFF_DOUBLINGS = 4;
+
+const withDeadline = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+};
 
 /**
- * Site load management: one limit (W, or A per phase) shared fairly among the active
- * transactions of every connected station, re-balanced when a transaction starts or stops or the
- * limit changes, within each station's minimum and maximum, and sent as TxProfiles.
+ * Site load management. It measures before it shares: what the loads it cannot steer draw
+ * (stations without SmartCharging or refusing every profile, readings of unknown or closed
+ * transactions, sessions of stations not connected) comes off the limit with a safety margin, and
+ * the rest is shared among the sessions that charge. Sends go to every station at once, each with
+ * its own short deadline, and only where a share changed by more than a step; a station that
+ * accepts nothing is marked uncontrollable and tried again after a back-off.
  */
 @Injectable()
-export class SiteLoadService implements OnModuleInit {
+export class SiteLoadService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('site-load');
   private current: SiteLimit | null = null;
   private allocations: Allocation[] = [];
+  private uncontrolledW = 0;
+  private budgetW: number | null = null;
+  private plannedAt: Date | null = null;
+  /** The limit (W) each session's station accepted last. */
+  private readonly sent = new Map<number, number>();
+  private readonly control = new Map<string, StationControl>();
+  /** Sends in flight, by station: one at a time per station; a silent one delays nobody else. */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private queue: Promise<void> = Promise.resolve();
+  private readonly debouncer: Debouncer;
+  private review: NodeJS.Timeout | null = null;
+  private readonly profilesSent: Counter<'outcome'>;
 
   constructor(
     @Inject(CSMS_CONFIG) private readonly config: OcppCsmsConfig,
@@ -49,30 +96,80 @@ export class SiteLoadService implements OnModuleInit {
     private readonly central: CentralSystemService,
     private readonly smartCharging: SmartChargingService,
     private readonly transactions: TransactionsService,
+    private readonly stations: StationsService,
     events: CsmsEvents,
+    metrics: MetricsService,
   ) {
-    // After the station has its StartTransaction answer, so it knows the transaction id.
-    events.on('transaction', () => setTimeout(() => void this.rebalance(), 100));
-  }
-
-  onModuleInit(): void {
-    void this.database.whenReady().then(async () => {
-      const row = await this.database.get().getRepository(SettingEntity).findOneBy({ key: SETTING_KEY });
-      this.current = row ? (JSON.parse(row.value) as SiteLimit | null) : null;
-      if (this.current) this.logger.log(`site limit ${this.current.limit} ${this.current.unit}`);
+    this.profilesSent = metrics.counter(
+      'ocpp_site_profiles_total',
+      'SetChargingProfile sent for the site limit, by outcome',
+      ['outcome'],
+    );
+    this.debouncer = new Debouncer(config.site.debounceMs, () => void this.rebalance());
+    events.on('transaction', (e) => {
+      if (e.kind === 'stopped') this.sent.delete(e.transactionId);
+      this.debouncer.trigger();
     });
+    events.on('meter', (e) => this.onMeter(e));
+    events.on('station', () => this.debouncer.trigger());
   }
 
-  view(): { limit: number | null; unit: 'W' | 'A'; limit_w: number | null; allocations: Allocation[] } {
+  onApplicationBootstrap(): void {
+    // After a restart the plan is rebuilt at once from the stored open sessions and their latest power.
+    void this.database
+      .whenReady()
+      .then(async () => {
+        const row = await this.database.get().getRepository(SettingEntity).findOneBy({ key: SETTING_KEY });
+        this.current = row ? (JSON.parse(row.value) as SiteLimit | null) : null;
+        await this.transactions.restore();
+        if (this.current) {
+          this.logger.log(`site limit ${this.current.limit} ${this.current.unit}`);
+          await this.rebalance();
+        }
+      })
+      .catch((error: Error) => this.logger.error(`could not restore the site plan: ${error.message}`));
+    this.review = setInterval(() => {
+      if (this.current) void this.rebalance();
+    }, this.config.site.reviewIntervalMs);
+    this.review.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.review) clearInterval(this.review);
+    this.debouncer.cancel();
+  }
+
+  view(): SiteChargingPlanDto {
+    const stationIds = new Set([...this.control.keys(), ...this.allocations.map((a) => a.station_id)]);
     return {
       limit: this.current?.limit ?? null,
       unit: this.current?.unit ?? 'W',
       limit_w: this.current ? this.limitW(this.current) : null,
+      uncontrolled_w: Math.round(this.uncontrolledW),
+      budget_w: this.current && this.budgetW !== null ? Math.round(this.budgetW) : null,
+      planned_at: this.plannedAt?.toISOString() ?? null,
       allocations: this.allocations,
+      stations: [...stationIds].sort().map((id) => this.stationControl(id)),
     };
   }
 
-  async set(limit: SiteLimit | null): Promise<ReturnType<SiteLoadService['view']>> {
+  /** How the site limit reaches a station (shown with the station). */
+  stationControl(stationId: string): SiteStationControlDto {
+    const c = this.control.get(stationId);
+    return {
+      station_id: stationId,
+      controllable: c?.controllable ?? true,
+      mode: c?.mode ?? null,
+      reason: c?.reason ?? null,
+      retry_at: c?.retryAt?.toISOString() ?? null,
+    };
+  }
+
+  /**
+   * Sets (or lifts) the limit and answers with the new plan once every station has answered or
+   * SITE_ANSWER_WITHIN_MS has passed; later outcomes show in view().
+   */
+  async set(limit: SiteLimit | null): Promise<SiteChargingPlanDto> {
     await this.database
       .get()
       .getRepository(SettingEntity)
@@ -80,10 +177,11 @@ export class SiteLoadService implements OnModuleInit {
     this.current = limit;
     this.logger.log(limit ? `site limit set to ${limit.limit} ${limit.unit}` : 'site limit lifted');
     await (limit ? this.rebalance() : this.lift());
+    await this.settled(this.config.site.answerWithinMs);
     return this.view();
   }
 
-  /** Re-balances now; calls are queued so two re-balances never interleave. */
+  /** Re-plans now; plans are queued so two never interleave (their sends run on their own). */
   rebalance(): Promise<void> {
     this.queue = this.queue
       .then(() => this.apply())
@@ -91,105 +189,305 @@ export class SiteLoadService implements OnModuleInit {
     return this.queue;
   }
 
+  /** Waits for the sends in flight, at most `ms`. */
+  private async settled(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.inFlight.values()]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Uncontrolled load is followed as it changes; a steered session matters when it starts drawing again. */
+  private onMeter(e: MeterEvent): void {
+    if (!this.current || e.transactionId === null) return;
+    if (e.stray) return this.debouncer.trigger();
+    const row = this.allocations.find((a) => a.transaction_id === e.transactionId);
+    const drawnW = this.transactions.sessionPower(e.transactionId).latest?.powerW ?? 0;
+    const unsteered = row?.status === 'uncontrolled' || row?.status === 'disconnected';
+    if (
+      !row ||
+      (unsteered && Math.abs(drawnW - (row.measured_w ?? 0)) > this.config.site.stepW) ||
+      (row.state === 'idle' && drawnW >= DRAWING_W)
+    )
+      this.debouncer.trigger();
+  }
+
   private limitW(limit: SiteLimit): number {
     return limit.unit === 'A' ? ampsToWatts(limit.limit) : limit.limit;
+  }
+
+  private controlOf(stationId: string): StationControl {
+    let c = this.control.get(stationId);
+    if (!c)
+      this.control.set(stationId, (c = { controllable: true, mode: null, reason: null, retryAt: null, failures: 0 }));
+    const features = this.stations.liveFeatures(stationId);
+    if (features && !features.includes('SmartCharging')) {
+      Object.assign(c, { controllable: false, mode: null, reason: 'no SmartCharging', retryAt: null });
+    } else if (!c.controllable && c.reason === 'no SmartCharging') {
+      Object.assign(c, { controllable: true, reason: null });
+    }
+    return c;
+  }
+
+  /** Controllable now: it takes profiles, or its back-off is over and it is tried again. */
+  private steerable(c: StationControl, now: number): boolean {
+    return c.controllable || (c.retryAt !== null && c.retryAt.getTime() <= now);
+  }
+
+  private sessionState(tx: TransactionEntity, now: number): SessionState {
+    const status = this.stations.connectorStates(tx.stationId).find((c) => c.connectorId === tx.connectorId)?.status;
+    if (status && NOT_CHARGING.has(status)) return 'not_charging';
+    if (status === 'SuspendedEV') return 'idle';
+    const { lastDrawAt } = this.transactions.sessionPower(tx.id);
+    const since = lastDrawAt ?? tx.startedAt;
+    return now - since.getTime() > this.config.site.idleAfterS * 1000 ? 'idle' : 'charging';
   }
 
   private async apply(): Promise<void> {
     const limit = this.current;
     if (!limit) return;
+    const now = Date.now();
     const open = await this.transactions.activeAll();
-    const connected = await this.central.connectedAmong([...new Set(open.map((t) => t.stationId))]);
-    const active = open.filter((t) => connected.has(t.stationId));
-    const stations = new Map<string, StationEntity>();
-    for (const tx of active) {
-      if (!stations.has(tx.stationId)) {
-        const station = await this.database.get().getRepository(StationEntity).findOneBy({ id: tx.stationId });
-        if (station) stations.set(tx.stationId, station);
-      }
-    }
-    const shares = allocateFairShare(
-      this.limitW(limit),
-      active.map((t) => ({
-        id: String(t.id),
-        minW: this.config.stationMinPowerW,
-        maxW: stations.get(t.stationId)?.maxPowerW ?? this.config.stationDefaultMaxPowerW,
-      })),
-    );
-    const previous = new Map(this.allocations.map((a) => [a.transaction_id, a]));
-    const stationTotals = new Map<string, number>();
-    for (const tx of active) {
-      stationTotals.set(tx.stationId, (stationTotals.get(tx.stationId) ?? 0) + (shares.get(String(tx.id)) ?? 0));
-    }
-    const next: Allocation[] = [];
-    for (const tx of active) {
-      const limitW = toOcppLimit(shares.get(String(tx.id)) ?? 0);
-      const before = previous.get(tx.id);
-      if (before && before.limit_w === limitW && before.status === 'applied') {
-        next.push(before);
+    const stationIds = [...new Set(open.map((t) => t.stationId))];
+    const connected = await this.central.connectedAmong(stationIds);
+    const entities =
+      stationIds.length > 0
+        ? await this.database
+            .get()
+            .getRepository(StationEntity)
+            .findBy({ id: In(stationIds) })
+        : [];
+    const maxW = (id: string): number =>
+      entities.find((s) => s.id === id)?.maxPowerW ?? this.config.stationDefaultMaxPowerW;
+    const freshSince = new Date(now - this.config.site.idleAfterS * 1000);
+    let otherUncontrolledW = [...this.transactions.strayPower(freshSince).values()].reduce((s, r) => s + r.powerW, 0);
+    const sessions: PlanSession[] = [];
+    const rows: Allocation[] = [];
+    const byTx = new Map<number, TransactionEntity>();
+    for (const tx of open) {
+      const latest = this.transactions.sessionPower(tx.id).latest;
+      const base = { station_id: tx.stationId, connector_id: tx.connectorId, transaction_id: tx.id };
+      if (!connected.has(tx.stationId)) {
+        // Not steerable now; what it drew lately still flows through the fuse.
+        if (latest && latest.at >= freshSince) {
+          otherUncontrolledW += latest.powerW;
+          rows.push({
+            ...base,
+            limit_w: latest.powerW,
+            sent_as: null,
+            status: 'disconnected',
+            state: 'charging',
+            measured_w: latest.powerW,
+          });
+        }
         continue;
       }
-      next.push(
-        await this.send(tx.stationId, tx.connectorId, tx.id, limitW, toOcppLimit(stationTotals.get(tx.stationId) ?? 0)),
-      );
+      byTx.set(tx.id, tx);
+      sessions.push({
+        transactionId: tx.id,
+        stationId: tx.stationId,
+        controllable: this.steerable(this.controlOf(tx.stationId), now),
+        state: this.sessionState(tx, now),
+        measuredW: latest?.powerW ?? null,
+        maxW: maxW(tx.stationId),
+      });
     }
-    this.allocations = next;
-  }
-
-  private async send(
-    stationId: string,
-    connectorId: number,
-    transactionId: number,
-    limitW: number,
-    stationTotalW: number,
-  ): Promise<Allocation> {
-    const base = { station_id: stationId, connector_id: connectorId, transaction_id: transactionId, limit_w: limitW };
-    const profile = (purpose: Allocation['sent_as'] & string, limit: number): ChargingProfile => ({
-      chargingProfileId: SITE_PROFILE_BASE_ID + (purpose === 'ChargePointMaxProfile' ? 0 : connectorId),
-      ...(purpose === 'TxProfile' && { transactionId }),
-      stackLevel: SITE_STACK_LEVEL,
-      chargingProfilePurpose: purpose,
-      chargingProfileKind: 'Absolute',
-      chargingSchedule: {
-        chargingRateUnit: 'W',
-        startSchedule: new Date(Date.now() - 1000).toISOString(),
-        chargingSchedulePeriod: [{ startPeriod: 0, limit }],
-      },
+    const cfg = this.config.site;
+    const plan = planSite({
+      limitW: this.limitW(limit),
+      sessions,
+      otherUncontrolledW,
+      minW: this.config.stationMinPowerW,
+      safetyMarginPct: cfg.safetyMarginPct,
+      idleShare: cfg.idleShare,
     });
-    try {
-      // A station that refuses a TxProfile is capped as a whole (ChargePointMaxProfile at its
-      // share of the site); one that refuses that too gets the limit as its connector's default.
-      const attempts: [Allocation['sent_as'] & string, number, number][] = [
-        ['TxProfile', connectorId, limitW],
-        ['ChargePointMaxProfile', 0, stationTotalW],
-        ['TxDefaultProfile', connectorId, limitW],
-      ];
-      let message = '';
-      for (const [purpose, connector, limit] of attempts) {
-        const result = await this.smartCharging.send(stationId, connector, profile(purpose, limit));
-        if (result.status === 'success') return { ...base, sent_as: purpose, status: 'applied' };
-        message = result.message;
+    const targets = new Map([...plan.shares].map(([id, w]) => [id, toOcppLimit(w)]));
+    const { effective, send } = changesToSend(
+      targets,
+      this.sent,
+      cfg.stepW,
+      plan.budgetW,
+      this.config.stationMinPowerW,
+    );
+    const previous = new Map(this.allocations.map((a) => [a.transaction_id, a]));
+    const toSend = new Map<string, { tx: TransactionEntity; limitW: number; changed: boolean }[]>();
+    for (const s of sessions) {
+      const tx = byTx.get(s.transactionId);
+      if (!tx) continue;
+      const base = { station_id: tx.stationId, connector_id: tx.connectorId, transaction_id: tx.id };
+      if (!s.controllable) {
+        const c = this.controlOf(tx.stationId);
+        rows.push({
+          ...base,
+          limit_w: Math.round(s.measuredW ?? s.maxW),
+          sent_as: null,
+          status: 'uncontrolled',
+          state: s.state,
+          measured_w: s.measuredW,
+          ...(c.reason && { message: c.reason }),
+        });
+        continue;
       }
-      return { ...base, sent_as: null, status: 'rejected', message };
-    } catch (error) {
-      this.logger.warn(
-        `${stationId}: site limit not applied to transaction ${transactionId}: ${(error as Error).message}`,
-      );
-      return { ...base, sent_as: null, status: 'error', message: (error as Error).message };
+      const limitW = effective.get(tx.id) ?? 0;
+      const before = previous.get(tx.id);
+      const changed = send.has(tx.id);
+      const busy = this.inFlight.has(tx.stationId);
+      rows.push({
+        ...base,
+        limit_w: limitW,
+        sent_as: before?.sent_as ?? null,
+        status: changed && !busy ? 'pending' : (before?.status ?? 'pending'),
+        state: s.state,
+        measured_w: s.measuredW,
+        ...(before?.message && !changed && { message: before.message }),
+      });
+      const list = toSend.get(tx.stationId) ?? [];
+      list.push({ tx, limitW, changed });
+      toSend.set(tx.stationId, list);
+    }
+    this.allocations = rows;
+    this.uncontrolledW = plan.uncontrolledW;
+    this.budgetW = plan.budgetW;
+    this.plannedAt = new Date(now);
+    for (const [stationId, items] of toSend) {
+      // A station still answering the last plan is left to it; the next review catches up.
+      if (!items.some((i) => i.changed) || this.inFlight.has(stationId)) continue;
+      const run = this.sendStation(stationId, items).finally(() => this.inFlight.delete(stationId));
+      this.inFlight.set(stationId, run);
     }
   }
 
-  /** Without a limit, the profiles the site limit sent are taken back. */
-  private async lift(): Promise<void> {
-    for (const a of this.allocations) {
-      await this.smartCharging
-        .clear(a.station_id, {
-          profile_id: SITE_PROFILE_BASE_ID + (a.sent_as === 'ChargePointMaxProfile' ? 0 : a.connector_id),
-        })
-        .catch((error: Error) =>
-          this.logger.warn(`${a.station_id}: could not clear the site profile: ${error.message}`),
-        );
+  /** Sends a station its shares, down the fallback ladder from the purpose it accepted last. */
+  private async sendStation(
+    stationId: string,
+    items: { tx: TransactionEntity; limitW: number; changed: boolean }[],
+  ): Promise<void> {
+    const c = this.controlOf(stationId);
+    const start = c.controllable && c.mode ? LADDER.indexOf(c.mode) : 0;
+    let message = '';
+    for (const purpose of LADDER.slice(start)) {
+      const calls: { connectorId: number; profile: ChargingProfile }[] =
+        purpose === 'ChargePointMaxProfile'
+          ? [
+              {
+                connectorId: 0,
+                profile: this.profile(
+                  purpose,
+                  SITE_PROFILE_BASE_ID,
+                  items.reduce((sum, i) => sum + i.limitW, 0),
+                ),
+              },
+            ]
+          : items
+              .filter((i) => i.changed || purpose !== c.mode)
+              .map((i) => ({
+                connectorId: i.tx.connectorId,
+                profile: this.profile(purpose, SITE_PROFILE_BASE_ID + i.tx.connectorId, i.limitW, i.tx.id),
+              }));
+      const outcomes = await Promise.all(calls.map((call) => this.trySend(stationId, call.connectorId, call.profile)));
+      const failed = outcomes.find((o): o is Exclude<SendOutcome, { ok: true }> => !o.ok);
+      if (!failed) {
+        Object.assign(c, { controllable: true, mode: purpose, reason: null, retryAt: null, failures: 0 });
+        for (const i of items) this.sent.set(i.tx.id, i.limitW);
+        this.mark(items, { status: 'applied', sent_as: purpose });
+        return;
+      }
+      if (failed.kind === 'unreachable') {
+        this.mark(items, { status: 'error', message: failed.message });
+        return;
+      }
+      message = failed.message;
+      if (failed.kind === 'no_smart_charging') break;
     }
+    c.failures++;
+    const backoffS = this.config.site.retryAfterS * 2 ** Math.min(c.failures - 1, MAX_BACKOFF_DOUBLINGS);
+    Object.assign(c, {
+      controllable: false,
+      mode: null,
+      reason: message,
+      retryAt: new Date(Date.now() + backoffS * 1000),
+    });
+    for (const i of items) this.sent.delete(i.tx.id);
+    this.mark(items, { status: 'rejected', sent_as: null, message });
+    this.logger.warn(
+      `${stationId}: takes no site-limit profile (${message}); counted as uncontrolled, tried again in ${backoffS} s`,
+    );
+    // Re-plan with its draw measured instead of steered.
+    this.debouncer.trigger();
+  }
+
+  private profile(
+    purpose: SiteProfilePurpose,
+    profileId: number,
+    limitW: number,
+    transactionId?: number,
+  ): ChargingProfile {
+    return siteLimitProfile({ profileId, stackLevel: SITE_STACK_LEVEL, purpose, limitW, transactionId });
+  }
+
+  private mark(
+    items: { tx: TransactionEntity }[],
+    update: Partial<Pick<Allocation, 'status' | 'sent_as' | 'message'>>,
+  ): void {
+    const ids = new Set(items.map((i) => i.tx.id));
+    for (const a of this.allocations) {
+      if (!ids.has(a.transaction_id)) continue;
+      Object.assign(a, update);
+      if (update.status === 'applied') delete a.message;
+    }
+  }
+
+  /** One SetChargingProfile with the site's own deadline; a CALLERROR or a timeout counts as a refusal. */
+  private async trySend(stationId: string, connectorId: number, profile: ChargingProfile): Promise<SendOutcome> {
+    const outcome = await this.sendOnce(stationId, connectorId, profile);
+    this.profilesSent.inc({ outcome: outcome.ok ? 'accepted' : outcome.kind });
+    return outcome;
+  }
+
+  private async sendOnce(stationId: string, connectorId: number, profile: ChargingProfile): Promise<SendOutcome> {
+    const timeoutMs = this.config.site.callTimeoutMs;
+    try {
+      const result = await withDeadline(
+        this.smartCharging.send(stationId, connectorId, profile, { timeoutMs }),
+        timeoutMs + 250,
+        `${stationId} SetChargingProfile`,
+      );
+      return result.status === 'success' ? { ok: true } : { ok: false, kind: 'refused', message: result.message };
+    } catch (error) {
+      const message = (error as Error).message;
+      if (error instanceof BadRequestException) return { ok: false, kind: 'no_smart_charging', message };
+      if (error instanceof ServiceUnavailableException || error instanceof NotFoundException)
+        return { ok: false, kind: 'unreachable', message };
+      return { ok: false, kind: 'refused', message };
+    }
+  }
+
+  /** Without a limit, the profiles the site limit sent are taken back (each with the site's deadline). */
+  private async lift(): Promise<void> {
+    const timeoutMs = this.config.site.callTimeoutMs;
+    const clears = this.allocations
+      .filter((a) => a.sent_as !== null)
+      .map((a) => ({
+        stationId: a.station_id,
+        profileId: SITE_PROFILE_BASE_ID + (a.sent_as === 'ChargePointMaxProfile' ? 0 : a.connector_id),
+      }))
+      .filter((c, i, all) => all.findIndex((x) => x.stationId === c.stationId && x.profileId === c.profileId) === i);
     this.allocations = [];
+    this.sent.clear();
+    this.uncontrolledW = 0;
+    this.budgetW = null;
+    await Promise.all(
+      clears.map((c) =>
+        withDeadline(
+          this.smartCharging.clear(c.stationId, { profile_id: c.profileId }, { timeoutMs }),
+          timeoutMs + 250,
+          `${c.stationId} ClearChargingProfile`,
+        ).catch((error: Error) =>
+          this.logger.warn(`${c.stationId}: could not clear the site profile: ${error.message}`),
+        ),
+      ),
+    );
   }
 }

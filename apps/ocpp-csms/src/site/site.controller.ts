@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Logger, Put } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { BUS_PATTERNS, SiteChargingLimitDto } from '@lib/contracts';
+import { BUS_PATTERNS, SiteChargingLimitDto, SiteChargingPlanDto } from '@lib/contracts';
 import { SiteLoadService } from './site-load.service';
 import { RequireRole } from '@lib/auth';
 
@@ -17,14 +17,19 @@ export class SiteController {
 
   @Get('charging_limit')
   @ApiOperation({ summary: 'The site charging limit and how it is shared among active transactions' })
-  get(): ReturnType<SiteLoadService['view']> {
+  @ApiOkResponse({ type: SiteChargingPlanDto })
+  get(): SiteChargingPlanDto {
     return this.site.view();
   }
 
   @Put('charging_limit')
   @RequireRole('operator')
-  @ApiOperation({ summary: 'Set (or, with limit null, lift) the site charging limit; re-balances at once' })
-  put(@Body() dto: SiteChargingLimitDto): Promise<ReturnType<SiteLoadService['view']>> {
+  @ApiOperation({
+    summary:
+      'Set (or, with limit null, lift) the site charging limit; answers with the new plan within SITE_ANSWER_WITHIN_MS, outcomes still pending show in GET',
+  })
+  @ApiOkResponse({ type: SiteChargingPlanDto })
+  put(@Body() dto: SiteChargingLimitDto): Promise<SiteChargingPlanDto> {
     return this.site.set(
       dto.limit === null || dto.limit === undefined ? null : { limit: dto.limit, unit: dto.unit ?? 'W' },
     );

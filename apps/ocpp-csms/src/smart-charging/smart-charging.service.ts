@@ -120,14 +120,17 @@ export class SmartChargingService {
     stationId: string,
     connectorId: number,
     profile: ChargingProfile,
+    options: { timeoutMs?: number } = {},
   ): Promise<SmartChargingResult & { profile_id: number }> {
     await this.checkSmartCharging(stationId);
     this.validate(connectorId, profile);
     this.logger.log(`sending profile ${profile.chargingProfileId} to ${stationId}, connector ${connectorId}`);
-    const answer = await this.central.call<{ status: string }>(stationId, 'SetChargingProfile', {
-      connectorId,
-      csChargingProfiles: profile,
-    });
+    const answer = await this.central.call<{ status: string }>(
+      stationId,
+      'SetChargingProfile',
+      { connectorId, csChargingProfiles: profile },
+      options,
+    );
     if (answer.status === 'Accepted') await this.remember(stationId, connectorId, profile);
     return {
       status: answer.status === 'Accepted' ? 'success' : 'rejected',
@@ -216,6 +219,7 @@ export class SmartChargingService {
   async clear(
     stationId: string,
     q: ClearProfileQueryDto,
+    options: { timeoutMs?: number } = {},
   ): Promise<SmartChargingResult & { filters: Record<string, unknown> }> {
     await this.checkSmartCharging(stationId);
     const params = {
@@ -224,7 +228,7 @@ export class SmartChargingService {
       ...(q.purpose !== undefined && { chargingProfilePurpose: q.purpose }),
       ...(q.stack_level !== undefined && { stackLevel: q.stack_level }),
     };
-    const answer = await this.central.call<{ status: string }>(stationId, 'ClearChargingProfile', params);
+    const answer = await this.central.call<{ status: string }>(stationId, 'ClearChargingProfile', params, options);
     if (answer.status === 'Accepted') {
       const stored = await this.profiles.findBy({ stationId });
       const cleared = stored.filter(

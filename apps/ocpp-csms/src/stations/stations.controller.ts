@@ -22,6 +22,7 @@ import {
 } from '@lib/contracts';
 import { CentralSystemService } from '../ocpp/central-system.service';
 import { OcppLogEntry, OcppLogService } from '../ocpp/ocpp-log.service';
+import { SiteLoadService } from '../site/site-load.service';
 import { StationEntity } from '../persistence/entities';
 import { TransactionsService } from '../transactions/transactions.service';
 import { StationsService } from './stations.service';
@@ -38,6 +39,7 @@ export class StationsController {
     private readonly central: CentralSystemService,
     private readonly transactions: TransactionsService,
     private readonly logs: OcppLogService,
+    private readonly site: SiteLoadService,
   ) {}
 
   private view(s: StationEntity, connected: boolean): Answer {
@@ -89,7 +91,11 @@ export class StationsController {
           latest_meter: this.transactions.latestMeter(id, connectorId),
         };
       });
-    return { ...this.view(station, await this.central.isConnected(id)), connectors };
+    return {
+      ...this.view(station, await this.central.isConnected(id)),
+      connectors,
+      site_control: this.site.stationControl(id),
+    };
   }
 
   @Put('stations/:id')
