@@ -4,6 +4,7 @@ import { isoSeconds } from '@lib/contracts';
 import { DispatchService } from '../dispatch/dispatch.service';
 import { AllocateDto, DispatchDto, DispatchHistoryQueryDto, ForecastDto, FullCycleDto, PricesQueryDto } from './dto';
 import { GridpilotService } from './gridpilot.service';
+import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
 
 type Json = Record<string, unknown>;
 
@@ -81,6 +82,7 @@ export class OptimizationController {
   }
 
   @Post('dispatch/execute')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'Send the last allocation to the plant, ocpp-csms and the devices; recorded' })
   async dispatch(@Body() body: DispatchDto): Promise<Json> {

@@ -7,6 +7,7 @@ import {
   TestProfileDto,
 } from '@lib/contracts';
 import type { ChargingProfile } from '@lib/ocpp';
+import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
 import { SmartChargingService } from './smart-charging.service';
 
 @ApiTags('smart charging')
@@ -18,6 +19,7 @@ export class SmartChargingController {
   constructor(private readonly smartCharging: SmartChargingService) {}
 
   @Post('charging_profile')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'SetChargingProfile (checked against the OCPP 1.6 schema first)' })
   send(@Param('id') id: string, @Body() dto: SendChargingProfileDto): Promise<unknown> {

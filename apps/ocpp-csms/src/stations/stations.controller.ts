@@ -19,6 +19,7 @@ import {
   RemoteStopDto,
   ResetDto,
 } from '@lib/contracts';
+import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
 import { CentralSystemService } from '../ocpp/central-system.service';
 import { OcppLogEntry, OcppLogService } from '../ocpp/ocpp-log.service';
 import { StationEntity } from '../persistence/entities';
@@ -108,6 +109,7 @@ export class StationsController {
   }
 
   @Post('stations/:id/remote_start')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'RemoteStartTransaction' })
   async remoteStart(@Param('id') id: string, @Body() dto: RemoteStartDto): Promise<Answer> {
@@ -119,6 +121,7 @@ export class StationsController {
   }
 
   @Post('stations/:id/remote_stop')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'RemoteStopTransaction' })
   async remoteStop(@Param('id') id: string, @Body() dto: RemoteStopDto): Promise<Answer> {
@@ -129,6 +132,7 @@ export class StationsController {
   }
 
   @Post('stations/:id/reset')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'Reset (Hard or Soft)' })
   async reset(@Param('id') id: string, @Body() dto: ResetDto): Promise<Answer> {
@@ -147,6 +151,7 @@ export class StationsController {
   }
 
   @Put('stations/:id/configuration')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @ApiOperation({ summary: 'ChangeConfiguration' })
   async changeConfiguration(@Param('id') id: string, @Body() dto: ChangeConfigurationDto): Promise<Answer> {
     return {
