@@ -181,6 +181,15 @@ describe.each(EDGES)('HTTP edges of $app', (edge) => {
     }
   });
 
+  it('serves Swagger UI under that policy: scripts from its own files, none inline', async () => {
+    const page = await fetch(`${url}/docs`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('swagger-ui-init.js');
+    expect(html).not.toMatch(/<script>(?!\s*<\/script>)/);
+    expect((await fetch(`${url}/docs/swagger-ui-init.js`)).status).toBe(200);
+  });
+
   it('answers CORS preflights for the configured origin only', async () => {
     const preflight = (origin: string) =>
       fetch(`${url}/health/live`, {
