@@ -216,6 +216,9 @@ describe.each(EDGES)('HTTP edges of $app', (edge) => {
     expect(limited?.status).toBe(429);
     expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(String(limited?.body.detail)).toMatch(/Too many writes/);
+    // One budget per token for every write route of the app.
+    const [otherMethod, otherPath] = edge.noBodyRoute;
+    expect((await send(otherMethod, otherPath, '', token)).status).toBe(429);
     // Another token has its own budget; reads and health are never limited.
     expect((await send(method, path, '{}', { authorization: 'Bearer another-one' })).status).not.toBe(429);
     for (let i = 0; i < RATE_LIMIT + 5; i += 1) {

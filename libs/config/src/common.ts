@@ -49,7 +49,7 @@ export class CommonEnv {
   /** Origins allowed to call the API from a browser, comma separated; `*` for any. Unset: no CORS. */
   @IsOptional() @IsString() CORS_ORIGINS?: string;
 
-  /** Writes (POST, PUT, PATCH, DELETE) one client (bearer token, else address) may make per route and minute; 0: no limit. */
+  /** Writes (POST, PUT, PATCH, DELETE) one client (bearer token, else address) may make per minute, all routes together; 0: no limit. */
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -75,7 +75,7 @@ export interface HttpConfig {
   trustProxy: boolean;
   /** Browser origins allowed by CORS (`['*']` for any); null: no CORS headers. */
   corsOrigins: string[] | null;
-  /** Writes per route, client and minute; 0: no limit. */
+  /** Writes per client and minute (all routes together); 0: no limit. */
   rateLimitWritesPerMinute: number;
   maxJsonDepth: number;
 }
