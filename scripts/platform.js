@@ -8,11 +8,16 @@
 // PLATFORM_DATA_DIR (default ./data), PLATFORM_SKIP_BUILD=true to use dist/ as it is,
 // PLATFORM_SEED_DAYS (history solarhub-api is seeded with on its first start, default 7; 0: none),
 // PLATFORM_SITE_ASSETS=false not to create the site's BESS, PCS, meters and inverters in iot-mock.
+//
+// The embedded broker enforces the bus ACL of libs/messaging/src/broker-acl.js (the same table
+// Mosquitto's acl_file is rendered from): each app logs in as its own user with a password made
+// for this start; the console and ops users' passwords are written to <data dir>/mqtt-credentials.json.
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const readline = require('node:readline');
+const { aedesAclHandlers, generateBrokerPasswords } = require('../libs/messaging/src/broker-acl');
 
 const ROOT = path.join(__dirname, '..');
 const DEFAULT_PORTS = {
@@ -29,6 +34,7 @@ const children = new Map();
 let broker = null;
 let brokerServer = null;
 let stopping = false;
+let brokerPasswords = null;
 
 const log = (msg) => console.log(`[platform] ${msg}`);
 const portVar = (app) => `${app.toUpperCase().replace(/-/g, '_')}_PORT`;
@@ -42,7 +48,8 @@ function listenOn(server, port) {
 
 async function startEmbeddedBroker() {
   const { Aedes } = require('aedes');
-  broker = await Aedes.createBroker();
+  brokerPasswords = generateBrokerPasswords();
+  broker = await Aedes.createBroker(aedesAclHandlers(brokerPasswords));
   brokerServer = net.createServer(broker.handle);
   const wanted = Number(env.EMBEDDED_MQTT_PORT || 1883);
   try {
@@ -90,6 +97,7 @@ function startApp(app, infra, extraEnv = {}) {
   const childEnv = {
     ...env,
     ...infra,
+    ...(infra.MQTT_URL && brokerPasswords ? { MQTT_URL: brokerUrl(infra.MQTT_URL, app) } : {}),
     PORT: String(port),
     DATABASE_URL: env.DATABASE_URL || `sqlite:${path.join(dataDir, `${app}.sqlite`)}`,
     // Simulated EV chargers in iot-mock dial this platform's CSMS.
@@ -127,6 +135,14 @@ function startApp(app, infra, extraEnv = {}) {
     }
   });
   return port;
+}
+
+/** The embedded broker's URL with `app`'s own user and password. */
+function brokerUrl(url, user) {
+  const u = new URL(url);
+  u.username = encodeURIComponent(user);
+  u.password = encodeURIComponent(brokerPasswords[user]);
+  return u.toString().replace(/\/$/, '');
 }
 
 async function stop(code = 0) {
@@ -267,7 +283,12 @@ async function main() {
   if (!env.MQTT_URL) {
     const port = await startEmbeddedBroker();
     infra.MQTT_URL = `mqtt://127.0.0.1:${port}`;
-    log(`embedded MQTT broker (aedes) on ${infra.MQTT_URL}`);
+    log(`embedded MQTT broker (aedes) on ${infra.MQTT_URL} (a user per app, bus ACL)`);
+    const file = path.join(dataDir, 'mqtt-credentials.json');
+    const { console: consoleUser, ops } = brokerPasswords;
+    fs.writeFileSync(file, `${JSON.stringify({ console: consoleUser, ops }, null, 2)}\n`, { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
+    log(`broker users console and ops: passwords in ${file}`);
   }
   log(env.DATABASE_URL ? 'database: DATABASE_URL' : `database: SQLite files in ${dataDir}`);
   log(env.REDIS_URL ? 'cache/bus: REDIS_URL' : 'cache: in-process; bus: MQTT');

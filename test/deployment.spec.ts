@@ -74,6 +74,30 @@ describe('docker-compose.yml', () => {
     expect(limit === 0 || limit >= 100_000).toBe(true);
     expect(conf).toMatch(/^persistence true/m);
   });
+
+  it('runs Mosquitto without anonymous access, with the ACL and a password file made at start', () => {
+    const conf = read('deploy/mosquitto/mosquitto.conf');
+    expect(conf).toMatch(/^allow_anonymous false$/m);
+    expect(conf).toMatch(/^acl_file \/mosquitto\/config\/acl$/m);
+    expect(conf).toMatch(/^password_file \/mosquitto\/run\/passwd$/m);
+    expect(read('deploy/mosquitto/entrypoint.sh')).toContain('mosquitto_passwd -b');
+    const mosquitto = compose.services.mosquitto;
+    expect(mosquitto.volumes).toEqual(
+      expect.arrayContaining([
+        './deploy/mosquitto/acl:/mosquitto/config/acl:ro',
+        './deploy/mosquitto/entrypoint.sh:/mosquitto/config/entrypoint.sh:ro',
+      ]),
+    );
+    expect(mosquitto.healthcheck?.test.join(' ')).toContain('-u ops');
+  });
+
+  it.each(APP_NAMES)('gives %s its own broker user in MQTT_URL', (app) => {
+    const url = new URL(substitute(String(compose.services[app].environment?.MQTT_URL)));
+    expect(url.username).toBe(app);
+    expect(url.password).not.toBe('');
+    const variable = `MQTT_PASSWORD_${app.toUpperCase().replace(/-/g, '_')}`;
+    expect(compose.services.mosquitto.environment?.[variable]).toContain(`:?set ${variable}`);
+  });
 });
 
 describe('Dockerfile', () => {
@@ -164,7 +188,10 @@ describe('k8s/', () => {
       Object.keys(secret?.stringData ?? {}).map((k) => [k, 'a-real-secret-for-the-check-0123']),
     );
     filled.DATABASE_URL = 'mysql://app:secret@mysql:3306/energy';
-    expect(APP_CONFIG_LOADERS[app]({ ...configMap?.data, ...filled, ...env }).http.port).toBe(DEFAULT_PORTS[app]);
+    // MQTT_URL comes from the energy-site-mqtt Secret (valueFrom), filled in the same way.
+    const own = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+    filled.MQTT_URL = `mqtt://${app}:a-real-secret@mosquitto:1883`;
+    expect(APP_CONFIG_LOADERS[app]({ ...configMap?.data, ...filled, ...own }).http.port).toBe(DEFAULT_PORTS[app]);
   });
 
   it("keeps each solarhub-api replica's broker session across restarts (a StatefulSet, the pod name as client id)", () => {
@@ -182,6 +209,25 @@ describe('k8s/', () => {
       port: DEFAULT_OCPP_PORT,
       targetPort: 'ocpp',
     });
+  });
+
+  it.each(['mosquitto.conf', 'acl', 'entrypoint.sh'])('ships the same Mosquitto %s as deploy/mosquitto/', (file) => {
+    expect(read(`k8s/mosquitto/${file}`)).toBe(read(`deploy/mosquitto/${file}`));
+  });
+
+  it.each(APP_NAMES)("takes %s's MQTT_URL (its own broker user) from the energy-site-mqtt Secret", (app) => {
+    const workload = named('Deployment', app) ?? named('StatefulSet', app);
+    const container = workload?.spec.template?.spec.containers[0] as unknown as {
+      env: { name: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
+    };
+    const key = `MQTT_URL_${app.toUpperCase().replace(/-/g, '_')}`;
+    expect(container.env.find((e) => e.name === 'MQTT_URL')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'energy-site-mqtt',
+      key,
+    });
+    const mqttSecret = named('Secret', 'energy-site-mqtt');
+    expect(mqttSecret?.stringData).toHaveProperty(key, '');
+    expect(mqttSecret?.stringData).toHaveProperty(`MQTT_PASSWORD_${app.toUpperCase().replace(/-/g, '_')}`, '');
   });
 
   it('refuses to start in production with the Secret left empty', () => {

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_NAMES, DOCUMENTED_PLANT_TOKEN } from '@lib/config';
@@ -98,8 +98,15 @@ describe('the platform in embedded mode (npm start)', () => {
     expect(ready.body.details.mqtt.status).toBe('up');
   });
 
-  it('carries plant readings over the embedded broker', async () => {
-    const client = await connectAsync(mqttUrl);
+  it('refuses anonymous broker clients', async () => {
+    await expect(connectAsync(mqttUrl, { reconnectPeriod: 0, connectTimeout: 3000 })).rejects.toThrow(
+      /Not authorized|Bad username or password/i,
+    );
+  });
+
+  it('carries plant readings over the embedded broker, readable by the console user', async () => {
+    const credentials = JSON.parse(readFileSync(join(dataDir, 'mqtt-credentials.json'), 'utf8')) as { console: string };
+    const client = await connectAsync(mqttUrl, { username: 'console', password: credentials.console });
     try {
       const plantUrl = `http://127.0.0.1:${ports['plant-simulator']}`;
       const received = new Promise<PlantReadingMessage>((resolve) => {

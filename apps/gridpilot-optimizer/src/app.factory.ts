@@ -6,7 +6,7 @@ import { LiveDataGateway } from './live/live-data.gateway';
 
 export async function createGridpilotApp(config: GridpilotConfig): Promise<NestFastifyApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
-    trustProxy: config.http.trustProxy,
+    http: config.http,
     title: 'gridpilot-optimizer',
     description:
       'GridPilot (document 003): prices, forecasts, an LP optimizer (HiGHS) with a VCG auction, and dispatch. WebSocket: /ws/live-data.',

@@ -5,7 +5,7 @@ import { AppModule } from './app.module';
 
 export function createIotMockApp(config: IotMockConfig): Promise<NestFastifyApplication> {
   return createHttpApp(AppModule.forRoot(config), {
-    trustProxy: config.http.trustProxy,
+    http: config.http,
     title: 'iot-mock',
     description:
       'Simulated energy devices over MQTT (document 002): device CRUD, readings, commands with acknowledgements, simulation control.',

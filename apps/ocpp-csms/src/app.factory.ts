@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 
 export async function createCsmsApp(config: OcppCsmsConfig): Promise<NestFastifyApplication> {
   const app = await createHttpApp(AppModule.forRoot(config), {
-    trustProxy: config.http.trustProxy,
+    http: config.http,
     title: 'ocpp-csms',
     description:
       'OCPP 1.6-J central system (ws://host:OCPP_PORT/{chargePointId}) with the Smart Charging REST API of document 004.',

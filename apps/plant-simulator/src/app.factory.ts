@@ -5,7 +5,7 @@ import { AppModule } from './app.module';
 
 export function createPlantSimulatorApp(config: PlantSimulatorConfig): Promise<NestFastifyApplication> {
   return createHttpApp(AppModule.forRoot(config), {
-    trustProxy: config.http.trustProxy,
+    http: config.http,
     title: 'plant-simulator',
     description:
       'Test power plant API (PowerHive): generation random-walks within bounds, consumption is set by POST, all values in MW.',

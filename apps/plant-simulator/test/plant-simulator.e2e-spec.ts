@@ -165,7 +165,8 @@ describe('plant-simulator (document 000)', () => {
         [{ headers: { 'content-type': 'application/json' }, body: '{"expected_consumption_mw": ' }, 400],
         [{ headers: { 'content-type': 'text/plain' }, body: '0.15' }, 422],
         [{ headers: { 'content-type': 'application/xml' }, body: '<a/>' }, 415],
-        [{ headers: { 'content-type': 'application/json' }, body: '' }, 400],
+        // An empty JSON body is no body (as FastAPI reads it): the required field is named, 422.
+        [{ headers: { 'content-type': 'application/json' }, body: '' }, 422],
         [{ headers: { 'content-type': 'application/json' }, body: `{"pad":"${'x'.repeat(1024 * 1024)}"}` }, 413],
       ];
       for (const [init, status] of cases) {

@@ -55,6 +55,22 @@ export class CommonEnv extends AuthEnv {
   @IsIn(['true', 'false'])
   DB_CREATE_DATABASES: 'true' | 'false' = 'true';
 
+  /** Origins allowed to call the API from a browser, comma separated; `*` for any. Unset: no CORS. */
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
+
+  /** Writes (POST, PUT, PATCH, DELETE) one client (bearer token, else address) may make per minute, all routes together; 0: no limit. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_WRITES_PER_MINUTE = 1200;
+
+  /** Deepest JSON nesting a request body may have; deeper ones get 400 before they are parsed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(512)
+  HTTP_MAX_JSON_DEPTH = 32;
+
   /** How long a graceful shutdown may take before the process exits anyway. */
   @Type(() => Number)
   @IsInt()
@@ -66,6 +82,20 @@ export interface HttpConfig {
   host: string;
   port: number;
   trustProxy: boolean;
+  /** Browser origins allowed by CORS (`['*']` for any); null: no CORS headers. */
+  corsOrigins: string[] | null;
+  /** Writes per client and minute (all routes together); 0: no limit. */
+  rateLimitWritesPerMinute: number;
+  maxJsonDepth: number;
+}
+
+/** `a, b` → `['a', 'b']`; unset or empty → null. */
+export function parseOrigins(value: string | undefined): string[] | null {
+  const origins = value
+    ?.split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
+  return origins && origins.length > 0 ? origins : null;
 }
 
 export interface CommonConfig {
@@ -83,7 +113,14 @@ export function commonConfig(env: CommonEnv, defaultPort: number): CommonConfig 
   return {
     nodeEnv: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
-    http: { host: env.HOST, port: env.PORT ?? defaultPort, trustProxy: env.TRUST_PROXY === 'true' },
+    http: {
+      host: env.HOST,
+      port: env.PORT ?? defaultPort,
+      trustProxy: env.TRUST_PROXY === 'true',
+      corsOrigins: parseOrigins(env.CORS_ORIGINS),
+      rateLimitWritesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE,
+      maxJsonDepth: env.HTTP_MAX_JSON_DEPTH,
+    },
     log: {
       level: env.LOG_LEVEL,
       httpRequests: env.LOG_HTTP_REQUESTS === 'true',

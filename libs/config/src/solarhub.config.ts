@@ -68,9 +68,6 @@ export class SolarhubEnv extends MqttEnv {
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) LOGIN_MAX_FAILURES = 5;
   @Type(() => Number) @IsInt() @Min(1) @Max(86_400) LOGIN_FAILURE_WINDOW_S = 60;
 
-  /** Origins allowed to call the API from a browser, comma separated; `*` for any. Unset: no CORS. */
-  @IsOptional() @IsString() CORS_ORIGINS?: string;
-
   @Type(() => Number) @IsInt() @Min(1) @Max(10_000) INGEST_BATCH_SIZE = 500;
   @Type(() => Number) @IsInt() @Min(50) @Max(60_000) INGEST_FLUSH_MS = 1000;
   /** Readings held while the database is away; beyond this the oldest are dropped (and counted). */
@@ -110,7 +107,6 @@ export interface SolarhubConfig extends CommonConfig {
   };
   admin: { username: string; password: string; email: string };
   login: { maxFailures: number; windowS: number };
-  corsOrigins: string[] | null;
   /** Telemetry ingestion from the broker; null without MQTT_URL. */
   mqtt: MqttConfig | null;
   ingest: {
@@ -188,9 +184,6 @@ export function loadSolarhubConfig(env: Env = process.env): SolarhubConfig {
   }
   if (problems.length > 0 || common === null) throw new ConfigError(problems);
 
-  const cors = e.CORS_ORIGINS?.split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
   return {
     ...common,
     databases,
@@ -220,7 +213,6 @@ export function loadSolarhubConfig(env: Env = process.env): SolarhubConfig {
     },
     admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD ?? DEV_ADMIN_PASSWORD, email: e.ADMIN_EMAIL },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowS: e.LOGIN_FAILURE_WINDOW_S },
-    corsOrigins: cors && cors.length > 0 ? cors : null,
     mqtt: mqttConfig(e, 'solarhub-api'),
     ingest: {
       batchSize: e.INGEST_BATCH_SIZE,

@@ -2,7 +2,8 @@ import { DynamicModule, Logger as NestLogger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { CommonConfig } from '@lib/config';
+import type { CommonConfig, HttpConfig } from '@lib/config';
+import { applyHttpEdges } from './http-edges';
 import { MetricsService } from './metrics';
 import { QuietLogger } from './quiet-logger';
 
@@ -15,13 +16,14 @@ export interface HttpAppOptions {
   version?: string;
   /** Largest request body accepted; larger ones get 413. */
   bodyLimitBytes?: number;
-  /** Trust X-Forwarded-* headers (TRUST_PROXY). */
-  trustProxy?: boolean;
+  /** The common HTTP settings: TRUST_PROXY, CORS, write rate limit, JSON depth. */
+  http: HttpConfig;
 }
 
 /**
  * Builds an app the way production runs it: Fastify, pino logs, `{detail}` errors (also for the
- * server's own parse errors), request metrics, Swagger at /docs and shutdown hooks.
+ * server's own parse errors), the HTTP edges (JSON depth, body limits, write rate limits,
+ * security headers, CORS: http-edges.ts), request metrics, Swagger at /docs and shutdown hooks.
  */
 export async function createHttpApp(
   module: Type<unknown> | DynamicModule,
@@ -29,13 +31,14 @@ export async function createHttpApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? ONE_MEGABYTE,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: options.http.trustProxy,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
   app.useLogger(app.get(QuietLogger));
   app.flushLogs();
+  await applyHttpEdges(app, options.http);
 
   // Fastify's own errors (bad JSON, body too large) reach the global filter through Nest's error handler.
   const fastify = app.getHttpAdapter().getInstance();

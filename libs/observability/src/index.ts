@@ -2,6 +2,7 @@ export * from './bootstrap';
 export * from './error-response';
 export * from './exception.filter';
 export * from './health.controller';
+export * from './http-edges';
 export * from './metrics';
 export * from './observability.module';
 export * from './readiness';

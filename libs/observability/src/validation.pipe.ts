@@ -19,6 +19,26 @@ export function fieldRequired(loc: 'body' | 'query' | 'param', field: string): U
 
 const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object];
 
+/** Longest `input` echoed in a 422, in characters of JSON: a big bad value is not sent back whole. */
+export const MAX_ECHOED_INPUT_CHARS = 200;
+
+/** The value itself when small; else the start of its JSON text, ending in `…`. */
+export function boundedInput(value: unknown): unknown {
+  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') {
+    return value ?? null;
+  }
+  if (typeof value === 'string') {
+    return value.length <= MAX_ECHOED_INPUT_CHARS ? value : `${value.slice(0, MAX_ECHOED_INPUT_CHARS)}…`;
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? '';
+  } catch {
+    return '(not shown)';
+  }
+  return text.length <= MAX_ECHOED_INPUT_CHARS ? value : `${text.slice(0, MAX_ECHOED_INPUT_CHARS)}…`;
+}
+
 function flatten(
   errors: ValidationError[],
   loc: (string | number)[],
@@ -28,12 +48,17 @@ function flatten(
     const here = [...loc, /^\d+$/.test(error.property) ? Number(error.property) : error.property];
     const constraints = error.constraints ?? {};
     if ('whitelistValidation' in constraints) {
-      out.push({ type: 'extra_forbidden', loc: here, msg: 'Extra inputs are not permitted', input: error.value });
+      out.push({
+        type: 'extra_forbidden',
+        loc: here,
+        msg: 'Extra inputs are not permitted',
+        input: boundedInput(error.value),
+      });
     } else if (error.value === undefined && Object.keys(constraints).length > 0) {
       out.push({ type: 'missing', loc: here, msg: 'Field required', input: null });
     } else {
       for (const msg of Object.values(constraints)) {
-        out.push({ type: 'value_error', loc: here, msg, input: error.value ?? null });
+        out.push({ type: 'value_error', loc: here, msg, input: boundedInput(error.value) });
       }
     }
     if (error.children?.length) flatten(error.children, here, out);
@@ -56,7 +81,12 @@ export class DetailValidationPipe implements PipeTransform {
     if (isBody && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
       throw new UnprocessableEntityException({
         detail: [
-          { type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid object', input: value ?? null },
+          {
+            type: 'model_attributes_type',
+            loc: ['body'],
+            msg: 'Input should be a valid object',
+            input: boundedInput(value),
+          },
         ],
       });
     }

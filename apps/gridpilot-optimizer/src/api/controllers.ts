@@ -5,6 +5,7 @@ import { DispatchService } from '../dispatch/dispatch.service';
 import { AllocateDto, DispatchDto, DispatchHistoryQueryDto, ForecastDto, FullCycleDto, PricesQueryDto } from './dto';
 import { GridpilotService } from './gridpilot.service';
 import { Public, RequireRole } from '@lib/auth';
+import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
 
 type Json = Record<string, unknown>;
 
@@ -91,6 +92,7 @@ export class OptimizationController {
 
   @Post('dispatch/execute')
   @RequireRole('operator')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'Send the last allocation to the plant, ocpp-csms and the devices; recorded' })
   async dispatch(@Body() body: DispatchDto): Promise<Json> {

@@ -7,6 +7,7 @@ import {
   TestProfileDto,
 } from '@lib/contracts';
 import type { ChargingProfile } from '@lib/ocpp';
+import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
 import { SmartChargingService } from './smart-charging.service';
 import { RequireRole } from '@lib/auth';
 
@@ -21,6 +22,7 @@ export class SmartChargingController {
 
   @Post('charging_profile')
   @RequireRole('operator')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'SetChargingProfile (checked against the OCPP 1.6 schema first)' })
   send(@Param('id') id: string, @Body() dto: SendChargingProfileDto): Promise<unknown> {

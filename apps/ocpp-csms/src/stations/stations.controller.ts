@@ -20,6 +20,7 @@ import {
   RemoteStopDto,
   ResetDto,
 } from '@lib/contracts';
+import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
 import { CentralSystemService } from '../ocpp/central-system.service';
 import { OcppLogEntry, OcppLogService } from '../ocpp/ocpp-log.service';
 import { SiteLoadService } from '../site/site-load.service';
@@ -119,6 +120,7 @@ export class StationsController {
 
   @Post('stations/:id/remote_start')
   @RequireRole('operator')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'RemoteStartTransaction' })
   async remoteStart(@Param('id') id: string, @Body() dto: RemoteStartDto): Promise<Answer> {
@@ -131,6 +133,7 @@ export class StationsController {
 
   @Post('stations/:id/remote_stop')
   @RequireRole('operator')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'RemoteStopTransaction' })
   async remoteStop(@Param('id') id: string, @Body() dto: RemoteStopDto): Promise<Answer> {
@@ -142,6 +145,7 @@ export class StationsController {
 
   @Post('stations/:id/reset')
   @RequireRole('admin')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'Reset (Hard or Soft)' })
   async reset(@Param('id') id: string, @Body() dto: ResetDto): Promise<Answer> {
@@ -161,6 +165,7 @@ export class StationsController {
 
   @Put('stations/:id/configuration')
   @RequireRole('admin')
+  @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @ApiOperation({ summary: 'ChangeConfiguration' })
   async changeConfiguration(@Param('id') id: string, @Body() dto: ChangeConfigurationDto): Promise<Answer> {
     return {

@@ -63,9 +63,13 @@ export class SystemService {
     };
   }
 
+  /**
+   * Public (no token needed), so it names each dependency and its state only: no host or port
+   * that would map the site's internal network for a caller on the LAN.
+   */
   topology() {
     const nodes: Record<string, string | number>[] = [
-      { id: 'main_server', name: 'Main Server', type: 'server', status: 'online', ip: 'localhost' },
+      { id: 'main_server', name: 'Main Server', type: 'server', status: 'online' },
     ];
     const links: { source: string; target: string; status: string }[] = [];
     this.databases.targets().forEach((db, i) => {
@@ -76,34 +80,26 @@ export class SystemService {
         name: i === 0 ? `Main ${t.type === 'mysql' ? 'MySQL' : 'SQLite'}` : `MySQL ${t.database}`,
         type: 'database',
         status: db.up ? 'online' : 'offline',
-        ip: t.host,
-        ...(t.port ? { port: t.port } : {}),
       });
       links.push({ source: 'main_server', target: id, status: db.up ? 'connected' : 'disconnected' });
     });
     for (const r of this.store.endpoints()) {
-      const u = new URL(r.url);
       const id = `${r.name}_redis`;
       nodes.push({
         id,
         name: r.name === 'main' ? 'Main Redis' : 'GTR Redis',
         type: 'redis',
         status: r.up ? 'online' : 'offline',
-        ip: u.hostname,
-        port: Number(u.port || 6379),
       });
       links.push({ source: 'main_server', target: id, status: r.up ? 'connected' : 'disconnected' });
     }
     const broker = this.ingestion.state();
     if (broker && this.config.mqtt) {
-      const u = new URL(this.config.mqtt.url);
       nodes.push({
         id: 'mqtt_broker',
         name: 'MQTT Broker',
         type: 'broker',
         status: broker.up ? 'online' : 'offline',
-        ip: u.hostname,
-        port: Number(u.port || 1883),
       });
       links.push({ source: 'main_server', target: 'mqtt_broker', status: broker.up ? 'connected' : 'disconnected' });
     }

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { BadRequestException } from '@nestjs/common';
+import { NestFastifyApplication, RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import type { HttpConfig } from '@lib/config';
+
+/** Small commands (a profile, a setpoint, a device command) need no more than this. */
+export const COMMAND_BODY_LIMIT_BYTES = 16 * 1024;
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Never limited: probes, scrapes and the API documentation. */
+const UNLIMITED_PREFIXES = ['/health', '/metrics', '/docs'];
+
+interface BodyLimitConfig {
+  bodyLimit?: number;
+}
+
+/** The route accepts bodies of at most `bytes` (413 beyond), instead of the app's default. */
+export const BodyLimit = (bytes: number): MethodDecorator =>
+  RouteConfig({ bodyLimit: bytes } satisfies BodyLimitConfig);
+
+/**
+ * The deepest nesting of arrays and objects in a JSON text, found in one pass over its bytes
+ * (brackets inside strings do not count). Stops as soon as `max` is exceeded.
+ */
+export function jsonDepthExceeds(body: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i += 1) {
+    const c = body[i];
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
+const isBlank = (body: Buffer): boolean => body.every((c) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09);
+
+/** The rate-limit key: a hash of the bearer token (never the token itself), else the client address. */
+export function rateLimitKey(request: Pick<FastifyRequest, 'headers' | 'ip'>): string {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match ? `token:${createHash('sha256').update(match[1]).digest('base64url')}` : `ip:${request.ip}`;
+}
+
+/**
+ * What every app's HTTP edge does, before any controller runs: JSON bodies are refused (400)
+ * when nested deeper than `maxJsonDepth`, an empty JSON body counts as no body, routes may set a
+ * smaller body limit (`@BodyLimit`), writes are rate limited per client (429 with Retry-After),
+ * every response carries security headers, and CORS follows CORS_ORIGINS.
+ */
+export async function applyHttpEdges(app: NestFastifyApplication, http: HttpConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRoute', (route) => {
+    const config = route.config as BodyLimitConfig | undefined;
+    if (config?.bodyLimit !== undefined) route.bodyLimit = config.bodyLimit;
+  });
+
+  const defaultJsonParser = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<import('node:http').Server>('application/json', {}, (request, body, done) => {
+    // FastAPI reads `Content-Type: application/json` with no body as no body; so do we.
+    if (body.length === 0 || isBlank(body)) {
+      done(null, undefined);
+      return;
+    }
+    if (jsonDepthExceeds(body, http.maxJsonDepth)) {
+      done(new BadRequestException(`JSON body is nested deeper than ${http.maxJsonDepth} levels`), undefined);
+      return;
+    }
+    void defaultJsonParser(request, body.toString('utf8'), done);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Swagger UI at /docs: its own script and style files, inline styles, data: images.
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // An API, not a site that embeds others' resources.
+    crossOriginEmbedderPolicy: false,
+  });
+
+  if (http.corsOrigins) {
+    const any = http.corsOrigins.includes('*');
+    app.enableCors({
+      origin: any ? true : http.corsOrigins,
+      credentials: !any,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type'],
+      maxAge: 600,
+    });
+  }
+
+  if (http.rateLimitWritesPerMinute > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: http.rateLimitWritesPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: rateLimitKey,
+      allowList: (request) =>
+        !WRITE_METHODS.has(request.method) || UNLIMITED_PREFIXES.some((p) => request.url.startsWith(p)),
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        message: `Too many writes: at most ${context.max} per minute; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      }),
+    });
+  }
+}
