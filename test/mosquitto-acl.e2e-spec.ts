@@ -2,9 +2,13 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadOcppCsmsConfig } from '@lib/config';
 import { DEVICE_TOPICS } from '@lib/contracts';
 import { IClientOptions, MqttClient, connectAsync } from 'mqtt';
 import { BROKER_ACL, SITE_LIMIT, generateBrokerPasswords, renderMosquittoAcl } from '../libs/messaging/src/broker-acl';
+import { createCsmsApp } from '../apps/ocpp-csms/src/app.factory';
+import { eventually, http, listenOnFreePort } from './support/http';
 import { freePort } from './support/infra';
 
 /**
@@ -144,5 +148,39 @@ describe('Mosquitto with the rendered ACL', () => {
     await ops.publishAsync(topic, '{"secret":true}', { qos: 1 });
     await settle();
     expect(received).toEqual([]);
+  });
+
+  it('runs ocpp-csms on its own user (credentials in MQTT_URL): it takes the limit gridpilot sends, never one iot-mock forges', async () => {
+    const brokerUrl = new URL(url);
+    brokerUrl.username = 'ocpp-csms';
+    brokerUrl.password = encodeURIComponent(passwords['ocpp-csms']);
+    const csms: NestFastifyApplication = await createCsmsApp(
+      loadOcppCsmsConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: `sqlite:${join(dir, 'csms.sqlite')}`,
+        OCPP_PORT: '0',
+        MQTT_URL: brokerUrl.toString(),
+      }),
+    );
+    try {
+      const base = await listenOnFreePort(csms);
+      await eventually(
+        () => http(`${base}/health/ready`),
+        (r) => r.status === 200,
+        15_000,
+      );
+      const site = () => http<{ limit_w: number | null }>(`${base}/site/charging_limit`);
+      const iot = await login('iot-mock');
+      await expect(iot.publishAsync(SITE_LIMIT, '{"limit":1,"unit":"W"}', { qos: 1 })).rejects.toMatchObject({
+        code: 135,
+      });
+      const gridpilot = await login('gridpilot-optimizer');
+      await gridpilot.publishAsync(SITE_LIMIT, '{"limit":6500,"unit":"W"}', { qos: 1 });
+      const view = await eventually(site, (r) => r.body.limit_w !== null, 5000);
+      expect(view.body.limit_w).toBe(6500);
+    } finally {
+      await csms.close();
+    }
   });
 });
