@@ -3,3 +3,4 @@ export * from './raw-json.deserializer';
 export * from './transport';
 export * from './transport-readiness';
 export * from './bus-publisher';
+export * from './bus-decoder';
