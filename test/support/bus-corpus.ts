@@ -132,3 +132,21 @@ export function badCommands(deviceId: string): BadMessage[] {
   ];
   return cases.map(([name, payload]) => ({ name, topic, payload }));
 }
+
+/** Publishes every message at QoS 1 (the broker has them all when this resolves). */
+export async function publishAll(
+  client: { publishAsync(topic: string, payload: string | Buffer, options: { qos: 1 }): Promise<unknown> },
+  messages: BadMessage[],
+): Promise<void> {
+  for (const m of messages) await client.publishAsync(m.topic, m.payload, { qos: 1 });
+}
+
+/** The sum of `bus_invalid_messages_total` over every reason for one topic pattern, from /metrics text. */
+export function invalidCount(metrics: string, pattern: string): number {
+  let total = 0;
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith('bus_invalid_messages_total{') || !line.includes(`topic="${pattern}"`)) continue;
+    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
