@@ -1,5 +1,6 @@
 import { DEVICE_TOPICS, isoSeconds } from '@lib/contracts';
 import { aDevice, quiet } from '../../apps/iot-mock/src/simulation/test-builders';
+import { eventually } from './http';
 
 /**
  * The malformed messages every bus fuzz test sends (what an attacker on the LAN can publish),
@@ -133,12 +134,29 @@ export function badCommands(deviceId: string): BadMessage[] {
   return cases.map(([name, payload]) => ({ name, topic, payload }));
 }
 
-/** Publishes every message at QoS 1 (the broker has them all when this resolves). */
-export async function publishAll(
-  client: { publishAsync(topic: string, payload: string | Buffer, options: { qos: 1 }): Promise<unknown> },
+interface Publisher {
+  publishAsync(topic: string, payload: string | Buffer, options: { qos: 1 }): Promise<unknown>;
+}
+
+/**
+ * Publishes every message at QoS 1, then waits until the app's `bus_invalid_messages_total` for
+ * `pattern` has risen by as many; returns by how much it rose.
+ */
+export async function publishAndCount(
+  client: Publisher,
   messages: BadMessage[],
-): Promise<void> {
+  pattern: string,
+  metrics: () => Promise<string>,
+  timeoutMs = 20_000,
+): Promise<number> {
+  const before = invalidCount(await metrics(), pattern);
   for (const m of messages) await client.publishAsync(m.topic, m.payload, { qos: 1 });
+  const after = await eventually(
+    async () => invalidCount(await metrics(), pattern),
+    (n) => n >= before + messages.length,
+    timeoutMs,
+  );
+  return after - before;
 }
 
 /** The sum of `bus_invalid_messages_total` over every reason for one topic pattern, from /metrics text. */
