@@ -5,7 +5,7 @@ import { createCsmsApp } from '../apps/ocpp-csms/src/app.factory';
 import { createSolarhubApp } from '../apps/solarhub-api/src/app.factory';
 import { testServices } from './services';
 import { eventually, http, listenOnFreePort } from './support/http';
-import { mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
+import { mysqlAdmin, mysqlDatabaseUrl, ingestEnv } from './support/infra';
 
 /**
  * The HTTP edges every app shares (libs/observability/src/http-edges.ts), over real HTTP on three
@@ -241,6 +241,7 @@ describe('solarhub-api topology, public', () => {
         DATABASE_URL: mysqlDatabaseUrl(db),
         REDIS_URL: `${testServices.redisUrl}/13`,
         MQTT_URL: testServices.mqttUrl,
+        ...ingestEnv(),
         JWT_SECRET_KEY: 'edges-e2e-secret-0123456789abcdef',
       }),
     );

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ASSET_DEVICE_TYPES, AssetDeviceType } from './telemetry';
+import { ASSET_DEVICE_TYPES, AssetDeviceType } from './asset-types';
+import { BOUNDS, IsRecentTimestamp, IsSafeCount } from './bounds';
 import {
   IsBoolean,
   IsIn,
@@ -124,43 +125,129 @@ export class DeviceCommandDto {
   command_id?: string;
 }
 
-/** Published on DEVICE_TOPICS.data: document 002's data message plus `seq` and the fault, if any. */
-export interface DeviceDataMessage {
-  device_id: string;
-  timestamp: string;
+const finite = { allowNaN: false, allowInfinity: false } as const;
+
+/**
+ * Published on DEVICE_TOPICS.data: document 002's data message plus `seq` and the fault, if any.
+ * Energy assets add `device_type` and their block (telemetry.ts); decodeBusMessage validates this
+ * base class, then the class of its `device_type`.
+ */
+export class DeviceDataMessage {
+  @Matches(DEVICE_ID)
+  @IsString()
+  device_id!: string;
+
+  @IsRecentTimestamp()
+  timestamp!: string;
+
   /** kW */
-  power: number;
+  @Max(BOUNDS.powerKw)
+  @Min(-BOUNDS.powerKw)
+  @IsNumber(finite)
+  power!: number;
+
   /** V */
-  voltage: number;
+  @Max(BOUNDS.voltageV)
+  @Min(0)
+  @IsNumber(finite)
+  voltage!: number;
+
   /** A */
-  current: number;
+  @Max(BOUNDS.currentA)
+  @Min(-BOUNDS.currentA)
+  @IsNumber(finite)
+  current!: number;
+
   /** kWh since the device was created; never decreases */
-  energy: number;
-  status: DeviceStatus;
-  enabled: boolean;
+  @Max(BOUNDS.energyKwh)
+  @Min(0)
+  @IsNumber(finite)
+  energy!: number;
+
+  @IsIn(['online', 'offline'])
+  status!: DeviceStatus;
+
+  @IsBoolean()
+  enabled!: boolean;
+
   /** Rises by one per data message of this device, so consumers can detect gaps. */
-  seq: number;
+  @IsSafeCount()
+  seq!: number;
+
+  @IsOptional()
+  @IsIn(DEVICE_FAULTS)
   fault?: DeviceFault;
-  /** Present on energy assets (pv_inverter, bess, pcs, meter); document 002's loads omit it. */
+
+  /** Present on energy assets (pv_inverter, bess, pcs, meter, ev_charger); document 002's loads omit it. */
+  @IsOptional()
+  @IsIn(DEVICE_TYPES)
   device_type?: DeviceType;
 }
 
 /** Published, retained, on DEVICE_TOPICS.status. */
-export interface DeviceStatusMessage {
-  device_id: string;
-  status: DeviceStatus;
-  enabled: boolean;
-  timestamp: string;
+export class DeviceStatusMessage {
+  @Matches(DEVICE_ID)
+  @IsString()
+  device_id!: string;
+
+  @IsIn(['online', 'offline'])
+  status!: DeviceStatus;
+
+  @IsBoolean()
+  enabled!: boolean;
+
+  @IsRecentTimestamp()
+  timestamp!: string;
+
+  @IsOptional()
+  @IsIn(DEVICE_FAULTS)
   fault?: DeviceFault | null;
 }
 
+/** Published on DEVICE_TOPICS.commands: what a device is asked to do. */
+export class DeviceCommandMessage {
+  @IsIn(DEVICE_COMMANDS)
+  @IsString()
+  command!: DeviceCommandName;
+
+  @IsOptional()
+  @IsObject()
+  parameters?: Record<string, unknown>;
+
+  @IsOptional()
+  @MaxLength(128)
+  @IsString()
+  command_id?: string;
+}
+
 /** Published on DEVICE_TOPICS.commandAck for every command received, valid or not. */
-export interface DeviceCommandAck {
-  device_id: string;
-  command_id: string | null;
-  command: string | null;
-  success: boolean;
+export class DeviceCommandAck {
+  @Matches(DEVICE_ID)
+  @IsString()
+  device_id!: string;
+
+  @IsOptional()
+  @MaxLength(128)
+  @IsString()
+  command_id!: string | null;
+
+  @IsOptional()
+  @MaxLength(64)
+  @IsString()
+  command!: string | null;
+
+  @IsBoolean()
+  success!: boolean;
+
+  @IsOptional()
+  @IsObject()
   result?: Record<string, unknown>;
+
+  @IsOptional()
+  @MaxLength(1000)
+  @IsString()
   error?: string;
-  timestamp: string;
+
+  @IsRecentTimestamp()
+  timestamp!: string;
 }

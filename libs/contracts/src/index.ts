@@ -1,4 +1,6 @@
 export * from './topics';
+export * from './registry';
+export * from './bounds';
 export * from './plant';
 export * from './devices';
 export * from './telemetry';

@@ -1,5 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsSafeCount } from './bounds';
 
 /** Larger than any plant this simulator models; catches unit mix-ups (W sent as MW). */
 export const MAX_CONSUMPTION_MW = 10_000;
@@ -28,23 +43,53 @@ export class OptionalPlantQueryDto {
   plant_id?: string;
 }
 
+const finiteMw = { allowNaN: false, allowInfinity: false } as const;
+
 export class SourceValueDto {
   @ApiProperty({ example: 0.045 })
+  @Max(MAX_CONSUMPTION_MW)
+  @Min(-MAX_CONSUMPTION_MW)
+  @IsNumber(finiteMw)
   value_mw!: number;
 
   @ApiProperty({ example: 'success' })
+  @IsIn(['success'])
   status!: 'success';
 }
 
+export class ConsumptionSourcesDto {
+  @IsObject() @ValidateNested() @Type(() => SourceValueDto) container_eles!: SourceValueDto;
+  @IsObject() @ValidateNested() @Type(() => SourceValueDto) container_mazp!: SourceValueDto;
+}
+
+export class GenerationSourcesDto {
+  @IsObject() @ValidateNested() @Type(() => SourceValueDto) generoso!: SourceValueDto;
+  @IsObject() @ValidateNested() @Type(() => SourceValueDto) nogueira!: SourceValueDto;
+}
+
 export class ReadingTotalsDto {
-  @ApiProperty({ example: 0.1 }) consumption_mw!: number;
-  @ApiProperty({ example: 0.5 }) generation_mw!: number;
+  @ApiProperty({ example: 0.1 })
+  @Max(MAX_CONSUMPTION_MW)
+  @Min(0)
+  @IsNumber(finiteMw)
+  consumption_mw!: number;
+
+  @ApiProperty({ example: 0.5 })
+  @Max(MAX_CONSUMPTION_MW)
+  @Min(0)
+  @IsNumber(finiteMw)
+  generation_mw!: number;
+
   @ApiProperty({ example: 0.4, description: 'generation − consumption; negative when importing' })
+  @Max(MAX_CONSUMPTION_MW)
+  @Min(-MAX_CONSUMPTION_MW)
+  @IsNumber(finiteMw)
   exported_mw!: number;
 }
 
 export class PlantReadingDto {
   @ApiProperty({ example: '2025-01-12T10:30:00Z' })
+  @IsISO8601({ strict: true })
   collection_timestamp!: string;
 
   @ApiProperty({
@@ -53,14 +98,23 @@ export class PlantReadingDto {
       container_mazp: { value_mw: 0.055, status: 'success' },
     },
   })
-  consumption!: { container_eles: SourceValueDto; container_mazp: SourceValueDto };
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ConsumptionSourcesDto)
+  consumption!: ConsumptionSourcesDto;
 
   @ApiProperty({
     example: { generoso: { value_mw: 0.24, status: 'success' }, nogueira: { value_mw: 0.26, status: 'success' } },
   })
-  generation!: { generoso: SourceValueDto; nogueira: SourceValueDto };
+  @IsObject()
+  @ValidateNested()
+  @Type(() => GenerationSourcesDto)
+  generation!: GenerationSourcesDto;
 
   @ApiProperty({ type: ReadingTotalsDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ReadingTotalsDto)
   totals!: ReadingTotalsDto;
 }
 
@@ -70,10 +124,28 @@ export class LatestReadingResponseDto {
 }
 
 /** What a plant publishes on PLANT_TOPICS.reading: the reading plus the plant it belongs to. */
-export interface PlantReadingMessage {
-  plant_id: string;
-  seq: number;
-  reading: PlantReadingDto;
+export class PlantReadingMessage {
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
+  @IsString()
+  plant_id!: string;
+
+  @IsSafeCount()
+  seq!: number;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PlantReadingDto)
+  reading!: PlantReadingDto;
+}
+
+/** Each simulator service's presence, retained on SERVICE_TOPICS.status (its last will says offline). */
+export class ServiceStatusMessage {
+  @MaxLength(64)
+  @IsString()
+  service!: string;
+
+  @IsIn(['online', 'offline'])
+  status!: 'online' | 'offline';
 }
 
 export class PlantHealthDto {

@@ -1,34 +1,38 @@
+import { TOPIC_REGISTRY, buildTopic, withPrefix } from './registry';
+
 /**
- * Every MQTT topic and bus pattern of the platform, declared once. Producers and consumers import
- * these; no topic string is written anywhere else.
+ * The topic builders other code has always used, derived from TOPIC_REGISTRY (registry.ts), the
+ * one place a topic is declared.
  */
+const R = TOPIC_REGISTRY;
 export const DEVICE_TOPICS = {
-  data: (deviceId: string): string => `energy/devices/${deviceId}/data`,
-  status: (deviceId: string): string => `energy/devices/${deviceId}/status`,
-  commands: (deviceId: string): string => `energy/devices/${deviceId}/commands`,
-  commandAck: (deviceId: string): string => `energy/devices/${deviceId}/commands/ack`,
-  allData: 'energy/devices/+/data',
-  allStatus: 'energy/devices/+/status',
-  allCommands: 'energy/devices/+/commands',
-  allCommandAcks: 'energy/devices/+/commands/ack',
+  data: (deviceId: string): string => buildTopic(R.deviceData, deviceId),
+  status: (deviceId: string): string => buildTopic(R.deviceStatus, deviceId),
+  commands: (deviceId: string): string => buildTopic(R.deviceCommands, deviceId),
+  commandAck: (deviceId: string): string => buildTopic(R.deviceCommandAcks, deviceId),
+  allData: R.deviceData.pattern,
+  allStatus: R.deviceStatus.pattern,
+  allCommands: R.deviceCommands.pattern,
+  allCommandAcks: R.deviceCommandAcks.pattern,
 } as const;
 
 /** Each simulator service's own presence (retained; its MQTT last will marks it offline). */
 export const SERVICE_TOPICS = {
-  status: (service: string): string => `energy/services/${service}/status`,
+  status: (service: string): string => buildTopic(R.serviceStatus, service),
 } as const;
 
 export const PLANT_TOPICS = {
   defaultPrefix: 'energy/plants',
-  reading: (prefix: string, plantId: string): string => `${prefix}/${plantId}/reading`,
-  allReadings: (prefix: string): string => `${prefix}/+/reading`,
+  reading: (prefix: string, plantId: string): string =>
+    buildTopic(withPrefix(R.plantReading, PLANT_TOPICS.defaultPrefix, prefix), plantId),
+  allReadings: (prefix: string): string => withPrefix(R.plantReading, PLANT_TOPICS.defaultPrefix, prefix).pattern,
 } as const;
 
 /** Bus patterns between apps (MQTT in embedded mode, Redis when REDIS_URL is set). */
 export const BUS_PATTERNS = {
-  siteChargingLimit: 'v1.site.charging-limit.set',
+  siteChargingLimit: R.siteChargingLimit.pattern,
   /** solarhub-api's list of revoked sessions (RevokedSessionsDto); retained on MQTT, also a Redis key. */
-  revokedSessions: 'v1.auth.revoked-sessions',
+  revokedSessions: R.revokedSessions.pattern,
 } as const;
 
 /** The device id inside a device topic, or null when the topic is not one. */

@@ -4,3 +4,4 @@ export * from './transport';
 export * from './transport-readiness';
 export * from './bus-publisher';
 export * from './bounded-queue';
+export * from './bus-decoder';

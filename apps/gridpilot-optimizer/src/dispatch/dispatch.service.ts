@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { GridpilotConfig } from '@lib/config';
-import { BUS_PATTERNS, DEVICE_TOPICS, DeviceCommandAck } from '@lib/contracts';
+import { BUS_PATTERNS, DEVICE_TOPICS, DeviceCommandAck, TOPIC_REGISTRY } from '@lib/contracts';
+import { BusInvalidMessages, DecodeOptions, decodeOptions } from '@lib/messaging';
+import { MetricsService } from '@lib/observability';
 import { DatabaseConnection } from '@lib/persistence';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { InventoryService } from '../inventory/inventory.service';
 import { SiteLink } from '../inventory/site-link';
 import { DispatchEntity } from '../storage/entities';
+import { deviceSetPointKw, plantConsumptionKw, siteChargingLimitW } from './limits';
 
 export type DispatchOrigin = 'api' | 'cycle' | 'control';
 export type DispatchStatus = 'success' | 'partial' | 'unreachable' | 'failed' | 'simulated';
@@ -54,13 +57,19 @@ export class DispatchService implements OnModuleInit {
   private unsaved: DispatchEntity[] = [];
   last: DispatchRecord | null = null;
   count = 0;
+  private readonly invalid: BusInvalidMessages;
+  private readonly decodeOptions: DecodeOptions;
 
   constructor(
     @Inject(GRIDPILOT_CONFIG) private readonly config: GridpilotConfig,
     private readonly inventory: InventoryService,
     private readonly link: SiteLink,
     private readonly database: DatabaseConnection,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.invalid = new BusInvalidMessages(metrics, 'gridpilot-optimizer');
+    this.decodeOptions = decodeOptions(config.mqtt?.validation);
+  }
 
   onModuleInit(): void {
     const mqtt = this.link.mqtt;
@@ -68,12 +77,8 @@ export class DispatchService implements OnModuleInit {
     mqtt.onEveryConnect(() => mqtt.client.subscribe(DEVICE_TOPICS.allCommandAcks, { qos: 1 }));
     mqtt.client.on('message', (topic, payload) => {
       if (!topic.endsWith('/commands/ack')) return;
-      try {
-        const ack = JSON.parse(payload.toString('utf8')) as DeviceCommandAck;
-        if (ack.command_id) this.pendingAcks.get(ack.command_id)?.(ack);
-      } catch {
-        // Not ours to judge: iot-mock counts malformed acknowledgements.
-      }
+      const ack = this.invalid.decode(TOPIC_REGISTRY.deviceCommandAcks, topic, payload, this.decodeOptions);
+      if (ack?.value.command_id) this.pendingAcks.get(ack.value.command_id)?.(ack.value);
     });
   }
 
@@ -85,7 +90,7 @@ export class DispatchService implements OnModuleInit {
       const jobs: Promise<TargetResult>[] = [this.toPlant(order)];
       if (order.allocation.ev_charging !== undefined) jobs.push(this.toCsms(order.allocation.ev_charging));
       for (const [load, device] of Object.entries(this.config.dispatchDevices)) {
-        jobs.push(this.toDevice(device, load, order.allocation[load] ?? 0));
+        jobs.push(this.toDevice(device, load, deviceSetPointKw(this.config, load, order.allocation[load] ?? 0)));
       }
       targets.push(...(await Promise.all(jobs)));
       const plant = targets.find((t) => t.target === 'plant');
@@ -138,7 +143,7 @@ export class DispatchService implements OnModuleInit {
     const plant = this.inventory.plant;
     if (!plant) return { target: 'plant', ok: false, detail: {}, error: 'PLANT_URL is not set' };
     try {
-      const consumptionKw = await plant.setConsumption(order.consumptionKw);
+      const consumptionKw = await plant.setConsumption(plantConsumptionKw(order.consumptionKw));
       const reading = await this.inventory.plantReading(0);
       return {
         target: 'plant',
@@ -151,7 +156,7 @@ export class DispatchService implements OnModuleInit {
   }
 
   private async toCsms(evKw: number): Promise<TargetResult> {
-    const limitW = Math.round(evKw * 1000);
+    const limitW = siteChargingLimitW(evKw);
     if (this.link.bus.transport === 'none') {
       return {
         target: 'ocpp-csms',

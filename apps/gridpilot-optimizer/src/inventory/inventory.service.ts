@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { GridpilotConfig } from '@lib/config';
-import { DEVICE_TOPICS, LOAD_DEVICE_TYPES, deviceIdOfTopic } from '@lib/contracts';
+import { BessData, DEVICE_TOPICS, DeviceDataMessage, LOAD_DEVICE_TYPES, TOPIC_REGISTRY } from '@lib/contracts';
+import { BusInvalidMessages, DecodeOptions, decodeOptions } from '@lib/messaging';
+import { MetricsService } from '@lib/observability';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { PlantClient, PlantReading } from './plant-client';
 import { SiteLink } from './site-link';
@@ -8,7 +10,7 @@ import { SiteLink } from './site-link';
 /** Telemetry older than this no longer counts. */
 const STALE_MS = 60_000;
 
-interface DeviceSample {
+export interface DeviceSample {
   at: number;
   type: string;
   powerKw: number;
@@ -37,6 +39,7 @@ export interface SiteSnapshot {
 }
 
 const isLoadType = (type: string): boolean => (LOAD_DEVICE_TYPES as readonly string[]).includes(type);
+const isBess = (m: DeviceDataMessage): m is BessData => m.device_type === 'bess';
 
 /**
  * What the site has: generation and consumption from plant-simulator, battery state from BESS
@@ -54,11 +57,16 @@ export class InventoryService implements OnModuleInit {
   /** The SOC the last plan expects, used while no BESS reports. */
   private socEstimate: number;
   malformed = 0;
+  private readonly invalid: BusInvalidMessages;
+  private readonly decodeOptions: DecodeOptions;
 
   constructor(
     @Inject(GRIDPILOT_CONFIG) private readonly config: GridpilotConfig,
     private readonly link: SiteLink,
+    metrics: MetricsService,
   ) {
+    this.invalid = new BusInvalidMessages(metrics, 'gridpilot-optimizer');
+    this.decodeOptions = decodeOptions(config.mqtt?.validation);
     const p = config.plant;
     this.plant = p.url
       ? new PlantClient({
@@ -77,35 +85,34 @@ export class InventoryService implements OnModuleInit {
     if (!mqtt) return;
     mqtt.onEveryConnect(() => mqtt.client.subscribe(DEVICE_TOPICS.allData, { qos: 0 }));
     mqtt.client.on('message', (topic, payload) => {
-      const id = deviceIdOfTopic(topic);
-      if (id && topic.endsWith('/data')) this.onTelemetry(id, payload);
+      if (topic.endsWith('/data')) this.onTelemetry(topic, payload);
     });
   }
 
-  private onTelemetry(deviceId: string, payload: Buffer): void {
-    let message: Record<string, unknown>;
-    try {
-      message = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
-    } catch {
+  /** Takes a data message only once it has passed its contract (bounds included); counts the rest. */
+  private onTelemetry(topic: string, payload: Buffer): void {
+    const decoded = this.invalid.decode(TOPIC_REGISTRY.deviceData, topic, payload, this.decodeOptions);
+    if (!decoded) {
       this.malformed += 1;
       return;
     }
-    const power = message.power;
-    if (typeof power !== 'number' || !Number.isFinite(power)) {
-      this.malformed += 1;
-      return;
-    }
-    const type = typeof message.device_type === 'string' ? message.device_type : deviceId.replace(/^mock-|-\d+$/g, '');
-    const racks = Array.isArray(message.racks) ? (message.racks as { temperature_c?: unknown }[]) : [];
-    const temperatures = racks.map((r) => r.temperature_c).filter((t): t is number => typeof t === 'number');
+    const message = decoded.value;
+    const deviceId = message.device_id;
+    const bess = isBess(message) ? message : null;
+    const temperatures = bess?.racks.map((r) => r.temperature_c) ?? [];
     this.devices.set(deviceId, {
       at: Date.now(),
-      type,
-      powerKw: power,
-      socPct: typeof message.soc_pct === 'number' ? message.soc_pct : undefined,
-      capacityKwh: typeof message.capacity_kwh === 'number' ? message.capacity_kwh : undefined,
+      type: message.device_type ?? deviceId.replace(/^mock-|-\d+$/g, ''),
+      powerKw: message.power,
+      socPct: bess?.soc_pct,
+      capacityKwh: bess?.capacity_kwh,
       temperatureC: temperatures.length ? temperatures.reduce((s, t) => s + t, 0) / temperatures.length : undefined,
     });
+  }
+
+  /** What the inventory holds of one device: its last valid telemetry, if it is fresh. */
+  reported(deviceId: string): Readonly<DeviceSample> | undefined {
+    return this.fresh().get(deviceId);
   }
 
   /** The plant's latest reading, fetched at most once per second; null (with the error kept) when unreachable. */

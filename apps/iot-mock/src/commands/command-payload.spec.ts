@@ -1,6 +1,11 @@
+import { DEFAULT_DECODE_OPTIONS } from '@lib/messaging';
 import { parseCommandPayload } from './command-payload';
 
-const parse = (text: string, max = 1024) => parseCommandPayload(Buffer.from(text), max);
+const parse = (text: string, maxBytes = 1024) =>
+  parseCommandPayload('energy/devices/mock-server-001/commands', Buffer.from(text), {
+    ...DEFAULT_DECODE_OPTIONS,
+    maxBytes,
+  });
 
 describe('command payloads from MQTT', () => {
   it('reads a valid command with parameters and id', () => {
@@ -20,6 +25,7 @@ describe('command payloads from MQTT', () => {
     ['an unknown command', '{"command":"self_destruct"}', 'unknown_command'],
     ['parameters that are not an object', '{"command":"set_power","parameters":[30]}', 'bad_parameters'],
     ['a command_id that is not a string', '{"command":"turn_on","command_id":{"a":1}}', 'bad_command_id'],
+    ['a key the contract does not have', '{"command":"turn_on","sudo":true}', 'unknown_field'],
   ])('refuses %s (%s) as %s', (_case, text, reason) => {
     const result = parse(text);
     expect(result.ok).toBe(false);

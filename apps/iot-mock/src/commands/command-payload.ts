@@ -1,4 +1,5 @@
-import { DEVICE_COMMANDS, DeviceCommandName } from '@lib/contracts';
+import { DEVICE_COMMANDS, DeviceCommandName, TOPIC_REGISTRY } from '@lib/contracts';
+import { DecodeOptions, decodeBusMessage } from '@lib/messaging';
 
 export interface ParsedCommand {
   command: DeviceCommandName;
@@ -10,55 +11,46 @@ export type ParseResult =
   | { ok: true; value: ParsedCommand }
   | { ok: false; reason: string; error: string; commandId: string | null; command: string | null };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Which field's refusal names the reason (the metric label), most telling first. */
+const FIELD_REASONS: [string, string][] = [
+  ['command_id', 'bad_command_id'],
+  ['command', 'missing_command'],
+  ['parameters', 'bad_parameters'],
+];
+
+/** What a refused command's ack can echo: its id and name when they are short strings. */
+function echo(payload: Buffer): { commandId: string | null; command: string | null } {
+  try {
+    const body = JSON.parse(payload.toString('utf8')) as { command_id?: unknown; command?: unknown } | null;
+    const commandId = typeof body?.command_id === 'string' && body.command_id.length <= 128 ? body.command_id : null;
+    const command = typeof body?.command === 'string' ? body.command.slice(0, 64) : null;
+    return { commandId, command };
+  } catch {
+    return { commandId: null, command: null };
+  }
+}
 
 /**
- * Reads a command from raw MQTT bytes, trusting nothing: size, JSON, shape and types are checked
- * and every refusal says why (the reason is also the metric label).
+ * Reads a command from raw MQTT bytes through the bus contract (DeviceCommandMessage); every
+ * refusal says why, and the reason is also the metric label.
  */
-export function parseCommandPayload(payload: Buffer, maxBytes: number): ParseResult {
-  const refuse = (
-    reason: string,
-    error: string,
-    commandId: string | null = null,
-    command: string | null = null,
-  ): ParseResult => ({
-    ok: false,
-    reason,
-    error,
-    commandId,
-    command,
-  });
-  if (payload.length > maxBytes) return refuse('too_large', `payload of ${payload.length} bytes exceeds ${maxBytes}`);
-  let body: unknown;
-  try {
-    body = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return refuse('not_json', 'payload is not valid JSON');
+export function parseCommandPayload(topic: string, payload: Buffer, options: DecodeOptions): ParseResult {
+  const decoded = decodeBusMessage(TOPIC_REGISTRY.deviceCommands, topic, payload, options);
+  if (decoded.ok) {
+    const { command, parameters, command_id } = decoded.value;
+    return { ok: true, value: { command, parameters: parameters ?? {}, commandId: command_id ?? null } };
   }
-  if (!isObject(body)) return refuse('not_object', 'payload must be a JSON object');
-  const commandId = typeof body.command_id === 'string' && body.command_id.length <= 128 ? body.command_id : null;
-  if (body.command_id !== undefined && commandId === null) {
-    return refuse('bad_command_id', 'command_id must be a string of at most 128 characters');
+  const { commandId, command } =
+    payload.length <= options.maxBytes ? echo(payload) : { commandId: null, command: null };
+  let reason: string = decoded.reason;
+  let error = decoded.detail;
+  if (decoded.reason === 'invalid') {
+    const field = FIELD_REASONS.find(([name]) => decoded.fields.includes(name));
+    reason = field?.[1] ?? 'unknown_field';
+    if (reason === 'missing_command' && command !== null) {
+      reason = 'unknown_command';
+      error = `unknown command "${command}"; one of: ${DEVICE_COMMANDS.join(', ')}`;
+    }
   }
-  if (typeof body.command !== 'string') return refuse('missing_command', 'command must be a string', commandId);
-  if (!(DEVICE_COMMANDS as readonly string[]).includes(body.command)) {
-    return refuse(
-      'unknown_command',
-      `unknown command "${body.command.slice(0, 64)}"; one of: ${DEVICE_COMMANDS.join(', ')}`,
-      commandId,
-      body.command.slice(0, 64),
-    );
-  }
-  if (body.parameters !== undefined && !isObject(body.parameters)) {
-    return refuse('bad_parameters', 'parameters must be a JSON object', commandId, body.command);
-  }
-  return {
-    ok: true,
-    value: {
-      command: body.command as DeviceCommandName,
-      parameters: body.parameters ?? {},
-      commandId,
-    },
-  };
+  return { ok: false, reason, error, commandId, command };
 }

@@ -13,9 +13,11 @@ import {
   DEVICE_TOPICS,
   DeviceCommandAck,
   DeviceCommandDto,
+  TOPIC_REGISTRY,
   deviceIdOfTopic,
   isoSeconds,
 } from '@lib/contracts';
+import { BusInvalidMessages, DecodeOptions, decodeOptions } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';
 import { Counter } from 'prom-client';
 import { DevicesService } from '../devices/devices.service';
@@ -34,6 +36,8 @@ export class CommandsService {
   private readonly logger = new Logger(CommandsService.name);
   private readonly pending = new Map<string, (ack: DeviceCommandAck) => void>();
   private readonly outcomes: Counter<'result'>;
+  private readonly invalid: BusInvalidMessages;
+  private readonly decodeOptions: DecodeOptions;
 
   constructor(
     @Inject(IOT_MOCK_CONFIG) private readonly config: IotMockConfig,
@@ -43,9 +47,11 @@ export class CommandsService {
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter('iot_commands_total', 'Device commands received, by result', ['result']);
+    this.invalid = new BusInvalidMessages(metrics, 'iot-mock');
+    this.decodeOptions = { ...decodeOptions(config.mqtt.validation), maxBytes: config.commands.maxBytes };
     mqtt.onMessage((topic, payload) => {
       if (topic.endsWith('/commands')) void this.onCommand(topic, payload);
-      else if (topic.endsWith('/commands/ack')) this.onAck(payload);
+      else if (topic.endsWith('/commands/ack')) this.onAck(topic, payload);
     });
   }
 
@@ -87,19 +93,15 @@ export class CommandsService {
     return result;
   }
 
-  private onAck(payload: Buffer): void {
-    try {
-      const ack = JSON.parse(payload.toString('utf8')) as DeviceCommandAck;
-      if (typeof ack.command_id === 'string') this.pending.get(ack.command_id)?.(ack);
-    } catch {
-      // acks from other publishers that are not JSON are not ours to wait for
-    }
+  private onAck(topic: string, payload: Buffer): void {
+    const ack = this.invalid.decode(TOPIC_REGISTRY.deviceCommandAcks, topic, payload, this.decodeOptions);
+    if (ack?.value.command_id) this.pending.get(ack.value.command_id)?.(ack.value);
   }
 
   private async onCommand(topic: string, payload: Buffer): Promise<void> {
     const deviceId = deviceIdOfTopic(topic);
     const device = deviceId ? this.devices.find(deviceId) : undefined;
-    const parsed = parseCommandPayload(payload, this.config.commands.maxBytes);
+    const parsed = parseCommandPayload(topic, payload, this.decodeOptions);
     if (!device || !deviceId) {
       this.outcomes.inc({ result: 'unknown_device' });
       this.logger.warn(`command for unknown device on ${topic.slice(0, 200)}`);
@@ -107,7 +109,7 @@ export class CommandsService {
     }
     if (!parsed.ok) {
       this.outcomes.inc({ result: parsed.reason });
-      this.logger.warn(`${deviceId}: bad command (${parsed.reason}): ${parsed.error}`);
+      this.invalid.record(TOPIC_REGISTRY.deviceCommands, topic, parsed.reason, parsed.error);
       await this.ack({
         device_id: deviceId,
         command_id: parsed.commandId,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { BessData, MeterData, PcsData, PvInverterData, RackReading } from '@lib/contracts';
+import type { AssetData, BessData, MeterData, PcsData, PvInverterData, RackReading } from '@lib/contracts';
 import { isoSeconds } from '@lib/contracts';
 import type { SolarhubConfig } from '@lib/config';
 import { seededRandom } from '@lib/power';
@@ -66,7 +66,7 @@ export class SeedService {
     let readings = 0;
     let batch: ParsedTelemetry[] = [];
     const baseline: FrequencyBaselineEntity[] = [];
-    const add = (payload: object): void => {
+    const add = (payload: AssetData): void => {
       const result = parseTelemetry(payload);
       if (!('ok' in result)) throw new Error(`seed built an invalid reading: ${JSON.stringify(result)}`);
       batch.push(result.ok);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DEVICE_TOPICS } from '@lib/contracts';
+import { DEVICE_TOPICS, TOPIC_REGISTRY } from '@lib/contracts';
 import type { SolarhubConfig } from '@lib/config';
-import { MqttConnection } from '@lib/messaging';
+import { BusInvalidMessages, DecodeOptions, MqttConnection, decodeOptions } from '@lib/messaging';
 import type { DependencyState } from '@lib/observability';
 import { MetricsService } from '@lib/observability';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
@@ -10,8 +10,9 @@ import { TelemetryWriter } from './telemetry-writer';
 
 /**
  * Subscribes to the field assets' telemetry (energy/devices/+/data: BESS with its racks, PCS,
- * PV inverters, meters with grid frequency) and hands valid readings to the writer. Malformed
- * ones are counted and logged with the offending field, never stored half.
+ * PV inverters, meters with grid frequency), checks each against its contract class
+ * (decodeBusMessage) and hands valid readings to the writer. Refused ones are counted
+ * (bus_invalid_messages_total) and logged at most once a minute, never stored half.
  *
  * Nothing is lost when ingestion restarts: a persistent session (a stable client id per replica)
  * at QoS 1, so the broker queues what arrives meanwhile; replicas share the stream through a
@@ -23,7 +24,8 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(IngestionService.name);
   private connection: MqttConnection | null = null;
   private readonly messages;
-  private lastInvalidLog = 0;
+  private readonly invalid: BusInvalidMessages;
+  private readonly decodeOptions: DecodeOptions;
 
   constructor(
     @Inject(SOLARHUB_CONFIG) private readonly config: SolarhubConfig,
@@ -31,6 +33,8 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
     metrics: MetricsService,
   ) {
     this.messages = metrics.counter('solarhub_telemetry_messages_total', 'Telemetry messages by result', ['result']);
+    this.invalid = new BusInvalidMessages(metrics, 'solarhub-api');
+    this.decodeOptions = decodeOptions(config.mqtt?.validation);
   }
 
   onModuleInit(): void {
@@ -69,30 +73,21 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
   }
 
   receive(topic: string, payload: Buffer): void {
-    let body: unknown;
-    try {
-      body = JSON.parse(payload.toString('utf8'));
-    } catch {
-      this.invalid(topic, 'payload is not JSON');
+    const entry = TOPIC_REGISTRY.deviceData;
+    const decoded = this.invalid.decode(entry, topic, payload, this.decodeOptions);
+    if (!decoded) {
+      this.messages.inc({ result: 'invalid' });
       return;
     }
-    const result = parseTelemetry(body);
+    const result = parseTelemetry(decoded.value);
     if ('ok' in result) {
       this.messages.inc({ result: 'accepted' });
       this.writer.accept([result.ok]);
     } else if ('skip' in result) {
       this.messages.inc({ result: 'skipped' });
     } else {
-      this.invalid(topic, result.error);
-    }
-  }
-
-  private invalid(topic: string, reason: string): void {
-    this.messages.inc({ result: 'invalid' });
-    const now = Date.now();
-    if (now - this.lastInvalidLog > 10_000) {
-      this.lastInvalidLog = now;
-      this.logger.warn(`invalid telemetry on ${topic}: ${reason}`);
+      this.messages.inc({ result: 'invalid' });
+      this.invalid.record(entry, topic, 'unknown_unit', result.error);
     }
   }
 }

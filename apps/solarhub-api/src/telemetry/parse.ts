@@ -1,4 +1,5 @@
 import { MAX_UNITS } from '@lib/config';
+import type { BessData, DeviceDataMessage, MeterData, PcsData, PvInverterData } from '@lib/contracts';
 import type { AlertLevel } from '../storage/entities';
 import {
   BessRow,
@@ -34,7 +35,6 @@ export type ParsedTelemetry =
 
 export type ParseResult = { ok: ParsedTelemetry } | { skip: string } | { error: string };
 
-const KINDS = { bess: 'bess', pcs: 'pcs', meter: 'meter', pv_inverter: 'inverter' } as const;
 const SOURCE_PREFIX = { bess: 'BESS', pcs: 'PCS', meter: 'Meter', inverter: 'Inverter' } as const;
 const FAULT_TEXT: Record<string, string> = {
   offline: 'Offline',
@@ -43,31 +43,6 @@ const FAULT_TEXT: Record<string, string> = {
   comm_error: 'Communication Error',
 };
 
-type Obj = Record<string, unknown>;
-class Invalid extends Error {}
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-function num(o: Obj, field: string): number {
-  const v = o[field];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Invalid(`${field} must be a finite number`);
-  return v;
-}
-function obj(o: Obj, field: string): Obj {
-  const v = o[field];
-  if (!isObj(v)) throw new Invalid(`${field} must be an object`);
-  return v;
-}
-function list(o: Obj, field: string): Obj[] {
-  const v = o[field];
-  if (!Array.isArray(v) || !v.every(isObj)) throw new Invalid(`${field} must be an array of objects`);
-  return v;
-}
-function text(o: Obj, field: string, max = 64): string {
-  const v = o[field];
-  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw new Invalid(`${field} must be a string`);
-  return v;
-}
-
 /** The unit a device stands for: the number its id ends with (bess-1, site-pcs-02, meter3). */
 export function unitOfDevice(deviceId: string): number | null {
   const match = /(\d+)$/.exec(deviceId);
@@ -75,83 +50,74 @@ export function unitOfDevice(deviceId: string): number | null {
   return Number.isInteger(n) && n >= 1 && n <= MAX_UNITS ? n : null;
 }
 
+type Base = { deviceId: string; seq: number; ts: number };
+type Context = { unit: number; base: Base; source: string; alerts: ActiveAlert[] };
+
 /**
- * One telemetry message from the broker (libs/contracts telemetry DTOs) as history rows and the
- * alarms it shows. Loads and chargers are skipped; a malformed asset message is an error naming
- * the field.
+ * One telemetry message, already validated against its contract class (decodeBusMessage), as
+ * history rows and the alarms it shows. Loads and chargers are skipped; a device whose id names no
+ * unit is an error.
  */
-export function parseTelemetry(payload: unknown): ParseResult {
-  if (!isObj(payload)) return { error: 'payload must be a JSON object' };
-  const type = payload.device_type;
-  if (typeof type !== 'string' || !(type in KINDS)) return { skip: `device_type ${String(type)} is not ingested` };
-  const kind = KINDS[type as keyof typeof KINDS];
-  try {
-    const deviceId = text(payload, 'device_id');
-    const unit = unitOfDevice(deviceId);
-    if (unit === null) return { error: `device_id ${deviceId} must end with a unit number 1-${MAX_UNITS}` };
-    const seq = num(payload, 'seq');
-    const ts = Date.parse(text(payload, 'timestamp'));
-    if (!Number.isInteger(seq) || seq < 0) throw new Invalid('seq must be a non-negative integer');
-    if (Number.isNaN(ts)) throw new Invalid('timestamp must be an ISO-8601 time');
-    const source = `${SOURCE_PREFIX[kind]}${unit}`;
-    const alerts: ActiveAlert[] = [];
-    const fault = payload.fault;
-    if (typeof fault === 'string' && fault.length > 0) {
-      const what = FAULT_TEXT[fault] ?? fault;
-      alerts.push({ source, code: `device_${fault}`, level: 'fault', message: `${source}: ${what}` });
-    }
-    const base = { deviceId, seq, ts };
-    switch (kind) {
-      case 'bess':
-        return { ok: { kind, unit, source, alerts, ...parseBess(payload, unit, base, source, alerts) } };
-      case 'pcs':
-        return { ok: { kind, unit, source, alerts, row: parsePcs(payload, unit, base, source, alerts) } };
-      case 'meter':
-        return { ok: { kind, unit, source, alerts, row: parseMeter(payload, unit, base) } };
-      case 'inverter':
-        return { ok: { kind, unit, source, alerts, row: parseInverter(payload, unit, base) } };
-    }
-  } catch (error) {
-    if (error instanceof Invalid) return { error: error.message };
-    throw error;
+export function parseTelemetry(message: DeviceDataMessage): ParseResult {
+  const asset = message;
+  if (!isStored(asset)) return { skip: `device_type ${String(message.device_type)} is not ingested` };
+  const unit = unitOfDevice(asset.device_id);
+  if (unit === null) return { error: `device_id ${asset.device_id} must end with a unit number 1-${MAX_UNITS}` };
+  const kind = asset.device_type === 'pv_inverter' ? 'inverter' : asset.device_type;
+  const source = `${SOURCE_PREFIX[kind]}${unit}`;
+  const alerts: ActiveAlert[] = [];
+  if (asset.fault) {
+    const what = FAULT_TEXT[asset.fault] ?? asset.fault;
+    alerts.push({ source, code: `device_${asset.fault}`, level: 'fault', message: `${source}: ${what}` });
+  }
+  const ctx: Context = {
+    unit,
+    base: { deviceId: asset.device_id, seq: asset.seq, ts: Date.parse(asset.timestamp) },
+    source,
+    alerts,
+  };
+  const common = { unit, source, alerts };
+  switch (asset.device_type) {
+    case 'bess':
+      return { ok: { kind: 'bess', ...common, ...bessRows(asset, ctx) } };
+    case 'pcs':
+      return { ok: { kind: 'pcs', ...common, row: pcsRow(asset, ctx) } };
+    case 'meter':
+      return { ok: { kind: 'meter', ...common, row: meterRow(asset, ctx) } };
+    case 'pv_inverter':
+      return { ok: { kind: 'inverter', ...common, row: inverterRow(asset, ctx) } };
   }
 }
 
-type Base = { deviceId: string; seq: number; ts: number };
+function isStored(m: DeviceDataMessage): m is BessData | PcsData | MeterData | PvInverterData {
+  return (
+    m.device_type === 'bess' || m.device_type === 'pcs' || m.device_type === 'meter' || m.device_type === 'pv_inverter'
+  );
+}
 
-function parseBess(
-  p: Obj,
-  unit: number,
-  base: Base,
-  source: string,
-  alerts: ActiveAlert[],
-): { row: BessRow; racks: RackRow[] } {
-  const mode = text(p, 'mode', 16);
-  const racks = list(p, 'racks').map((r): RackRow => {
-    const rackNumber = text(r, 'rack_number', 8);
-    if (!/^rack\d{2}$/.test(rackNumber)) throw new Invalid('racks[].rack_number must be rack01…rack12');
-    const flags = isObj(r.alarms) ? r.alarms : {};
+function bessRows(p: BessData, { unit, base, source, alerts }: Context): { row: BessRow; racks: RackRow[] } {
+  const racks = p.racks.map((r): RackRow => {
     let alarmBits = 0;
     for (const alarm of RACK_ALARMS) {
-      if (flags[alarm.flag] === true) {
+      if (r.alarms[alarm.flag]) {
         alarmBits |= alarm.bit;
         alerts.push({
-          source: `${source} ${rackNumber}`,
+          source: `${source} ${r.rack_number}`,
           code: alarm.flag,
           level: alarm.level,
-          message: `${source} ${rackNumber}: ${alarm.text}`,
+          message: `${source} ${r.rack_number}: ${alarm.text}`,
         });
       }
     }
     return {
       bessNumber: unit,
-      rackNumber,
+      rackNumber: r.rack_number,
       ...base,
-      mode: text(r, 'mode', 16),
-      voltage: num(r, 'voltage'),
-      current: num(r, 'current'),
-      socPct: num(r, 'soc_pct'),
-      temperatureC: num(r, 'temperature_c'),
+      mode: r.mode,
+      voltage: r.voltage,
+      current: r.current,
+      socPct: r.soc_pct,
+      temperatureC: r.temperature_c,
       alarmBits,
     };
   });
@@ -159,12 +125,12 @@ function parseBess(
     row: {
       bessNumber: unit,
       ...base,
-      mode,
-      socPct: num(p, 'soc_pct'),
-      powerKw: num(p, 'power'),
-      capacityKwh: num(p, 'capacity_kwh'),
-      chargeEnergyKwh: num(p, 'charge_energy_kwh'),
-      dischargeEnergyKwh: num(p, 'discharge_energy_kwh'),
+      mode: p.mode,
+      socPct: p.soc_pct,
+      powerKw: p.power,
+      capacityKwh: p.capacity_kwh,
+      chargeEnergyKwh: p.charge_energy_kwh,
+      dischargeEnergyKwh: p.discharge_energy_kwh,
     },
     racks,
   };
@@ -179,12 +145,10 @@ const PCS_WORD_ALERTS: Partial<Record<(typeof PCS_ALERT_WORDS)[number], { level:
   fault_status2: { level: 'fault', text: 'Fault 2' },
 };
 
-function parsePcs(p: Obj, unit: number, base: Base, source: string, alerts: ActiveAlert[]): PcsRow {
-  const words = obj(p, 'alerts');
+function pcsRow(p: PcsData, { unit, base, source, alerts }: Context): PcsRow {
   const columns = {} as Record<PcsWordColumn, number>;
   for (const word of PCS_ALERT_WORDS) {
-    const value = num(words, word);
-    if (!Number.isInteger(value) || value < 0 || value > 0xffff) throw new Invalid(`alerts.${word} must be 0…65535`);
+    const value = p.alerts[word];
     columns[PCS_WORD_COLUMNS[word]] = value;
     const alert = PCS_WORD_ALERTS[word];
     if (alert && value !== 0) {
@@ -195,62 +159,53 @@ function parsePcs(p: Obj, unit: number, base: Base, source: string, alerts: Acti
   return {
     pcsNumber: unit,
     ...base,
-    mode: text(p, 'mode', 16),
-    powerKw: num(p, 'power'),
-    reactivePower: num(p, 'reactive_power'),
-    dcVoltage: num(p, 'dc_voltage'),
+    mode: p.mode,
+    powerKw: p.power,
+    reactivePower: p.reactive_power,
+    dcVoltage: p.dc_voltage,
     ...columns,
   };
 }
 
-function parseMeter(p: Obj, unit: number, base: Base): MeterRow {
+function meterRow(p: MeterData, { unit, base }: Context): MeterRow {
   return {
     meterId: unit,
     ...base,
-    phaseACurrent: num(p, 'phase_a_current'),
-    phaseBCurrent: num(p, 'phase_b_current'),
-    phaseCCurrent: num(p, 'phase_c_current'),
-    phaseAVoltage: num(p, 'phase_a_voltage'),
-    phaseBVoltage: num(p, 'phase_b_voltage'),
-    phaseCVoltage: num(p, 'phase_c_voltage'),
-    activePower: num(p, 'active_power'),
-    reactivePower: num(p, 'reactive_power'),
-    apparentPower: num(p, 'apparent_power'),
-    frequency: num(p, 'frequency'),
-    powerFactor: num(p, 'power_factor'),
-    energyKwh: num(p, 'energy'),
+    phaseACurrent: p.phase_a_current,
+    phaseBCurrent: p.phase_b_current,
+    phaseCCurrent: p.phase_c_current,
+    phaseAVoltage: p.phase_a_voltage,
+    phaseBVoltage: p.phase_b_voltage,
+    phaseCVoltage: p.phase_c_voltage,
+    activePower: p.active_power,
+    reactivePower: p.reactive_power,
+    apparentPower: p.apparent_power,
+    frequency: p.frequency,
+    powerFactor: p.power_factor,
+    energyKwh: p.energy,
   };
 }
 
-function parseInverter(p: Obj, unit: number, base: Base): InverterRow {
-  const inv = obj(p, 'inverter');
+function inverterRow(p: PvInverterData, { unit, base }: Context): InverterRow {
+  const inv = p.inverter;
   const detail: InverterDetail = {
-    mppt: list(p, 'mppt').map((m) => ({
-      mppt_id: num(m, 'mppt_id'),
-      voltage: num(m, 'voltage'),
-      current: num(m, 'current'),
-      power: num(m, 'power'),
-    })),
-    strings: list(p, 'strings').map((s) => ({ string_id: num(s, 'string_id'), current: num(s, 'current') })),
-    phases: list(p, 'phases').map((ph) => ({
-      phase: text(ph, 'phase', 1),
-      voltage: num(ph, 'voltage'),
-      current: num(ph, 'current'),
-    })),
-    irradiance_w_m2: typeof p.irradiance_w_m2 === 'number' ? p.irradiance_w_m2 : null,
+    mppt: p.mppt.map(({ mppt_id, voltage, current, power }) => ({ mppt_id, voltage, current, power })),
+    strings: p.strings.map(({ string_id, current }) => ({ string_id, current })),
+    phases: p.phases.map(({ phase, voltage, current }) => ({ phase, voltage, current })),
+    irradiance_w_m2: p.irradiance_w_m2,
   };
   return {
     inverterNumber: unit,
     ...base,
-    nominalActivePower: num(inv, 'nominal_active_power'),
-    totalActivePower: num(inv, 'total_active_power'),
-    totalApparentPower: num(inv, 'total_apparent_power'),
-    totalReactivePower: num(inv, 'total_reactive_power'),
-    dailyPowerYields: num(inv, 'daily_power_yields'),
-    totalPowerYields: num(inv, 'total_power_yields'),
-    internalTemperature: num(inv, 'internal_temperature'),
-    busVoltage: num(inv, 'bus_voltage'),
-    dcPower: num(inv, 'dc_power'),
+    nominalActivePower: inv.nominal_active_power,
+    totalActivePower: inv.total_active_power,
+    totalApparentPower: inv.total_apparent_power,
+    totalReactivePower: inv.total_reactive_power,
+    dailyPowerYields: inv.daily_power_yields,
+    totalPowerYields: inv.total_power_yields,
+    internalTemperature: inv.internal_temperature,
+    busVoltage: inv.bus_voltage,
+    dcPower: inv.dc_power,
     detail: JSON.stringify(detail),
   };
 }

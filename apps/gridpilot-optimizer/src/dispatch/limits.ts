@@ -1,0 +1,31 @@
+import type { GridpilotConfig } from '@lib/config';
+import { MAX_CONSUMPTION_MW, MAX_DEVICE_POWER_KW } from '@lib/contracts';
+
+/** The largest site charging limit the CSMS accepts (W): the maximum of SiteChargingLimitDto. */
+export const MAX_SITE_CHARGING_LIMIT_W = 100_000_000;
+
+/** `value` inside [min, max]; anything not finite becomes `min`, so no command carries NaN. */
+export function clamp(value: number, min: number, max: number): number {
+  if (!Number.isFinite(value)) return min;
+  return Math.min(max, Math.max(min, value));
+}
+
+/** What a load may be told to draw (kW): its configured maximum; cooling, that of the cooled loads; else 0. */
+export function loadMaxKw(config: Pick<GridpilotConfig, 'loads' | 'site'>, load: string): number {
+  const configured = config.loads.find((l) => l.name === load);
+  if (configured) return Math.min(configured.maxKw, MAX_DEVICE_POWER_KW);
+  if (load !== 'cooling') return 0;
+  const cooledKw = config.loads.filter((l) => l.cooled).reduce((s, l) => s + l.maxKw, 0);
+  return Math.min(cooledKw * config.site.coolingRatio, MAX_DEVICE_POWER_KW);
+}
+
+/** The device set point of `load`, inside the load's bounds. */
+export const deviceSetPointKw = (config: Pick<GridpilotConfig, 'loads' | 'site'>, load: string, kw: number): number =>
+  clamp(kw, 0, loadMaxKw(config, load));
+
+/** The consumption announced to the plant (kW), inside what plant-simulator accepts. */
+export const plantConsumptionKw = (kw: number): number => clamp(kw, 0, MAX_CONSUMPTION_MW * 1000);
+
+/** The EV share as the site charging limit (W, whole). */
+export const siteChargingLimitW = (evKw: number): number =>
+  Math.round(clamp(evKw * 1000, 0, MAX_SITE_CHARGING_LIMIT_W));

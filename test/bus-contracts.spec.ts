@@ -1,0 +1,58 @@
+import { DEVICE_TOPICS, TOPIC_REGISTRY, buildTopic, isoSeconds, matchTopic } from '@lib/contracts';
+import { DEFAULT_DECODE_OPTIONS, decodeBusMessage } from '@lib/messaging';
+import { aValidReading, badAcks, badCommands, badTelemetry } from './support/bus-corpus';
+
+const DEVICE = 'fuzz-unit-bess-3';
+
+describe('bus contracts (libs/contracts registry + decodeBusMessage)', () => {
+  it('derives the topic builders from the registry', () => {
+    expect(DEVICE_TOPICS.data('bess-1')).toBe('energy/devices/bess-1/data');
+    expect(DEVICE_TOPICS.allCommandAcks).toBe('energy/devices/+/commands/ack');
+    expect(buildTopic(TOPIC_REGISTRY.deviceCommandAcks, 'x')).toBe('energy/devices/x/commands/ack');
+    expect(matchTopic(TOPIC_REGISTRY.deviceData, 'energy/devices/pcs-2/data')).toEqual({ device_id: 'pcs-2' });
+    expect(matchTopic(TOPIC_REGISTRY.deviceData, 'energy/devices/pcs-2/status')).toBeNull();
+  });
+
+  it.each(['bess', 'pcs', 'meter', 'pv_inverter', 'server'] as const)('accepts a valid %s reading', (kind) => {
+    const message = aValidReading(kind, DEVICE);
+    const result = decodeBusMessage(TOPIC_REGISTRY.deviceData, DEVICE_TOPICS.data(DEVICE), JSON.stringify(message));
+    expect(result).toMatchObject({ ok: true, topicParams: { device_id: DEVICE } });
+    if (result.ok && kind !== 'server') expect(result.value.constructor.name).not.toBe('DeviceDataMessage');
+  });
+
+  it.each(badTelemetry(DEVICE).map((c) => [c.name, c] as const))('refuses telemetry: %s', (_name, bad) => {
+    const result = decodeBusMessage(TOPIC_REGISTRY.deviceData, bad.topic, bad.payload);
+    expect(result.ok).toBe(false);
+  });
+
+  it.each(badAcks(DEVICE, 'c-1').map((c) => [c.name, c] as const))('refuses an acknowledgement: %s', (_name, bad) => {
+    expect(decodeBusMessage(TOPIC_REGISTRY.deviceCommandAcks, bad.topic, bad.payload).ok).toBe(false);
+  });
+
+  it.each(badCommands(DEVICE).map((c) => [c.name, c] as const))('refuses a command: %s', (_name, bad) => {
+    expect(decodeBusMessage(TOPIC_REGISTRY.deviceCommands, bad.topic, bad.payload).ok).toBe(false);
+  });
+
+  it('takes the clock skew from the options', () => {
+    const message = { ...aValidReading('server', DEVICE), timestamp: isoSeconds(new Date(Date.now() - 3_600_000)) };
+    const decode = (pastS: number) =>
+      decodeBusMessage(TOPIC_REGISTRY.deviceData, DEVICE_TOPICS.data(DEVICE), JSON.stringify(message), {
+        ...DEFAULT_DECODE_OPTIONS,
+        skew: { pastS, futureS: 300 },
+      }).ok;
+    expect(decode(7200)).toBe(true);
+    expect(decode(600)).toBe(false);
+  });
+
+  it('says why: the reason and the field', () => {
+    const message = { ...aValidReading('bess', DEVICE), soc_pct: 1e300 };
+    expect(
+      decodeBusMessage(TOPIC_REGISTRY.deviceData, DEVICE_TOPICS.data(DEVICE), JSON.stringify(message)),
+    ).toMatchObject({ ok: false, reason: 'invalid', fields: ['soc_pct'] });
+    expect(
+      decodeBusMessage(TOPIC_REGISTRY.deviceData, DEVICE_TOPICS.data('other-1'), JSON.stringify(message)),
+    ).toMatchObject({
+      ok: false,
+    });
+  });
+});

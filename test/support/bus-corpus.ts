@@ -1,0 +1,170 @@
+import { DEVICE_TOPICS, isoSeconds } from '@lib/contracts';
+import { aDevice, quiet } from '../../apps/iot-mock/src/simulation/test-builders';
+import { eventually } from './http';
+
+/**
+ * The malformed messages every bus fuzz test sends (what an attacker on the LAN can publish),
+ * built around valid messages of iot-mock's own simulated devices so each case breaks one thing.
+ */
+export interface BadMessage {
+  name: string;
+  topic: string;
+  payload: string | Buffer;
+}
+
+type Json = Record<string, unknown>;
+export type AssetKind = 'bess' | 'pcs' | 'meter' | 'pv_inverter';
+
+/** A valid data message of a simulated asset, as iot-mock would publish it now. */
+export function aValidReading(kind: AssetKind | 'server', deviceId: string, now = new Date()): Json & { seq: number } {
+  const device = aDevice({ type: kind, id: deviceId });
+  device.read(new Date(now.getTime() - 1000), quiet);
+  const reading = device.read(now, quiet);
+  if (!reading) throw new Error('no reading');
+  return JSON.parse(JSON.stringify(reading.message)) as Json & { seq: number };
+}
+
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+const clone = (o: Json): Json => JSON.parse(JSON.stringify(o)) as Json;
+const edit = (o: Json, change: (copy: Json) => void): string => {
+  const copy = clone(o);
+  change(copy);
+  return JSON.stringify(copy);
+};
+
+/** Bad data messages for `deviceId` (whose id ends in a unit number), built on a BESS reading. */
+export function badTelemetry(deviceId: string): BadMessage[] {
+  const topic = DEVICE_TOPICS.data(deviceId);
+  const bess = aValidReading('bess', deviceId);
+  const pcs = aValidReading('pcs', deviceId);
+  const meter = aValidReading('meter', deviceId);
+  const pv = aValidReading('pv_inverter', deviceId);
+  const racks = (o: Json): Json[] => o.racks as Json[];
+  const cases: [string, string | Buffer][] = [
+    ['not JSON', 'not json {'],
+    ['empty', ''],
+    ['null', 'null'],
+    ['number', '42'],
+    ['string', '"power"'],
+    ['array', JSON.stringify([bess])],
+    ['nulls inside an array', '{"power":1,"racks":[null]}'],
+    ['racks of nulls', edit(bess, (c) => (c.racks = [null, null]))],
+    ['power as a string', edit(bess, (c) => (c.power = '1'))],
+    ['power missing', edit(bess, (c) => delete c.power)],
+    ['NaN spelled out', JSON.stringify(bess).replace(/"power":[-\d.e]+/, '"power":NaN')],
+    ['Infinity spelled out', JSON.stringify(bess).replace(/"power":[-\d.e]+/, '"power":Infinity')],
+    ['"NaN" as a string', edit(bess, (c) => (c.power = 'NaN'))],
+    ['power 1.7e308', edit(bess, (c) => (c.power = 1.7e308))],
+    ['power 1e400 (beyond a double)', JSON.stringify(bess).replace(/"power":[-\d.e]+/, '"power":1e400')],
+    ['negative huge power', edit(bess, (c) => (c.power = -1e12))],
+    ['soc_pct 1e300', edit(bess, (c) => (c.soc_pct = 1e300))],
+    ['soc_pct negative', edit(bess, (c) => (c.soc_pct = -5))],
+    ['capacity_kwh -1', edit(bess, (c) => (c.capacity_kwh = -1))],
+    ['capacity_kwh 0', edit(bess, (c) => (c.capacity_kwh = 0))],
+    ['rack99', edit(bess, (c) => (racks(c)[0].rack_number = 'rack99'))],
+    ['13 racks', edit(bess, (c) => (c.racks = [...racks(c), racks(c)[0]]))],
+    ['rack temperature 1e6', edit(bess, (c) => (racks(c)[1].temperature_c = 1e6))],
+    ['rack alarms null', edit(bess, (c) => (racks(c)[1].alarms = null))],
+    ['timestamp in year 1', edit(bess, (c) => (c.timestamp = '0001-01-01T00:00:00Z'))],
+    ['timestamp in year +275760', edit(bess, (c) => (c.timestamp = '+275760-09-13T00:00:00.000Z'))],
+    ['timestamp two days old', edit(bess, (c) => (c.timestamp = isoSeconds(new Date(Date.now() - 2 * 86_400_000))))],
+    ['timestamp an hour ahead', edit(bess, (c) => (c.timestamp = isoSeconds(new Date(Date.now() + 3_600_000))))],
+    ['timestamp a year ahead', edit(bess, (c) => (c.timestamp = isoSeconds(new Date(Date.now() + YEAR_MS))))],
+    ['timestamp not a time', edit(bess, (c) => (c.timestamp = 'yesterday'))],
+    ['seq 1e20', edit(bess, (c) => (c.seq = 1e20))],
+    ['seq negative', edit(bess, (c) => (c.seq = -1))],
+    ['seq fractional', edit(bess, (c) => (c.seq = 1.5))],
+    ['device_id differs from the topic', edit(bess, (c) => (c.device_id = `${deviceId}0`))],
+    ['device_id missing', edit(bess, (c) => delete c.device_id)],
+    ['unknown device_type', edit(bess, (c) => (c.device_type = 'reactor'))],
+    ['extra key', edit(bess, (c) => (c.admin = true))],
+    ['extra key in a rack', edit(bess, (c) => (racks(c)[0].extra = 1))],
+    ['__proto__ key', JSON.stringify(bess).replace(/^\{/, '{"__proto__":{"polluted":true},')],
+    ['PCS word 70000', edit(pcs, (c) => ((c.alerts as Json).grid_status = 70_000))],
+    ['PCS word fractional', edit(pcs, (c) => ((c.alerts as Json).grid_status = 1.5))],
+    ['PCS alerts an array', edit(pcs, (c) => (c.alerts = [1, 2, 3]))],
+    ['meter frequency 0', edit(meter, (c) => (c.frequency = 0))],
+    ['meter voltage 1e9', edit(meter, (c) => (c.phase_a_voltage = 1e9))],
+    ['meter power factor 2', edit(meter, (c) => (c.power_factor = 2))],
+    ['PV mppt of nulls', edit(pv, (c) => (c.mppt = [null]))],
+    ['PV 10,000 phases', edit(pv, (c) => (c.phases = Array.from({ length: 10_000 }, () => (pv.phases as Json[])[0])))],
+    ['PV inverter block missing', edit(pv, (c) => delete c.inverter)],
+    ['1 MB body', edit(bess, (c) => (c.padding = 'x'.repeat(1024 * 1024)))],
+    ['1 MB of garbage', Buffer.alloc(1024 * 1024, 0x7b)],
+  ];
+  return cases.map(([name, payload]) => ({ name, topic, payload }));
+}
+
+/** Bad command acknowledgements (gridpilot waits on these) for `deviceId`. */
+export function badAcks(deviceId: string, commandId: string): BadMessage[] {
+  const topic = DEVICE_TOPICS.commandAck(deviceId);
+  const ack = {
+    device_id: deviceId,
+    command_id: commandId,
+    command: 'set_power',
+    success: true,
+    timestamp: isoSeconds(),
+  };
+  const cases: [string, string][] = [
+    ['not JSON', '{'],
+    ['null', 'null'],
+    ['array', '[]'],
+    ['success as a string', JSON.stringify({ ...ack, success: 'yes' })],
+    ['device_id differs from the topic', JSON.stringify({ ...ack, device_id: 'someone-else' })],
+    ['timestamp in year 1', JSON.stringify({ ...ack, timestamp: '0001-01-01T00:00:00Z' })],
+    ['command_id an object', JSON.stringify({ ...ack, command_id: { $ne: null } })],
+  ];
+  return cases.map(([name, payload]) => ({ name, topic, payload }));
+}
+
+/** Bad device commands (iot-mock answers these with an error acknowledgement) for `deviceId`. */
+export function badCommands(deviceId: string): BadMessage[] {
+  const topic = DEVICE_TOPICS.commands(deviceId);
+  const cases: [string, string | Buffer][] = [
+    ['not JSON', 'not json'],
+    ['null', 'null'],
+    ['array', '[{"command":"turn_on"}]'],
+    ['command missing', '{"parameters":{}}'],
+    ['unknown command', '{"command":"self_destruct"}'],
+    ['parameters an array', '{"command":"set_power","parameters":[1]}'],
+    ['command_id too long', JSON.stringify({ command: 'turn_on', command_id: 'x'.repeat(200) })],
+    ['extra key', '{"command":"turn_on","sudo":true}'],
+    ['1 MB body', Buffer.alloc(1024 * 1024, 0x20)],
+  ];
+  return cases.map(([name, payload]) => ({ name, topic, payload }));
+}
+
+interface Publisher {
+  publishAsync(topic: string, payload: string | Buffer, options: { qos: 1 }): Promise<unknown>;
+}
+
+/**
+ * Publishes every message at QoS 1, then waits until the app's `bus_invalid_messages_total` for
+ * `pattern` has risen by as many; returns by how much it rose.
+ */
+export async function publishAndCount(
+  client: Publisher,
+  messages: BadMessage[],
+  pattern: string,
+  metrics: () => Promise<string>,
+  timeoutMs = 20_000,
+): Promise<number> {
+  const before = invalidCount(await metrics(), pattern);
+  for (const m of messages) await client.publishAsync(m.topic, m.payload, { qos: 1 });
+  const after = await eventually(
+    async () => invalidCount(await metrics(), pattern),
+    (n) => n >= before + messages.length,
+    timeoutMs,
+  );
+  return after - before;
+}
+
+/** The sum of `bus_invalid_messages_total` over every reason for one topic pattern, from /metrics text. */
+export function invalidCount(metrics: string, pattern: string): number {
+  let total = 0;
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith('bus_invalid_messages_total{') || !line.includes(`topic="${pattern}"`)) continue;
+    total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
