@@ -58,6 +58,7 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
   private flushTimer: NodeJS.Timeout | null = null;
   private latestTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private flushQueued = false;
   private readonly stored;
   private readonly dropped;
   private readonly gaps;
@@ -163,9 +164,18 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
     if (this.queuedRows >= this.config.ingest.batchSize) void this.flush();
   }
 
-  /** Writes what is pending; concurrent calls queue behind each other. */
+  /**
+   * Writes what is pending. At most one write waits behind the running one, and it takes everything
+   * that arrived meanwhile: a message arriving during a write must not queue a write of its own
+   * (thousands of one-row INSERTs would starve the database under load).
+   */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.writePending());
+    if (this.flushQueued) return this.flushing;
+    this.flushQueued = true;
+    this.flushing = this.flushing.then(() => {
+      this.flushQueued = false;
+      return this.writePending();
+    });
     return this.flushing;
   }
 
