@@ -42,7 +42,8 @@ export class AccessGuard implements CanActivate {
     // Bus handlers (@EventPattern) are not HTTP: the broker's ACL guards them.
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
-    if (ALWAYS_OPEN.test(request.url)) return true;
+    // The matched route, not the raw URL: a client cannot spell its way into an open prefix.
+    if (ALWAYS_OPEN.test(request.routeOptions?.url ?? request.url)) return true;
     const rule = this.rule(context, request.method);
     const auth = this.settings.auth;
     if (rule.public) return true;

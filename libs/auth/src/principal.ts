@@ -52,5 +52,7 @@ export interface RequestWithPrincipal {
   headers: Record<string, string | string[] | undefined>;
   method: string;
   url: string;
+  /** Fastify: the route pattern that matched (`/health/live`), not what the client wrote. */
+  routeOptions?: { url?: string };
   user?: Principal;
 }
