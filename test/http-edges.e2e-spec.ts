@@ -246,6 +246,11 @@ describe('solarhub-api topology, public', () => {
       }),
     );
     url = await listenOnFreePort(app);
+    await eventually(
+      () => http(`${url}/health/ready`),
+      (r) => r.status === 200,
+      20_000,
+    );
   }, 60_000);
 
   afterAll(async () => {

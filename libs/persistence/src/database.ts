@@ -82,6 +82,7 @@ export class DatabaseConnection {
   private lastError: string | null = null;
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
+  private connecting: Promise<void> = Promise.resolve();
   private readonly ready: Promise<void>;
   private resolveReady!: () => void;
 
@@ -93,7 +94,7 @@ export class DatabaseConnection {
 
   /** Starts connecting; resolves at once. Use `whenReady()` to wait for the first connection. */
   start(): void {
-    void this.connect();
+    this.attempt();
   }
 
   whenReady(): Promise<void> {
@@ -122,9 +123,17 @@ export class DatabaseConnection {
     }
   }
 
+  /** One connection attempt, remembered so that close() can wait for it to settle. */
+  private attempt(): void {
+    this.connecting = this.connect();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
+    // An attempt still migrating must finish (it sees `closed` and lets go of its connection)
+    // before the caller tears down what it uses, such as the database itself in a test.
+    await this.connecting;
     if (this.source?.isInitialized) await this.source.destroy();
   }
 
@@ -211,7 +220,7 @@ export class DatabaseConnection {
       this.lastError = (error as Error).message;
       if (source.isInitialized) await source.destroy().catch(() => undefined);
       this.logger.warn(`database unavailable (${this.lastError}); retrying`);
-      this.retry = setTimeout(() => void this.connect(), this.options.retryDelayMs ?? 2000);
+      this.retry = setTimeout(() => this.attempt(), this.options.retryDelayMs ?? 2000);
     }
   }
 }
