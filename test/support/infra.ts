@@ -39,11 +39,13 @@ let ingestReplicas = 0;
  * a short expiry. The machine's Mosquitto outlives the tests, and a left-over persistent session
  * in a shared group would take its share of every later run's telemetry.
  */
-export function ingestEnv(group = `e2e-${process.pid}`): Record<string, string> {
+export function ingestEnv(group?: string): Record<string, string> {
   ingestReplicas += 1;
   return {
     INGEST_CLIENT_ID: `solarhub-e2e-${process.pid}-${ingestReplicas}`,
-    INGEST_SHARED_GROUP: group,
+    // A group of its own too: an earlier test's session (same process, same pid) stays a member of
+    // its group until it expires and would take its share of this test's messages.
+    INGEST_SHARED_GROUP: group ?? `e2e-${process.pid}-${ingestReplicas}`,
     INGEST_SESSION_EXPIRY_S: '30',
   };
 }
