@@ -8,14 +8,14 @@
 // Targets: 5,000 stations, p99 < 50 ms, RSS < 1 GiB; 1,000 profiles in < 2 s.
 //   node bench/csms.js [--stations 5000] [--duration 60] [--profiles 1000] [--bursts 4]
 // Needs `npm run build`. Uses a fresh SQLite file.
-const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { Buffer } = require('node:buffer');
 const http = require('node:http');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { RPCClient } = require('ocpp-rpc');
-const { benchAuth, startApp } = require('./lib');
+const { benchAuth, rssMb, startApp } = require('./lib');
 
 // The REST client an operator's automation would be: 64 keep-alive connections, not one socket per call.
 const restAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -55,7 +55,6 @@ const n = Number(values.stations);
 const durationS = Number(values.duration);
 const port = Number(values.port);
 const ocppPort = Number(values['ocpp-port']);
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (value) => (value === undefined ? null : +value.toFixed(2));
 

@@ -16,7 +16,7 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const mqtt = require('mqtt');
 const mysql = require('mysql2/promise');
-const { benchAuth, startApp } = require('./lib');
+const { benchAuth, cpuSeconds, rssMb, startApp } = require('./lib');
 
 const { values } = parseArgs({
   options: {
@@ -36,11 +36,6 @@ const mysqlUrl = new URL(process.env.TEST_DATABASE_URL ?? 'mysql://root:@127.0.0
 const db = `bench_ingest_${process.pid}`;
 const TABLES = ['sh_bess_readings', 'sh_pcs_readings', 'sh_meter_readings', 'sh_inverter_readings'];
 
-const cpuSeconds = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function startBroker(dir) {

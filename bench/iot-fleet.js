@@ -14,7 +14,7 @@ const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const mqtt = require('mqtt');
-const { benchAuth, startApp } = require('./lib');
+const { benchAuth, cpuSeconds, rssMb, startApp } = require('./lib');
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +29,6 @@ const devices = Number(values.devices);
 const durationS = Number(values.duration);
 const port = Number(values.port);
 const prefix = `bench-${process.pid}`;
-
-const cpuSeconds = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
-};
-const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 async function createDevices(base) {
   const types = ['hvac', 'lighting', 'server', 'industrial', 'appliance'];

@@ -4,6 +4,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { Buffer } = require('node:buffer');
 const { createHmac, randomUUID } = require('node:crypto');
+const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const autocannon = require('autocannon');
 
@@ -110,4 +111,13 @@ async function load({ url, headers = {}, connections = 64, durationS = 15 }) {
   };
 }
 
-module.exports = { startApp, load, benchAuth, benchToken, BENCH_JWT_SECRET };
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks of 10 ms
+}
+
+/** Resident memory of a process, MB. */
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+module.exports = { startApp, load, benchAuth, benchToken, BENCH_JWT_SECRET, cpuSeconds, rssMb };

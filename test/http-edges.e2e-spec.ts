@@ -102,15 +102,7 @@ describe.each(EDGES)('HTTP edges of $app', (edge) => {
     });
 
   beforeAll(async () => {
-    await mysqlAdmin(`DROP DATABASE IF EXISTS ${db}`);
-    await mysqlAdmin(`CREATE DATABASE ${db}`);
-    app = await edge.start(db);
-    url = await listenOnFreePort(app);
-    await eventually(
-      () => http(`${url}/health/ready`),
-      (r) => r.status === 200,
-      20_000,
-    );
+    ({ app, url } = await startOnFreshDatabase(db, () => edge.start(db)));
   }, 60_000);
 
   afterAll(async () => {
@@ -227,30 +219,41 @@ describe.each(EDGES)('HTTP edges of $app', (edge) => {
   });
 });
 
+/** An app on a database made for it, listening and ready. */
+async function startOnFreshDatabase(
+  db: string,
+  create: () => Promise<NestFastifyApplication>,
+): Promise<{ app: NestFastifyApplication; url: string }> {
+  await mysqlAdmin(`DROP DATABASE IF EXISTS ${db}`);
+  await mysqlAdmin(`CREATE DATABASE ${db}`);
+  const app = await create();
+  const url = await listenOnFreePort(app);
+  await eventually(
+    () => http(`${url}/health/ready`),
+    (r) => r.status === 200,
+    20_000,
+  );
+  return { app, url };
+}
+
 describe('solarhub-api topology, public', () => {
   const db = `edges_topology_${process.pid}`;
   let app: NestFastifyApplication;
   let url: string;
 
   beforeAll(async () => {
-    await mysqlAdmin(`DROP DATABASE IF EXISTS ${db}`);
-    await mysqlAdmin(`CREATE DATABASE ${db}`);
-    app = await createSolarhubApp(
-      loadSolarhubConfig({
-        ...common,
-        DATABASE_URL: mysqlDatabaseUrl(db),
-        REDIS_URL: `${testServices.redisUrl}/13`,
-        MQTT_URL: testServices.mqttUrl,
-        ...ingestEnv(),
-        JWT_SECRET_KEY: 'edges-e2e-secret-0123456789abcdef',
-      }),
-    );
-    url = await listenOnFreePort(app);
-    await eventually(
-      () => http(`${url}/health/ready`),
-      (r) => r.status === 200,
-      20_000,
-    );
+    ({ app, url } = await startOnFreshDatabase(db, () =>
+      createSolarhubApp(
+        loadSolarhubConfig({
+          ...common,
+          DATABASE_URL: mysqlDatabaseUrl(db),
+          REDIS_URL: `${testServices.redisUrl}/13`,
+          MQTT_URL: testServices.mqttUrl,
+          ...ingestEnv(),
+          JWT_SECRET_KEY: 'edges-e2e-secret-0123456789abcdef',
+        }),
+      ),
+    ));
   }, 60_000);
 
   afterAll(async () => {

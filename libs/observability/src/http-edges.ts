@@ -99,10 +99,10 @@ export async function applyHttpEdges(app: NestFastifyApplication, http: HttpConf
   });
 
   if (http.corsOrigins) {
-    const any = http.corsOrigins.includes('*');
+    const anyOrigin = http.corsOrigins.includes('*');
     app.enableCors({
-      origin: any ? true : http.corsOrigins,
-      credentials: !any,
+      origin: anyOrigin ? true : http.corsOrigins,
+      credentials: !anyOrigin,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type'],
       maxAge: 600,
