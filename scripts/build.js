@@ -1,4 +1,5 @@
-// Builds every app (or those named) into dist/apps/<app>/main.js with Nest's webpack build.
+// Builds every app (or those named) into dist/apps/<app>/main.js with Nest's webpack build (and the
+// console's web app into dist/apps/console/web with Vite).
 // An app whose sources have not changed since its last build is not built again (`--force` builds
 // anyway): the fingerprint covers the app's folder, every lib, the lock file and the build settings.
 const { spawnSync } = require('node:child_process');
@@ -7,7 +8,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
-const ALL = ['solarhub-api', 'gridpilot-optimizer', 'ocpp-csms', 'plant-simulator', 'iot-mock'];
+const ALL = ['solarhub-api', 'gridpilot-optimizer', 'ocpp-csms', 'plant-simulator', 'iot-mock', 'console'];
+const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 const args = process.argv.slice(2);
 const force = args.includes('--force');
 const named = args.filter((a) => a !== '--force');
@@ -75,6 +77,19 @@ for (const app of apps) {
     process.stdout.write(stdout);
     console.error(`build of ${app} failed`);
     process.exit(1);
+  }
+  // The console's web app: Vite builds apps/console/web into dist/apps/console/web, which its host serves.
+  if (app === 'console') {
+    const web = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/console/web/vite.config.ts'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+    });
+    if (web.status !== 0) {
+      process.stdout.write(web.stdout.toString());
+      process.stderr.write(web.stderr.toString());
+      console.error('build of the console web app failed');
+      process.exit(1);
+    }
   }
   fs.writeFileSync(stamp, `${current}\n`);
   console.log(`built ${app} -> dist/apps/${app}/main.js (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The platform launcher: `npm start`. Starts all five apps, each as its own process, on embedded
+// The platform launcher: `npm start`. Starts the five apps and the console, each as its own process, on embedded
 // infrastructure when none is configured: an in-process MQTT broker (aedes) and SQLite files.
 // With MQTT_URL / DATABASE_URL / REDIS_URL set, the apps use those instead.
 //
@@ -26,6 +26,7 @@ const DEFAULT_PORTS = {
   'ocpp-csms': 8002,
   'plant-simulator': 8090,
   'iot-mock': 8091,
+  console: 3000,
 };
 const env = process.env;
 const apps = env.PLATFORM_APPS ? env.PLATFORM_APPS.split(',').map((a) => a.trim()) : Object.keys(DEFAULT_PORTS);
@@ -115,6 +116,17 @@ function startApp(app, infra, extraEnv = {}) {
     if (apps.includes('iot-mock')) {
       childEnv.DISPATCH_DEVICES = env.DISPATCH_DEVICES || 'inference:compute-1,cooling:chiller-1';
     }
+  }
+  // The console proxies each app of this platform and reads the bus as its own (read-only) broker user.
+  if (app === 'console') {
+    const url = (other) => `http://127.0.0.1:${env[portVar(other)] || DEFAULT_PORTS[other]}`;
+    Object.assign(childEnv, {
+      SOLARHUB_API_URL: env.SOLARHUB_API_URL || url('solarhub-api'),
+      GRIDPILOT_URL: env.GRIDPILOT_URL || url('gridpilot-optimizer'),
+      CSMS_URL: env.CSMS_URL || url('ocpp-csms'),
+      IOT_MOCK_URL: env.IOT_MOCK_URL || url('iot-mock'),
+      PLANT_URL: env.PLANT_URL || url('plant-simulator'),
+    });
   }
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', app, 'main.js')], {
     cwd: ROOT,
@@ -309,18 +321,20 @@ async function main() {
     await waitLive('gridpilot-optimizer', ports['gridpilot-optimizer']);
   }
   if (ports['iot-mock'] && token) await ensureSiteAssets(ports['iot-mock'], token);
-  const lines = apps.map(
-    (app) => `  ${app.padEnd(20)} http://localhost:${ports[app]}   docs: http://localhost:${ports[app]}/docs`,
-  );
+  const lines = apps
+    .filter((app) => app !== 'console')
+    .map((app) => `  ${app.padEnd(20)} http://localhost:${ports[app]}   docs: http://localhost:${ports[app]}/docs`);
+  const consoleLine = ports.console
+    ? `Console: http://localhost:${ports.console}  (user ${admin.username}, password ${admin.password})`
+    : `Log in as "${admin.username}" with password "${admin.password}" (ADMIN_USERNAME / ADMIN_PASSWORD).`;
   const login = token
     ? [
-        `  Log in as "${admin.username}" with password "${admin.password}" (ADMIN_USERNAME / ADMIN_PASSWORD).`,
-        '  An admin access token (30 minutes), ready to use:',
+        '  An admin access token for the APIs (30 minutes), ready to use:',
         `  curl -H "Authorization: Bearer ${token}" http://localhost:${ports['ocpp-csms'] ?? DEFAULT_PORTS['ocpp-csms']}/stations`,
       ]
     : [];
   console.log(
-    `\nThe platform is up:\n${lines.join('\n')}\n  ${'mqtt broker'.padEnd(20)} ${infra.MQTT_URL || env.MQTT_URL}\n${login.join('\n')}\n`,
+    `\n${consoleLine}\n\nThe apps:\n${lines.join('\n')}\n  ${'mqtt broker'.padEnd(20)} ${infra.MQTT_URL || env.MQTT_URL}\n${login.join('\n')}\n`,
   );
   log('ready');
 }

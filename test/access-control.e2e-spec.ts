@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import {
   DOCUMENTED_PLANT_TOKEN,
+  loadConsoleConfig,
   loadGridpilotConfig,
   loadIotMockConfig,
   loadOcppCsmsConfig,
@@ -9,6 +10,7 @@ import {
   loadSolarhubConfig,
 } from '@lib/config';
 import type { AppName } from '@lib/config';
+import { createConsoleApp } from '../apps/console/src/app.factory';
 import { createGridpilotApp } from '../apps/gridpilot-optimizer/src/app.factory';
 import { createIotMockApp } from '../apps/iot-mock/src/app.factory';
 import { createCsmsApp } from '../apps/ocpp-csms/src/app.factory';
@@ -121,6 +123,11 @@ const RULES: Record<AppName, Record<string, Rule>> = {
     'GET /api/v1/analysis/freq-power': 'open:viewer',
     'GET /api/v1/config/sidebar': 'open:viewer',
     'GET /api/v1/config/header': 'open:viewer',
+  },
+  // The console's own routes; the apps behind its proxy check their own tokens (the revocation test
+  // goes through it), and its live WebSocket is checked in test/console.e2e-spec.ts.
+  console: {
+    'GET /api/console/site': 'public',
   },
 };
 
@@ -253,6 +260,20 @@ describe('access control on every app (real HTTP, MariaDB, Mosquitto)', () => {
     await start('gridpilot-optimizer', () =>
       createGridpilotApp(loadGridpilotConfig({ ...env(gpDb), CONTROL_LOOP: 'false' })),
     );
+    const upstream = (app: AppName): string => started.get(app)?.url ?? '';
+    await start('console', () =>
+      createConsoleApp(
+        loadConsoleConfig({
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          SOLARHUB_API_URL: upstream('solarhub-api'),
+          GRIDPILOT_URL: upstream('gridpilot-optimizer'),
+          CSMS_URL: upstream('ocpp-csms'),
+          IOT_MOCK_URL: upstream('iot-mock'),
+          PLANT_URL: upstream('plant-simulator'),
+        }),
+      ),
+    );
     for (const { url } of started.values()) {
       await eventually(
         () => http(`${url}/health/ready`),
@@ -297,7 +318,9 @@ describe('access control on every app (real HTTP, MariaDB, Mosquitto)', () => {
               ? '/api/v1/devices'
               : name === 'gridpilot-optimizer'
                 ? '/api/v1/system/status'
-                : path;
+                : name === 'console'
+                  ? '/api/csms/stations'
+                  : path;
       const res = await eventually(
         () => http(`${url}${probe}`, { headers: { authorization: `Bearer ${revokedToken}` } }),
         (r) => r.status === 401,

@@ -20,9 +20,9 @@ interface ComposeService {
   volumes?: string[];
 }
 
-/** Compose's `${VAR:?message}` with a value, as `docker compose` would substitute it. */
+/** Compose's `${VAR:?message}` with a value and `${VAR:-default}` with its default, as `docker compose` would. */
 const substitute = (value: string): string =>
-  value.replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'a-real-secret-for-the-check-0123');
+  value.replace(/\$\{[A-Z_]+:\?[^}]*\}/g, 'a-real-secret-for-the-check-0123').replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
 
 /** YAML merge keys (`<<: *anchor`), resolved as docker compose does; js-yaml 5 leaves them as keys. */
 function resolveMerges(node: unknown): unknown {
@@ -56,6 +56,18 @@ describe('docker-compose.yml', () => {
     expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${DEFAULT_PORTS[app]}/health/ready`);
     for (const dependency of ['mysql', 'redis', 'mosquitto']) {
       expect(service.depends_on?.[dependency]).toEqual({ condition: 'service_healthy' });
+    }
+    if (app === 'console') {
+      // It proxies every app: each by its compose service name and port.
+      for (const [variable, target] of Object.entries({
+        SOLARHUB_API_URL: 'solarhub-api',
+        GRIDPILOT_URL: 'gridpilot-optimizer',
+        CSMS_URL: 'ocpp-csms',
+        IOT_MOCK_URL: 'iot-mock',
+        PLANT_URL: 'plant-simulator',
+      } as const)) {
+        expect(env[variable]).toBe(`http://${target}:${DEFAULT_PORTS[target]}`);
+      }
     }
     for (const other of Object.keys(service.depends_on ?? {})) {
       expect(compose.services[other]?.healthcheck).toBeDefined();
@@ -192,6 +204,15 @@ describe('k8s/', () => {
     const own = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
     filled.MQTT_URL = `mqtt://${app}:a-real-secret@mosquitto:1883`;
     expect(APP_CONFIG_LOADERS[app]({ ...configMap?.data, ...filled, ...own }).http.port).toBe(DEFAULT_PORTS[app]);
+  });
+
+  it('routes / of the Ingress to the console Service', () => {
+    const ingress = objects.find((o) => o.kind === 'Ingress') as unknown as {
+      spec: { rules: { http: { paths: { path: string; backend: { service: { name: string } } }[] } }[] };
+    };
+    expect(ingress.spec.rules[0].http.paths).toContainEqual(
+      expect.objectContaining({ path: '/', backend: { service: { name: 'console', port: { name: 'http' } } } }),
+    );
   });
 
   it("keeps each solarhub-api replica's broker session across restarts (a StatefulSet, the pod name as client id)", () => {

@@ -11,4 +11,5 @@ export * from './iot-mock.config';
 export * from './ocpp-csms.config';
 export * from './solarhub.config';
 export * from './gridpilot.config';
+export * from './console.config';
 export * from './loaders';

@@ -1,3 +1,4 @@
+import { loadConsoleConfig } from './console.config';
 import { loadGridpilotConfig } from './gridpilot.config';
 import type { CommonConfig } from './common';
 import type { Env } from './env';
@@ -14,4 +15,5 @@ export const APP_CONFIG_LOADERS: Record<AppName, (env: Env) => CommonConfig> = {
   'ocpp-csms': (env) => loadOcppCsmsConfig(env),
   'plant-simulator': (env) => loadPlantSimulatorConfig([], env),
   'iot-mock': (env) => loadIotMockConfig(env),
+  console: (env) => loadConsoleConfig(env),
 };

@@ -5,6 +5,7 @@ export const DEFAULT_PORTS = {
   'ocpp-csms': 8002,
   'plant-simulator': 8090,
   'iot-mock': 8091,
+  console: 3000,
 } as const;
 
 export type AppName = keyof typeof DEFAULT_PORTS;

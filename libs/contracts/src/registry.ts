@@ -78,7 +78,7 @@ export const TOPIC_REGISTRY = {
     qos: 1,
     retain: false,
     publishers: ['gridpilot-optimizer', 'iot-mock'],
-    subscribers: ['iot-mock'],
+    subscribers: ['iot-mock', 'console'],
   }),
   deviceCommandAcks: entry({
     key: 'device.command-ack',
@@ -90,7 +90,7 @@ export const TOPIC_REGISTRY = {
     qos: 1,
     retain: false,
     publishers: ['iot-mock'],
-    subscribers: ['gridpilot-optimizer', 'iot-mock'],
+    subscribers: ['gridpilot-optimizer', 'iot-mock', 'console'],
   }),
   serviceStatus: entry({
     key: 'service.status',
@@ -126,7 +126,7 @@ export const TOPIC_REGISTRY = {
     qos: 1,
     retain: false,
     publishers: ['gridpilot-optimizer'],
-    subscribers: ['ocpp-csms'],
+    subscribers: ['ocpp-csms', 'console'],
   }),
   revokedSessions: entry({
     key: 'auth.revoked-sessions',

@@ -56,7 +56,9 @@ const BROKER_ACL = {
     subscribe: [
       'energy/devices/+/data',
       'energy/devices/+/status',
+      'energy/devices/+/commands',
       'energy/devices/+/commands/ack',
+      SITE_LIMIT,
       'energy/services/+/status',
       'energy/plants/+/reading',
       REVOKED_SESSIONS,

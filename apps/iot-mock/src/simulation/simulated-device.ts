@@ -131,6 +131,8 @@ export class SimulatedDevice {
     this.dirty = true;
     const message: DeviceDataMessage = {
       device_id: this.id,
+      // Every reading says what the device is, so subscribers count it whatever its id.
+      device_type: type,
       timestamp: isoSeconds(now),
       power: roundTo(powerKw, 3),
       voltage: roundTo(voltageV, 1),

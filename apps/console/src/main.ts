@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { loadConsoleConfig } from '@lib/config';
+import { listen, runMain } from '@lib/observability';
+import { createConsoleApp } from './app.factory';
+
+void runMain(async () => {
+  const config = loadConsoleConfig();
+  const app = await createConsoleApp(config);
+  await listen(app, config, 'console');
+});

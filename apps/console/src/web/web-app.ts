@@ -1,0 +1,36 @@
+import fastifyStatic from '@fastify/static';
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConsoleConfig } from '@lib/config';
+
+/** Where the built web app is: CONSOLE_WEB_DIR, else `web/` beside the host's bundle (dist/apps/console/web). */
+export function webDir(config: ConsoleConfig): string {
+  return config.webDir ?? join(__dirname, 'web');
+}
+
+/**
+ * Serves the built web app's files. Hashed assets (`/assets/…`) are cached for a year; index.html
+ * is revalidated every time, so a new build reaches browsers at once. The page's own routes
+ * (`/charging/CP-1`) get index.html from WebAppController.
+ */
+export async function registerWebApp(app: NestFastifyApplication, config: ConsoleConfig): Promise<void> {
+  const root = webDir(config);
+  if (!existsSync(join(root, 'index.html'))) {
+    new Logger('console').warn(`no web app in ${root}: run "node scripts/build.js console"`);
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    setHeaders: (reply, path) => {
+      void reply.header(
+        'cache-control',
+        /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
+}

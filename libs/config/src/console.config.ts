@@ -1,0 +1,114 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { CommonConfig, commonConfig } from './common';
+import { ConfigError, Env, validateEnv } from './env';
+import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
+import { DEFAULT_PORTS } from './ports';
+
+const HTTP_URL = /^https?:\/\/[^\s]+$/;
+const httpMessage = { message: 'must be an http:// or https:// URL' };
+
+/** The apps the console proxies, by the path segment it serves them under (`/api/<name>/…`). */
+export const CONSOLE_UPSTREAMS = ['solarhub', 'gridpilot', 'csms', 'iot', 'plant'] as const;
+export type ConsoleUpstreamName = (typeof CONSOLE_UPSTREAMS)[number];
+
+export const CONSOLE_UPSTREAM_APPS: Record<ConsoleUpstreamName, Exclude<keyof typeof DEFAULT_PORTS, 'console'>> = {
+  solarhub: 'solarhub-api',
+  gridpilot: 'gridpilot-optimizer',
+  csms: 'ocpp-csms',
+  iot: 'iot-mock',
+  plant: 'plant-simulator',
+};
+
+export class ConsoleEnv extends MqttEnv {
+  @IsOptional() @Matches(HTTP_URL, httpMessage) SOLARHUB_API_URL?: string;
+  @IsOptional() @Matches(HTTP_URL, httpMessage) GRIDPILOT_URL?: string;
+  @IsOptional() @Matches(HTTP_URL, httpMessage) CSMS_URL?: string;
+  @IsOptional() @Matches(HTTP_URL, httpMessage) IOT_MOCK_URL?: string;
+  @IsOptional() @Matches(HTTP_URL, httpMessage) PLANT_URL?: string;
+
+  /** The plant the site page shows (plant-simulator's PLANT_ID). */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
+  PLANT_ID = 'complexo-paranhos';
+
+  /** The site's IANA time zone: days, totals and clocks on the page use it. Unset: the host's zone. */
+  @IsOptional() @IsString() SITE_TIMEZONE?: string;
+
+  /** Where the built web app is; unset: `web/` beside the host's main.js. */
+  @IsOptional() @IsString() CONSOLE_WEB_DIR?: string;
+
+  /** How often bus updates are sent to each browser, batched with only the latest value per item (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(10_000)
+  CONSOLE_LIVE_FLUSH_MS = 500;
+
+  /** How often the host asks each app for its /health/ready (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  CONSOLE_HEALTH_INTERVAL_MS = 5000;
+
+  /** How long a proxied call may take before the console answers 504 (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(300_000)
+  CONSOLE_PROXY_TIMEOUT_MS = 30_000;
+}
+
+export interface ConsoleUpstream {
+  name: ConsoleUpstreamName;
+  app: keyof typeof DEFAULT_PORTS;
+  url: string;
+}
+
+export interface ConsoleConfig extends CommonConfig {
+  upstreams: ConsoleUpstream[];
+  plantId: string;
+  timezone: string;
+  webDir: string | null;
+  liveFlushMs: number;
+  healthIntervalMs: number;
+  proxyTimeoutMs: number;
+  mqtt: MqttConfig | null;
+}
+
+function validTimezone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
+  const e = validateEnv(ConsoleEnv, env);
+  const timezone = e.SITE_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!validTimezone(timezone)) throw new ConfigError([`SITE_TIMEZONE: "${timezone}" is not an IANA time zone`]);
+  const given: Record<ConsoleUpstreamName, string | undefined> = {
+    solarhub: e.SOLARHUB_API_URL,
+    gridpilot: e.GRIDPILOT_URL,
+    csms: e.CSMS_URL,
+    iot: e.IOT_MOCK_URL,
+    plant: e.PLANT_URL,
+  };
+  return {
+    ...commonConfig(e, DEFAULT_PORTS.console),
+    upstreams: CONSOLE_UPSTREAMS.map((name) => {
+      const app = CONSOLE_UPSTREAM_APPS[name];
+      const url = given[name] ?? `http://127.0.0.1:${DEFAULT_PORTS[app]}`;
+      return { name, app, url: url.replace(/\/+$/, '') };
+    }),
+    plantId: e.PLANT_ID,
+    timezone,
+    webDir: e.CONSOLE_WEB_DIR ?? null,
+    liveFlushMs: e.CONSOLE_LIVE_FLUSH_MS,
+    healthIntervalMs: e.CONSOLE_HEALTH_INTERVAL_MS,
+    proxyTimeoutMs: e.CONSOLE_PROXY_TIMEOUT_MS,
+    mqtt: mqttConfig(e, 'console'),
+  };
+}
