@@ -1,0 +1,326 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  loadConsoleConfig,
+  loadGridpilotConfig,
+  loadIotMockConfig,
+  loadOcppCsmsConfig,
+  loadPlantSimulatorConfig,
+  loadSolarhubConfig,
+} from '@lib/config';
+import { createConsoleApp } from '../apps/console/src/app.factory';
+import { formatPowerMw } from '../apps/console/web/src/lib/units';
+import { createGridpilotApp } from '../apps/gridpilot-optimizer/src/app.factory';
+import { createIotMockApp } from '../apps/iot-mock/src/app.factory';
+import { CentralSystemService } from '../apps/ocpp-csms/src/ocpp/central-system.service';
+import { createCsmsApp } from '../apps/ocpp-csms/src/app.factory';
+import { createPlantSimulatorApp } from '../apps/plant-simulator/src/app.factory';
+import { createSolarhubApp } from '../apps/solarhub-api/src/app.factory';
+import { testServices } from './services';
+import { TestChargePoint } from './support/charge-point';
+import { eventually, http, listenOnFreePort, postJson } from './support/http';
+import { ingestEnv, mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
+
+/**
+ * The operator console in a real Chromium (Debian's package, driven by playwright-core) against the
+ * real apps, broker and database: login, live values, actions that reach a charger, roles, an app
+ * going away and coming back, console errors and an accessibility scan (axe-core) on every page.
+ */
+const ROOT = join(__dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs/screenshots') : join(ROOT, 'test-results/console');
+const DBS = ['solarhub', 'iot', 'csms', 'gp'].map((d) => `console_${d}_${process.pid}`);
+const PLANT_ID = `console-e2e-${process.pid}`;
+const STATION = `CP-CONSOLE-${process.pid}`;
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Apps {
+  solarhub: string;
+  plant: string;
+  csms: string;
+  iot: string;
+  gridpilot: string;
+  console: string;
+}
+
+/** What went wrong on a page: script errors, console errors, server errors (an app answering 5xx). */
+interface PageTrouble {
+  errors: string[];
+  serverErrors: string[];
+}
+
+function watch(page: Page): PageTrouble {
+  const trouble: PageTrouble = { errors: [], serverErrors: [] };
+  page.on('pageerror', (error) => trouble.errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    // The browser reports every 4xx as a console error; an answer the page handles (404 for a
+    // device with no data yet, 403 for a viewer) is not a fault of the page. 5xx are counted below.
+    if (
+      message.type() === 'error' &&
+      !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())
+    )
+      trouble.errors.push(message.text());
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 500) trouble.serverErrors.push(`${response.status()} ${response.url()}`);
+  });
+  return trouble;
+}
+
+async function login(context: BrowserContext, url: string, username: string, password: string): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${url}/`);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/site');
+  return page;
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses inline scripts.
+  await page.evaluate(AXE);
+  // Run in the page (a string: this file is compiled without the DOM's types).
+  const violations = await page.evaluate<{ id: string; impact: string; targets: string[] }[]>(`(async () => {
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  })()`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.targets.slice(0, 3).join(', ')}`);
+}
+
+describe('operator console in Chromium (real apps, MariaDB, Mosquitto)', () => {
+  const started: NestFastifyApplication[] = [];
+  let plantApp: NestFastifyApplication;
+  let plantPort = 0;
+  let urls: Apps;
+  let browser: Browser;
+  let admin: BrowserContext;
+  let station: TestChargePoint;
+
+  const env = (db: string): Record<string, string> => ({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    MQTT_URL: testServices.mqttUrl,
+    DATABASE_URL: mysqlDatabaseUrl(db),
+  });
+  const plantConfig = () =>
+    loadPlantSimulatorConfig([], {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PLANT_ID,
+      INTERVAL_S: '3600',
+      MQTT_URL: testServices.mqttUrl,
+    });
+
+  async function start(create: () => Promise<NestFastifyApplication>): Promise<string> {
+    const app = await create();
+    started.push(app);
+    return listenOnFreePort(app);
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
+    // The web app the console serves: built once, skipped when its sources have not changed.
+    const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.js'), 'console'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (build.status !== 0) throw new Error(`building the console failed:\n${build.stdout}\n${build.stderr}`);
+    mkdirSync(SHOTS, { recursive: true });
+    for (const db of DBS) {
+      await mysqlAdmin(`DROP DATABASE IF EXISTS ${db}`);
+      await mysqlAdmin(`CREATE DATABASE ${db}`);
+    }
+    const [solarhubDb, iotDb, csmsDb, gpDb] = DBS;
+    plantApp = await createPlantSimulatorApp(plantConfig());
+    const plant = await listenOnFreePort(plantApp);
+    plantPort = Number(new URL(plant).port);
+    const solarhub = await start(() => createSolarhubApp(loadSolarhubConfig({ ...env(solarhubDb), ...ingestEnv() })));
+    const csmsApp = await createCsmsApp(loadOcppCsmsConfig({ ...env(csmsDb), OCPP_PORT: '0' }));
+    started.push(csmsApp);
+    const csms = await listenOnFreePort(csmsApp);
+    const iot = await start(() =>
+      createIotMockApp(loadIotMockConfig({ ...env(iotDb), DEFAULT_DEVICES: 'false', SIMULATION_AUTOSTART: 'false' })),
+    );
+    const gridpilot = await start(() =>
+      createGridpilotApp(loadGridpilotConfig({ ...env(gpDb), CONTROL_LOOP: 'false', PLANT_URL: plant })),
+    );
+    const consoleUrl = await start(() =>
+      createConsoleApp(
+        loadConsoleConfig({
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          MQTT_URL: testServices.mqttUrl,
+          SOLARHUB_API_URL: solarhub,
+          GRIDPILOT_URL: gridpilot,
+          CSMS_URL: csms,
+          IOT_MOCK_URL: iot,
+          PLANT_URL: plant,
+          PLANT_ID,
+          CONSOLE_WEB_DIR: join(ROOT, 'dist/apps/console/web'),
+          CONSOLE_HEALTH_INTERVAL_MS: '500',
+          CONSOLE_LIVE_FLUSH_MS: '250',
+        }),
+      ),
+    );
+    urls = { solarhub, plant, csms, iot, gridpilot, console: consoleUrl };
+    for (const url of Object.values(urls)) {
+      await eventually(
+        () => http(`${url}/health/ready`),
+        (r) => r.status === 200,
+        30_000,
+      );
+    }
+    // A charge point of the test's own (not iot-mock's): a plain OCPP 1.6-J client.
+    station = await TestChargePoint.connect(`ws://127.0.0.1:${csmsApp.get(CentralSystemService).port}`, STATION, {
+      connectors: 1,
+    });
+    await station.boot();
+    await station.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await station?.close();
+    for (const app of started.reverse()) await app.close();
+    await plantApp?.close();
+    for (const db of DBS) await mysqlAdmin(`DROP DATABASE IF EXISTS ${db}`);
+  });
+
+  it("logs in and shows the plant's current generation as the plant's API reports it", async () => {
+    const page = await login(admin, urls.console, 'admin', 'secret');
+    const trouble = watch(page);
+    const reading = await http<{ reading: { totals: { generation_mw: number } } }>(
+      `${urls.plant}/data/latest?plant_id=${PLANT_ID}`,
+    );
+    const mw = reading.body.reading.totals.generation_mw;
+    // Three significant digits in the unit its size calls for, as the page formats every power.
+    const expected = formatPowerMw(mw);
+    await page.getByTestId('site-generation').filter({ hasText: expected }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('site-generation').textContent()).toBe(expected);
+    expect(trouble).toEqual({ errors: [], serverErrors: [] });
+    await page.close();
+  }, 60_000);
+
+  it('starts a transaction on the charger from the station page (remote start, confirmed)', async () => {
+    const page = await login(admin, urls.console, 'admin', 'secret');
+    await page.goto(`${urls.console}/charging/${STATION}`);
+    await page.getByLabel('Connector').fill('1');
+    await page.getByLabel('Id tag').fill('TAG-CONSOLE');
+    await page.getByRole('button', { name: 'Remote start' }).first().click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remote start' }).click();
+    const call = await eventually(
+      () => Promise.resolve(station.received.find((r) => r.method === 'RemoteStartTransaction')),
+      (r) => r !== undefined,
+      10_000,
+    );
+    expect(call?.params).toMatchObject({ idTag: 'TAG-CONSOLE' });
+    // The charger does what a real one does on an accepted remote start.
+    await station.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+    const transactionId = await station.startTransaction(1, 'TAG-CONSOLE');
+    const detail = await eventually(
+      () => http<{ connectors?: unknown }>(`${urls.csms}/stations/${STATION}`),
+      (r) => JSON.stringify(r.body).includes(String(transactionId)),
+      10_000,
+    );
+    expect(JSON.stringify(detail.body)).toContain(String(transactionId));
+    await page.close();
+  }, 60_000);
+
+  it("shows a site limit set on the charging page in that station's composite schedule", async () => {
+    const page = await login(admin, urls.console, 'admin', 'secret');
+    await page.goto(`${urls.console}/charging`);
+    await page.getByLabel('Site charging limit (kW)').fill('7');
+    await page.getByRole('button', { name: 'Set limit' }).first().click();
+    const dialog = page.getByRole('dialog');
+    if (await dialog.isVisible()) await dialog.getByRole('button', { name: /Set limit/ }).click();
+    await eventually(
+      () => http<{ limit: number | null }>(`${urls.csms}/site/charging_limit`),
+      (r) => r.body.limit === 7000,
+      10_000,
+    );
+    await page.goto(`${urls.console}/charging/${STATION}`);
+    await page.getByTestId('composite-limit').filter({ hasText: '7.00 kW' }).waitFor({ timeout: 20_000 });
+    await page.close();
+  }, 60_000);
+
+  it('shows a viewer the site but no action buttons', async () => {
+    const created = await postJson(`${urls.solarhub}/api/v1/auth/users`, {
+      username: `viewer${process.pid}`,
+      password: 'viewer-password-1',
+      email: `viewer${process.pid}@example.com`,
+      roles: ['viewer'],
+    });
+    expect(created.status).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await login(context, urls.console, `viewer${process.pid}`, 'viewer-password-1');
+    await page.goto(`${urls.console}/charging/${STATION}`);
+    await page.getByRole('heading', { name: new RegExp(STATION) }).waitFor();
+    expect(await page.getByRole('button', { name: 'Remote start' }).count()).toBe(0);
+    await page.goto(`${urls.console}/charging`);
+    await page.getByTestId(`station-row-${STATION}`).waitFor();
+    expect(await page.getByRole('button', { name: 'Set limit' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Access' }).count()).toBe(0);
+    await context.close();
+  }, 60_000);
+
+  it('says which app is away while it is stopped, and recovers by itself when it is back', async () => {
+    const page = await login(admin, urls.console, 'admin', 'secret');
+    await plantApp.close();
+    const banner = page.getByTestId('connection-banner');
+    await banner.filter({ hasText: 'plant-simulator' }).waitFor({ timeout: 10_000 });
+    // The rest of the site is still shown.
+    await page.getByRole('heading', { name: 'Site' }).waitFor();
+    plantApp = await createPlantSimulatorApp(plantConfig());
+    await plantApp.listen(plantPort, '127.0.0.1');
+    await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.close();
+  }, 60_000);
+
+  it.each([
+    ['site', '/site'],
+    ['charging', '/charging'],
+    ['station', `/charging/${STATION}`],
+    ['loads', '/loads'],
+    ['optimizer', '/optimizer'],
+    ['storage', '/storage'],
+    ['access', '/access'],
+  ])(
+    '%s page: no console errors, no serious accessibility violations; screenshot saved',
+    async (name, path) => {
+      const page = await login(admin, urls.console, 'admin', 'secret');
+      const trouble = watch(page);
+      await page.goto(`${urls.console}${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.waitForLoadState('networkidle').catch(() => undefined);
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+      expect({ page: name, violations: await accessibilityViolations(page) }).toEqual({ page: name, violations: [] });
+      expect({ page: name, ...trouble }).toEqual({ page: name, errors: [], serverErrors: [] });
+      await page.close();
+    },
+    60_000,
+  );
+
+  it('is usable at 390 px in the dark theme (site page screenshot)', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    const page = await login(context, urls.console, 'admin', 'secret');
+    await page.getByTestId('site-generation').waitFor();
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: join(SHOTS, 'site-mobile-dark.png'), fullPage: true });
+    await context.close();
+  }, 60_000);
+});
