@@ -42,19 +42,23 @@ function firstError(errors: ValidationError[], prefix = ''): string {
   return 'invalid';
 }
 
-interface Invalid {
+export interface Invalid {
   detail: string;
   fields: string[];
 }
 
 /** `strict` refuses keys the class does not declare (the last class a message is checked against). */
-function validate<T extends object>(type: new () => T, body: Record<string, unknown>, strict: boolean): T | Invalid {
+export function validate<T extends object>(
+  type: new () => T,
+  body: Record<string, unknown>,
+  strict: boolean,
+): T | Invalid {
   const value = plainToInstance(type, body, { enableImplicitConversion: false });
   const errors = validateSync(value, { forbidUnknownValues: true, whitelist: strict, forbidNonWhitelisted: strict });
   return errors.length ? { detail: firstError(errors), fields: errors.map((e) => e.property) } : value;
 }
 
-const isInvalid = <T>(v: T | Invalid): v is Invalid => v instanceof Object && 'fields' in v && 'detail' in v;
+export const isInvalid = <T>(v: T | Invalid): v is Invalid => v instanceof Object && 'fields' in v && 'detail' in v;
 
 /**
  * The one gate of every bus subscriber: size, JSON, object, the entry's payload class (and, for a
