@@ -139,6 +139,8 @@ export class SimulatedDevice {
       status: 'online',
       enabled: true,
       seq: this.record.seq,
+      // Every device says what it is, so consumers count it by its type whatever its id.
+      device_type: type,
       ...(this.fault ? { fault: this.fault } : {}),
       ...(this.external?.block() ?? {}),
       ...(asset
