@@ -211,6 +211,11 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
         flexible_kw: r2(site.evFlexibleKw),
         chargers: site.evChargers,
         sessions: site.evSessions,
+        stations: site.evStations.map((s) => ({
+          station_id: s.stationId,
+          charging_kw: r2(s.chargingKw),
+          sessions: s.sessions,
+        })),
       },
       devices: {
         reporting: site.deviceCount,

@@ -18,6 +18,12 @@ interface StationState {
   meters: Map<number, ConnectorMeter>;
 }
 
+export interface EvStationLoad {
+  stationId: string;
+  chargingKw: number;
+  sessions: number;
+}
+
 export interface EvLoad {
   /** What the EVs draw now, as the CSMS measured it (kW). */
   chargingKw: number;
@@ -27,6 +33,8 @@ export interface EvLoad {
   stations: number;
   /** Connectors with an open transaction (or drawing power) on those stations. */
   sessions: number;
+  /** The same, per station. */
+  byStation: EvStationLoad[];
 }
 
 /** When a message was true: its timestamp, but never later than its arrival. */
@@ -72,9 +80,7 @@ export class EvStations {
   }
 
   load(now = Date.now()): EvLoad {
-    let chargingW = 0;
-    let stations = 0;
-    let sessions = 0;
+    const byStation: EvStationLoad[] = [];
     const cutoff = now - this.staleMs;
     for (const [id, s] of this.stations) {
       if (s.seenAt < cutoff - this.staleMs) {
@@ -83,16 +89,23 @@ export class EvStations {
         continue;
       }
       if (!s.connected || s.seenAt < cutoff) continue;
-      stations += 1;
+      let powerW = 0;
       const active = new Set(s.sessions);
       for (const [connectorId, meter] of s.meters) {
         if (meter.at < cutoff) continue;
-        chargingW += meter.powerW;
+        powerW += meter.powerW;
         if (meter.powerW > 0) active.add(connectorId);
       }
-      sessions += active.size;
+      byStation.push({ stationId: id, chargingKw: powerW / 1000, sessions: active.size });
     }
-    const chargingKw = chargingW / 1000;
-    return { chargingKw, flexibleKw: chargingKw, stations, sessions };
+    byStation.sort((a, b) => (a.stationId < b.stationId ? -1 : a.stationId > b.stationId ? 1 : 0));
+    const chargingKw = byStation.reduce((sum, s) => sum + s.chargingKw, 0);
+    return {
+      chargingKw,
+      flexibleKw: chargingKw,
+      stations: byStation.length,
+      sessions: byStation.reduce((sum, s) => sum + s.sessions, 0),
+      byStation,
+    };
   }
 }

@@ -11,7 +11,7 @@ import {
 import { BusInvalidMessages, DecodeOptions, decodeOptions } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
-import { EvLoad, EvStations } from './ev-stations';
+import { EvLoad, EvStationLoad, EvStations } from './ev-stations';
 import { PlantClient, PlantReading } from './plant-client';
 import { SiteLink } from './site-link';
 
@@ -49,6 +49,7 @@ export interface SiteSnapshot {
   /** Stations connected and reporting, and their open sessions. */
   evChargers: number;
   evSessions: number;
+  evStations: EvStationLoad[];
   deviceCount: number;
   temperatureC: number | null;
 }
@@ -242,6 +243,7 @@ export class InventoryService implements OnModuleInit {
       evFlexibleKw: ev.flexibleKw,
       evChargers: ev.stations,
       evSessions: ev.sessions,
+      evStations: ev.byStation,
       deviceCount: devices.size,
       temperatureC: temperatures.length ? temperatures.reduce((s, t) => s + t, 0) / temperatures.length : null,
     };

@@ -125,14 +125,18 @@ describe('EvStations', () => {
     ev.status(status('A', true, new Date(t0)), t0);
     ev.meter(meter('A', 7000, new Date(t0)), t0);
     ev.meter({ ...meter('B', 11000, new Date(t0)), connector_id: 2 }, t0);
-    expect(ev.load(t0 + 1000)).toEqual({ chargingKw: 18, flexibleKw: 18, stations: 2, sessions: 2 });
+    expect(ev.load(t0 + 1000)).toMatchObject({ chargingKw: 18, flexibleKw: 18, stations: 2, sessions: 2 });
+    expect(ev.load(t0 + 1000).byStation).toEqual([
+      { stationId: 'A', chargingKw: 7, sessions: 1 },
+      { stationId: 'B', chargingKw: 11, sessions: 1 },
+    ]);
   });
 
   it('counts a station that disconnects as 0 at once', () => {
     const ev = new EvStations();
     ev.meter(meter('A', 7000, new Date(t0)), t0);
     ev.status(status('A', false, new Date(t0 + 500)), t0 + 500);
-    expect(ev.load(t0 + 1000)).toEqual({ chargingKw: 0, flexibleKw: 0, stations: 0, sessions: 0 });
+    expect(ev.load(t0 + 1000)).toEqual({ chargingKw: 0, flexibleKw: 0, stations: 0, sessions: 0, byStation: [] });
   });
 
   it('counts a station whose messages stopped for more than 2 minutes as 0', () => {
@@ -145,6 +149,7 @@ describe('EvStations', () => {
       flexibleKw: 0,
       stations: 0,
       sessions: 0,
+      byStation: [],
     });
   });
 
