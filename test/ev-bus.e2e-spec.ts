@@ -312,6 +312,57 @@ describe('EV load from the CSMS on the bus (plain OCPP client → ocpp-csms → 
     expect(back.connected).toBe(true);
   }, 40_000);
 
+  it('derives the power of a charger that reports only its energy register', async () => {
+    const station = `${STATION}-E`;
+    const got: StationMeterMessage[] = [];
+    const onMessage = (topic: string, payload: Buffer): void => {
+      const decoded = decodeBusMessage(TOPIC_REGISTRY.stationMeter, topic, payload);
+      if (decoded.ok && topic === STATION_TOPICS.meter(station)) got.push(decoded.value);
+    };
+    bus.on('message', onMessage);
+    await bus.subscribeAsync(STATION_TOPICS.meter(station), { qos: 1 });
+    const plain = new RPCClient({
+      endpoint: `ws://127.0.0.1:${csms.get(CentralSystemService).port}`,
+      identity: station,
+      protocols: ['ocpp1.6'],
+      strictMode: true,
+      reconnect: false,
+    } as never);
+    await plain.connect();
+    try {
+      await plain.call('BootNotification', { chargePointVendor: 'Plain', chargePointModel: 'EnergyOnly' });
+      const tx = (await plain.call('StartTransaction', {
+        connectorId: 1,
+        idTag: 'TAG-E',
+        meterStart: 10_000,
+        timestamp: new Date().toISOString(),
+      })) as Params;
+      const t0 = Date.now() - 60_000;
+      for (const [offsetS, wh] of [
+        [0, 10_000],
+        [60, 10_200],
+      ]) {
+        await plain.call('MeterValues', {
+          connectorId: 1,
+          transactionId: tx.transactionId,
+          meterValue: [
+            {
+              timestamp: new Date(t0 + offsetS * 1000).toISOString(),
+              sampledValue: [{ value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }],
+            },
+          ],
+        });
+      }
+      // 200 Wh in a minute: 12 kW.
+      const derived = await next(got, 0, (m) => m.power_w > 0);
+      expect(derived).toMatchObject({ power_w: 12_000, energy_wh: 10_200, session_energy_wh: 200 });
+      expect(got).toHaveLength(1);
+    } finally {
+      await plain.close({ force: true });
+      bus.off('message', onMessage);
+    }
+  });
+
   it('reports power 0 at the stop and the station disconnected when it leaves; gridpilot counts 0', async () => {
     await status(1, 'Charging');
     await meterValues(7000, 2000, 62);

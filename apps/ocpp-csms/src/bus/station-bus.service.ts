@@ -43,6 +43,8 @@ export class StationBusService implements OnModuleInit, OnApplicationShutdown {
   /** The latest status of each station this replica has reported (re-published after a broker outage). */
   private readonly lastStatus = new Map<string, StationStatusMessage>();
   private lastFailureLog = 0;
+  /** The last energy register per station/connector, for chargers that report energy but no power. */
+  private readonly registers = new Map<string, { wh: number; at: number }>();
 
   constructor(
     @Inject(CSMS_CONFIG) config: OcppCsmsConfig,
@@ -96,7 +98,10 @@ export class StationBusService implements OnModuleInit, OnApplicationShutdown {
       this.connected.delete(stationId);
     }
     this.publishStatus(stationId);
-    if (!connected) this.sessions.delete(stationId);
+    if (!connected) {
+      this.sessions.delete(stationId);
+      for (const key of this.registers.keys()) if (key.startsWith(`${stationId}/`)) this.registers.delete(key);
+    }
   }
 
   private onTransaction(e: TransactionEvent): void {
@@ -106,6 +111,7 @@ export class StationBusService implements OnModuleInit, OnApplicationShutdown {
       sessions.set(e.connectorId, { transactionId: e.transactionId, idTag: e.idTag });
     } else {
       if (sessions.get(e.connectorId)?.transactionId === e.transactionId) sessions.delete(e.connectorId);
+      this.registers.delete(`${e.stationId}/${e.connectorId}`);
       this.meter({
         station_id: e.stationId,
         connector_id: e.connectorId,
@@ -121,18 +127,33 @@ export class StationBusService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private onMeter(e: MeterEvent): void {
+    const powerW = e.powerW ?? this.powerFromRegister(e);
+    if (powerW === null) return;
     // Readings of a closed or unknown transaction are load all the same: reported without it.
-    if (e.powerW === null) return;
     this.meter({
       station_id: e.stationId,
       connector_id: e.connectorId,
       transaction_id: e.stray ? null : e.transactionId,
-      power_w: Math.max(0, e.powerW),
+      power_w: Math.max(0, powerW),
       energy_wh: e.energyWh,
       session_energy_wh: e.stray ? null : e.sessionEnergyWh,
       soc_pct: e.socPct,
       timestamp: new Date().toISOString(),
     });
+  }
+
+  /**
+   * A charger that sends only Energy.Active.Import.Register: its mean power since its previous
+   * register (W), or null for the first one (or a register that went back, a meter reset).
+   */
+  private powerFromRegister(e: MeterEvent): number | null {
+    if (e.energyWh === null || e.at === null || Number.isNaN(e.at.getTime())) return null;
+    const key = `${e.stationId}/${e.connectorId}`;
+    const previous = this.registers.get(key);
+    const at = e.at.getTime();
+    this.registers.set(key, { wh: e.energyWh, at });
+    if (!previous || at <= previous.at || e.energyWh < previous.wh) return null;
+    return ((e.energyWh - previous.wh) * 3_600_000) / (at - previous.at);
   }
 
   /** The station's status as this replica knows it now. */

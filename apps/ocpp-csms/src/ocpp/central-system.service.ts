@@ -391,6 +391,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
       connectorId: Number(p.connectorId),
       transactionId,
       stray,
+      at: latest[0]?.timestamp ?? null,
       powerW: powerW(latest),
       energyWh: energy,
       socPct: socPct(latest),

@@ -19,7 +19,9 @@ export interface MeterEvent {
   transactionId: number | null;
   /** For a transaction that is unknown or closed. */
   stray: boolean;
-  /** Of the latest instant of the MeterValues: power drawn (W), energy register (Wh), the EV's SoC (%). */
+  /** The latest instant of the MeterValues (the station's clock), null when it sent none. */
+  at: Date | null;
+  /** Of that instant: power drawn (W), energy register (Wh), the EV's SoC (%). */
   powerW: number | null;
   energyWh: number | null;
   socPct: number | null;
