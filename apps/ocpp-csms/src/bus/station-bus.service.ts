@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { OcppCsmsConfig } from '@lib/config';
 import {
+  BOUNDS,
   CHARGE_POINT_STATUSES,
   ChargePointStatus,
   StationConnectorState,
@@ -23,6 +24,10 @@ interface OpenSession {
 }
 
 const STATUSES: readonly string[] = CHARGE_POINT_STATUSES;
+/** The largest energy the station meter contract takes (Wh). */
+const MAX_WH = BOUNDS.energyKwh * 1000;
+const plausible = (value: number | null, max: number): number | null =>
+  value !== null && Number.isFinite(value) && value >= 0 && value <= max ? value : null;
 
 /**
  * Tells the bus, per station, what the stations connected to this replica report: its status
@@ -88,9 +93,11 @@ export class StationBusService implements OnModuleInit, OnApplicationShutdown {
       try {
         // Transactions the station had open before it (or this replica) restarted.
         const open = await this.transactions.active(stationId);
-        const sessions = new Map<number, OpenSession>();
-        for (const tx of open) sessions.set(tx.connectorId, { transactionId: tx.id, idTag: tx.idTag });
-        this.sessions.set(stationId, sessions);
+        let sessions = this.sessions.get(stationId);
+        if (!sessions) this.sessions.set(stationId, (sessions = new Map<number, OpenSession>()));
+        // A start taken while the query ran is newer than what it read.
+        for (const tx of open)
+          if (!sessions.has(tx.connectorId)) sessions.set(tx.connectorId, { transactionId: tx.id, idTag: tx.idTag });
       } catch (error) {
         this.logger.warn(`${stationId}: open transactions unknown (${(error as Error).message})`);
       }
@@ -117,8 +124,8 @@ export class StationBusService implements OnModuleInit, OnApplicationShutdown {
         connector_id: e.connectorId,
         transaction_id: e.transactionId,
         power_w: 0,
-        energy_wh: e.meterStopWh,
-        session_energy_wh: e.energyWh,
+        energy_wh: plausible(e.meterStopWh, MAX_WH),
+        session_energy_wh: plausible(e.energyWh, MAX_WH),
         soc_pct: null,
         timestamp: new Date().toISOString(),
       });
@@ -135,9 +142,10 @@ export class StationBusService implements OnModuleInit, OnApplicationShutdown {
       connector_id: e.connectorId,
       transaction_id: e.stray ? null : e.transactionId,
       power_w: Math.max(0, powerW),
-      energy_wh: e.energyWh,
-      session_energy_wh: e.stray ? null : e.sessionEnergyWh,
-      soc_pct: e.socPct,
+      // A value no meter can show (a negative register, a SoC over 100) is left out, not the reading.
+      energy_wh: plausible(e.energyWh, MAX_WH),
+      session_energy_wh: e.stray ? null : plausible(e.sessionEnergyWh, MAX_WH),
+      soc_pct: plausible(e.socPct, 100),
       timestamp: new Date().toISOString(),
     });
   }
