@@ -193,7 +193,7 @@ describe('EV load from the CSMS on the bus (plain OCPP client → ocpp-csms → 
     await charger?.close({ force: true });
     await gridpilot?.close();
     await plant?.close();
-    await csms?.close();
+    await csms?.close().catch(() => undefined);
     await proxy?.stop();
     // The retained status of this run's station is cleared from the shared broker.
     await bus?.publishAsync(STATION_TOPICS.status(STATION), '', { qos: 1, retain: true });
@@ -383,4 +383,23 @@ describe('EV load from the CSMS on the bus (plain OCPP client → ocpp-csms → 
     expect(mine(after)).toBeUndefined();
     expect(refused).toEqual([]);
   }, 40_000);
+
+  it('marks its stations disconnected on the bus when the CSMS shuts down', async () => {
+    const again = new RPCClient({
+      endpoint: `ws://127.0.0.1:${csms.get(CentralSystemService).port}`,
+      identity: STATION,
+      protocols: ['ocpp1.6'],
+      strictMode: true,
+      reconnect: false,
+    } as never);
+    await again.connect();
+    const since = statuses.length;
+    await again.call('BootNotification', { chargePointVendor: 'Plain', chargePointModel: 'RPC-1' });
+    await next(statuses, since, (s) => s.connected);
+    const closing = statuses.length;
+    await csms.close();
+    const gone = await next(statuses, closing, (s) => !s.connected);
+    expect(gone.station_id).toBe(STATION);
+    await again.close({ force: true });
+  }, 30_000);
 });

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import type { OcppCsmsConfig } from '@lib/config';
 import {
   BOUNDS,
@@ -38,7 +45,7 @@ const plausible = (value: number | null, max: number): number | null =>
  * station's latest status is kept and published again when the broker is back.
  */
 @Injectable()
-export class StationBusService implements OnModuleInit, OnApplicationShutdown {
+export class StationBusService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('station-bus');
   readonly mqtt: MqttConnection | null;
   private readonly published: Counter<'topic' | 'outcome'>;
@@ -83,6 +90,18 @@ export class StationBusService implements OnModuleInit, OnApplicationShutdown {
     this.events.on('meter', (e) => this.onMeter(e));
   }
 
+  /**
+   * Before the OCPP server closes: this replica's stations are no longer connected to it (they
+   * will dial another replica, which reports them again), said before their sockets close so the
+   * order on the bus stays true.
+   */
+  beforeApplicationShutdown(): void {
+    const stations = [...this.connected];
+    this.connected.clear();
+    for (const id of stations) this.publishStatus(id);
+  }
+
+  /** Flushes what is in flight (at most a second), then disconnects. */
   async onApplicationShutdown(): Promise<void> {
     await this.mqtt?.close(1000);
   }
