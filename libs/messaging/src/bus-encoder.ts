@@ -1,5 +1,5 @@
 import { ClockSkew, TopicEntry, buildTopic, withClockSkew } from '@lib/contracts';
-import { DEFAULT_DECODE_OPTIONS, isInvalid, validate } from './bus-decoder';
+import { DEFAULT_DECODE_OPTIONS, checkBusBody } from './bus-decoder';
 import type { MqttConnection } from './mqtt-client';
 
 export type EncodeResult =
@@ -47,11 +47,8 @@ export function encodeBusMessage<T extends object>(
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) return refuse('body must be an object');
   try {
     return withClockSkew(skew, () => {
-      const union = entry.refine !== undefined;
-      const base = validate(entry.payload, plain, !union);
-      if (isInvalid(base)) return refuse(base.detail, base.fields);
-      const value = union ? validate(entry.refine?.(base) ?? entry.payload, plain, true) : base;
-      if (isInvalid(value)) return refuse(value.detail, value.fields);
+      const checked = checkBusBody(entry, plain);
+      if (!checked.ok) return refuse(checked.detail, checked.fields);
       const mismatch = entry.echoedParams.find((name) => plain[name] !== params[entry.params.indexOf(name)]);
       if (mismatch !== undefined) return refuse(`${mismatch} is not the topic's`, [mismatch]);
       return { ok: true, topic: buildTopic(entry, ...params), payload, qos: entry.qos, retain: entry.retain };
