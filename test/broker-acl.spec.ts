@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { AddressInfo, Server, createServer } from 'node:net';
 import { join } from 'node:path';
-import { BUS_PATTERNS, DEVICE_TOPICS, PLANT_TOPICS, SERVICE_TOPICS } from '@lib/contracts';
+import {
+  BUS_PATTERNS,
+  DEVICE_TOPICS,
+  PLANT_TOPICS,
+  SERVICE_TOPICS,
+  STATION_TOPICS,
+  TOPIC_REGISTRY,
+  buildTopic,
+} from '@lib/contracts';
 import { Aedes } from 'aedes';
 import { MqttClient, connectAsync } from 'mqtt';
 import {
@@ -36,6 +44,14 @@ describe('the bus ACL (libs/messaging/src/broker-acl.js)', () => {
     );
   });
 
+  it.each(Object.entries(TOPIC_REGISTRY))('lets the publishers and subscribers of %s do so', (_name, entry) => {
+    const topic = buildTopic(entry, ...entry.params.map(() => 'iot-mock'));
+    for (const app of entry.publishers)
+      if (BROKER_ACL[app]) expect([app, isAllowed(app, 'publish', topic)]).toEqual([app, true]);
+    for (const app of entry.subscribers)
+      if (BROKER_ACL[app]) expect([app, isAllowed(app, 'subscribe', entry.pattern)]).toEqual([app, true]);
+  });
+
   it.each([
     ['energy/devices/+/data', 'energy/devices/bess-1/data', true],
     ['energy/devices/+/data', 'energy/devices/+/data', true],
@@ -60,6 +76,13 @@ describe('the bus ACL (libs/messaging/src/broker-acl.js)', () => {
     ['ocpp-csms', 'subscribe', SITE_LIMIT, true],
     ['ocpp-csms', 'subscribe', `$share/csms/${SITE_LIMIT}`, true],
     ['ocpp-csms', 'publish', SITE_LIMIT, false],
+    ['ocpp-csms', 'publish', STATION_TOPICS.status('cp-1'), true],
+    ['ocpp-csms', 'publish', STATION_TOPICS.meter('cp-1'), true],
+    ['ocpp-csms', 'publish', 'energy/devices/cp-1/data', false],
+    ['gridpilot-optimizer', 'subscribe', STATION_TOPICS.allMeter, true],
+    ['gridpilot-optimizer', 'publish', STATION_TOPICS.meter('cp-1'), false],
+    ['iot-mock', 'publish', STATION_TOPICS.status('cp-1'), false],
+    ['console', 'subscribe', STATION_TOPICS.allStatus, true],
     ['solarhub-api', 'subscribe', 'energy/devices/+/data', true],
     ['solarhub-api', 'subscribe', '#', false],
     ['plant-simulator', 'publish', 'energy/plants/complexo-paranhos/reading', true],

@@ -1,6 +1,15 @@
-import { DEVICE_TOPICS, TOPIC_REGISTRY, buildTopic, isoSeconds, matchTopic } from '@lib/contracts';
-import { DEFAULT_DECODE_OPTIONS, decodeBusMessage } from '@lib/messaging';
-import { aValidReading, badAcks, badCommands, badTelemetry } from './support/bus-corpus';
+import { DEVICE_TOPICS, STATION_TOPICS, TOPIC_REGISTRY, buildTopic, isoSeconds, matchTopic } from '@lib/contracts';
+import { DEFAULT_DECODE_OPTIONS, decodeBusMessage, encodeBusMessage } from '@lib/messaging';
+import {
+  aValidReading,
+  aValidStationMeter,
+  aValidStationStatus,
+  badAcks,
+  badCommands,
+  badStationMeter,
+  badStationStatus,
+  badTelemetry,
+} from './support/bus-corpus';
 
 const DEVICE = 'fuzz-unit-bess-3';
 
@@ -31,6 +40,40 @@ describe('bus contracts (libs/contracts registry + decodeBusMessage)', () => {
 
   it.each(badCommands(DEVICE).map((c) => [c.name, c] as const))('refuses a command: %s', (_name, bad) => {
     expect(decodeBusMessage(TOPIC_REGISTRY.deviceCommands, bad.topic, bad.payload).ok).toBe(false);
+  });
+
+  it('accepts a valid station status and meter message, and encodes what it decodes', () => {
+    const status = aValidStationStatus('cp-7');
+    expect(
+      decodeBusMessage(TOPIC_REGISTRY.stationStatus, STATION_TOPICS.status('cp-7'), JSON.stringify(status)),
+    ).toMatchObject({ ok: true, topicParams: { station_id: 'cp-7' } });
+    const meter = aValidStationMeter('cp-7');
+    const encoded = encodeBusMessage(TOPIC_REGISTRY.stationMeter, ['cp-7'], meter);
+    expect(encoded).toMatchObject({ ok: true, topic: 'energy/stations/cp-7/meter', qos: 1, retain: false });
+    if (encoded.ok) expect(decodeBusMessage(TOPIC_REGISTRY.stationMeter, encoded.topic, encoded.payload).ok).toBe(true);
+    expect(encodeBusMessage(TOPIC_REGISTRY.stationStatus, ['cp-7'], status)).toMatchObject({ ok: true, retain: true });
+  });
+
+  it('refuses to encode what a receiver would refuse: bounds, the echoed id, topic levels', () => {
+    const meter = aValidStationMeter('cp-7');
+    expect(encodeBusMessage(TOPIC_REGISTRY.stationMeter, ['cp-7'], { ...meter, power_w: -1 })).toMatchObject({
+      ok: false,
+      fields: ['power_w'],
+    });
+    expect(encodeBusMessage(TOPIC_REGISTRY.stationMeter, ['cp-8'], meter)).toMatchObject({
+      ok: false,
+      fields: ['station_id'],
+    });
+    expect(encodeBusMessage(TOPIC_REGISTRY.stationMeter, ['cp/#'], { ...meter, station_id: 'cp/#' }).ok).toBe(false);
+    expect(encodeBusMessage(TOPIC_REGISTRY.stationMeter, [], meter).ok).toBe(false);
+  });
+
+  it.each(badStationStatus('cp-7').map((c) => [c.name, c] as const))('refuses a station status: %s', (_name, bad) => {
+    expect(decodeBusMessage(TOPIC_REGISTRY.stationStatus, bad.topic, bad.payload).ok).toBe(false);
+  });
+
+  it.each(badStationMeter('cp-7').map((c) => [c.name, c] as const))('refuses a station meter: %s', (_name, bad) => {
+    expect(decodeBusMessage(TOPIC_REGISTRY.stationMeter, bad.topic, bad.payload).ok).toBe(false);
   });
 
   it('takes the clock skew from the options', () => {

@@ -4,7 +4,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadOcppCsmsConfig } from '@lib/config';
-import { DEVICE_TOPICS } from '@lib/contracts';
+import { DEVICE_TOPICS, STATION_TOPICS } from '@lib/contracts';
 import { IClientOptions, MqttClient, connectAsync } from 'mqtt';
 import { BROKER_ACL, SITE_LIMIT, generateBrokerPasswords, renderMosquittoAcl } from '../libs/messaging/src/broker-acl';
 import { createCsmsApp } from '../apps/ocpp-csms/src/app.factory';
@@ -108,6 +108,8 @@ describe('Mosquitto with the rendered ACL', () => {
     ['console', DEVICE_TOPICS.commands(`${tag}-dev`), 'iot-mock', DEVICE_TOPICS.allCommands],
     ['ocpp-csms', SITE_LIMIT, 'ocpp-csms', SITE_LIMIT],
     ['solarhub-api', DEVICE_TOPICS.data(`${tag}-fake`), 'solarhub-api', DEVICE_TOPICS.allData],
+    ['iot-mock', STATION_TOPICS.meter(`${tag}-cp`), 'gridpilot-optimizer', STATION_TOPICS.allMeter],
+    ['gridpilot-optimizer', STATION_TOPICS.status(`${tag}-cp`), 'console', STATION_TOPICS.allStatus],
   ])('refuses %s publishing %s: PUBACK 135, never delivered', async (publisher, topic, reader, filter) => {
     const subscriber = await login(reader);
     const received = collect(subscriber);
@@ -131,6 +133,24 @@ describe('Mosquitto with the rendered ACL', () => {
     const deadline = Date.now() + 3000;
     while (received.length === 0 && Date.now() < deadline) await settle();
     expect(received).toEqual([`${SITE_LIMIT} {"limit":7000,"unit":"W","tag":"${tag}"}`]);
+  });
+
+  it("delivers ocpp-csms's station meter and status to gridpilot-optimizer and the console", async () => {
+    const gridpilot = await login('gridpilot-optimizer');
+    const dashboard = await login('console');
+    const got = [collect(gridpilot), collect(dashboard)];
+    for (const reader of [gridpilot, dashboard])
+      await reader.subscribeAsync([STATION_TOPICS.allMeter, STATION_TOPICS.allStatus], { qos: 1 });
+    const csms = await login('ocpp-csms');
+    await csms.publishAsync(STATION_TOPICS.meter(`${tag}-cp`), '{"power_w":7400}', { qos: 1 });
+    await csms.publishAsync(STATION_TOPICS.status(`${tag}-cp`), '{"connected":true}', { qos: 1 });
+    const deadline = Date.now() + 3000;
+    while (got.some((r) => r.length < 2) && Date.now() < deadline) await settle();
+    for (const received of got)
+      expect(received).toEqual([
+        `${STATION_TOPICS.meter(`${tag}-cp`)} {"power_w":7400}`,
+        `${STATION_TOPICS.status(`${tag}-cp`)} {"connected":true}`,
+      ]);
   });
 
   // Mosquitto's acl_file never refuses a SUBSCRIBE (its SUBACK grants it): it filters delivery

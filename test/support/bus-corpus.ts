@@ -1,4 +1,4 @@
-import { DEVICE_TOPICS, isoSeconds } from '@lib/contracts';
+import { DEVICE_TOPICS, STATION_TOPICS, StationMeterMessage, StationStatusMessage, isoSeconds } from '@lib/contracts';
 import { aDevice, quiet } from '../../apps/iot-mock/src/simulation/test-builders';
 import { eventually } from './http';
 
@@ -130,6 +130,87 @@ export function badCommands(deviceId: string): BadMessage[] {
     ['command_id too long', JSON.stringify({ command: 'turn_on', command_id: 'x'.repeat(200) })],
     ['extra key', '{"command":"turn_on","sudo":true}'],
     ['1 MB body', Buffer.alloc(1024 * 1024, 0x20)],
+  ];
+  return cases.map(([name, payload]) => ({ name, topic, payload }));
+}
+
+/** A valid station status, as ocpp-csms publishes it: one connector charging. */
+export function aValidStationStatus(stationId: string, now = new Date()): StationStatusMessage {
+  return {
+    station_id: stationId,
+    connected: true,
+    connectors: [
+      { connector_id: 0, status: 'Available', error_code: 'NoError', transaction_id: null, id_tag: null },
+      { connector_id: 1, status: 'Charging', error_code: 'NoError', transaction_id: 41, id_tag: 'TAG-1' },
+    ],
+    timestamp: now.toISOString(),
+  };
+}
+
+/** A valid station meter message, as ocpp-csms publishes it for a MeterValues. */
+export function aValidStationMeter(stationId: string, powerW = 7400, now = new Date()): StationMeterMessage {
+  return {
+    station_id: stationId,
+    connector_id: 1,
+    transaction_id: 41,
+    power_w: powerW,
+    energy_wh: 12_345,
+    session_energy_wh: 2_345,
+    soc_pct: 52,
+    timestamp: now.toISOString(),
+  };
+}
+
+const connectors = (o: Json): Json[] => o.connectors as Json[];
+
+/** Bad station statuses for `stationId` (gridpilot counts EV load from these). */
+export function badStationStatus(stationId: string): BadMessage[] {
+  const topic = STATION_TOPICS.status(stationId);
+  const status = { ...aValidStationStatus(stationId) } as Json;
+  const cases: [string, string | Buffer][] = [
+    ['not JSON', '{'],
+    ['null', 'null'],
+    ['array', JSON.stringify([status])],
+    ['connected as a string', edit(status, (c) => (c.connected = 'true'))],
+    ['connectors missing', edit(status, (c) => delete c.connectors)],
+    ['connectors of nulls', edit(status, (c) => (c.connectors = [null]))],
+    ['102 connectors', edit(status, (c) => (c.connectors = Array.from({ length: 102 }, () => connectors(status)[1])))],
+    ['unknown connector status', edit(status, (c) => (connectors(c)[1].status = 'Exploding'))],
+    ['unknown error code', edit(status, (c) => (connectors(c)[1].error_code = 'Oops'))],
+    ['connector id -1', edit(status, (c) => (connectors(c)[1].connector_id = -1))],
+    ['connector id 1e9', edit(status, (c) => (connectors(c)[1].connector_id = 1e9))],
+    ['transaction id fractional', edit(status, (c) => (connectors(c)[1].transaction_id = 1.5))],
+    ['id tag of 200 characters', edit(status, (c) => (connectors(c)[1].id_tag = 'x'.repeat(200)))],
+    ['extra key in a connector', edit(status, (c) => (connectors(c)[1].admin = true))],
+    ['station_id differs from the topic', edit(status, (c) => (c.station_id = `${stationId}0`))],
+    ['timestamp in year 1', edit(status, (c) => (c.timestamp = '0001-01-01T00:00:00Z'))],
+    ['extra key', edit(status, (c) => (c.sudo = true))],
+    ['__proto__ key', JSON.stringify(status).replace(/^\{/, '{"__proto__":{"polluted":true},')],
+    ['1 MB body', Buffer.alloc(1024 * 1024, 0x7b)],
+  ];
+  return cases.map(([name, payload]) => ({ name, topic, payload }));
+}
+
+/** Bad station meter messages for `stationId`. */
+export function badStationMeter(stationId: string): BadMessage[] {
+  const topic = STATION_TOPICS.meter(stationId);
+  const meter = { ...aValidStationMeter(stationId) } as Json;
+  const cases: [string, string | Buffer][] = [
+    ['not JSON', 'power=7400'],
+    ['number', '7400'],
+    ['power as a string', edit(meter, (c) => (c.power_w = '7400'))],
+    ['power missing', edit(meter, (c) => delete c.power_w)],
+    ['power negative', edit(meter, (c) => (c.power_w = -7400))],
+    ['power 1e300', edit(meter, (c) => (c.power_w = 1e300))],
+    ['power 1e400 (beyond a double)', JSON.stringify(meter).replace(/"power_w":[-\d.e]+/, '"power_w":1e400')],
+    ['power NaN spelled out', JSON.stringify(meter).replace(/"power_w":[-\d.e]+/, '"power_w":NaN')],
+    ['energy negative', edit(meter, (c) => (c.energy_wh = -1))],
+    ['soc 150', edit(meter, (c) => (c.soc_pct = 150))],
+    ['connector id a string', edit(meter, (c) => (c.connector_id = '1'))],
+    ['transaction id an object', edit(meter, (c) => (c.transaction_id = { $ne: null }))],
+    ['station_id differs from the topic', edit(meter, (c) => (c.station_id = 'someone-else'))],
+    ['timestamp a year ahead', edit(meter, (c) => (c.timestamp = isoSeconds(new Date(Date.now() + YEAR_MS))))],
+    ['extra key', edit(meter, (c) => (c.voltage = 230))],
   ];
   return cases.map(([name, payload]) => ({ name, topic, payload }));
 }

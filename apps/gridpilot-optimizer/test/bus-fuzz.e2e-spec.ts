@@ -1,10 +1,19 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MqttClient, connectAsync } from 'mqtt';
 import { loadGridpilotConfig, loadPlantSimulatorConfig } from '@lib/config';
-import { DEVICE_TOPICS, TOPIC_REGISTRY } from '@lib/contracts';
+import { DEVICE_TOPICS, STATION_TOPICS, TOPIC_REGISTRY } from '@lib/contracts';
 import { createPlantSimulatorApp } from '../../plant-simulator/src/app.factory';
 import { testServices } from '../../../test/services';
-import { aValidReading, badAcks, badTelemetry, publishAndCount } from '../../../test/support/bus-corpus';
+import {
+  aValidReading,
+  aValidStationMeter,
+  aValidStationStatus,
+  badAcks,
+  badStationMeter,
+  badStationStatus,
+  badTelemetry,
+  publishAndCount,
+} from '../../../test/support/bus-corpus';
 import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
 import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
 import { createGridpilotApp } from '../src/app.factory';
@@ -15,6 +24,8 @@ const PLANT = `gp-fuzz-plant-${process.pid}`;
 const DB = `gp_fuzz_${process.pid}`;
 const BESS = `gpfuzz${process.pid}-bess-1`;
 const SERVER = `gpfuzz${process.pid}-server-1`;
+/** Unique per run: other runs may share the broker. */
+const STATION = `GPFUZZ-${process.pid}-${Date.now().toString(36)}`;
 
 interface Allocation {
   constraints_satisfied: boolean;
@@ -99,6 +110,32 @@ describe('gridpilot-optimizer under malformed bus messages (fuzz)', () => {
     expect(counted).toBeGreaterThanOrEqual(corpus.length);
     expect((await http(`${url}/health/live`)).status).toBe(200);
   });
+
+  it('refuses malformed station messages: counts each, stays up, counts no EV load from them', async () => {
+    const inventory = app.get(InventoryService);
+    const status = badStationStatus(STATION);
+    expect(await publishAndCount(mqtt, status, TOPIC_REGISTRY.stationStatus.pattern, metrics)).toBeGreaterThanOrEqual(
+      status.length,
+    );
+    const meter = badStationMeter(STATION);
+    expect(await publishAndCount(mqtt, meter, TOPIC_REGISTRY.stationMeter.pattern, metrics)).toBeGreaterThanOrEqual(
+      meter.length,
+    );
+    expect((await http(`${url}/health/live`)).status).toBe(200);
+    expect(inventory.evLoad().byStation.find((s) => s.stationId === STATION)).toBeUndefined();
+    expect((await allocate()).body.constraints_satisfied).toBe(true);
+
+    // A valid pair still counts.
+    await mqtt.publishAsync(STATION_TOPICS.status(STATION), JSON.stringify(aValidStationStatus(STATION)), { qos: 1 });
+    await mqtt.publishAsync(STATION_TOPICS.meter(STATION), JSON.stringify(aValidStationMeter(STATION, 5000)), {
+      qos: 1,
+    });
+    const counted = await eventually(
+      () => Promise.resolve(inventory.evLoad().byStation.find((s) => s.stationId === STATION)),
+      (s) => s !== undefined,
+    );
+    expect(counted).toEqual({ stationId: STATION, chargingKw: 5, sessions: 1 });
+  }, 60_000);
 
   it('still takes a valid BESS reading into its inventory', async () => {
     const valid = aValidReading('bess', BESS);

@@ -219,7 +219,7 @@ describe('iot-mock (document 002)', () => {
   });
 
   describe('telemetry over MQTT', () => {
-    it('publishes document 002 data messages with seq rising by one, without gaps', async () => {
+    it('publishes document 002 data messages, with their device_type, seq rising by one, without gaps', async () => {
       const since = listener.data.length;
       await new Promise((r) => setTimeout(r, 1500));
       for (const id of DEFAULT_IDS) {
@@ -231,6 +231,7 @@ describe('iot-mock (document 002)', () => {
       expect(Object.keys(m).sort()).toEqual([
         'current',
         'device_id',
+        'device_type',
         'enabled',
         'energy',
         'power',
@@ -240,6 +241,8 @@ describe('iot-mock (document 002)', () => {
         'voltage',
       ]);
       expect(m.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      // Consumers count the load by its type, not by the shape of its id.
+      expect(m.device_type).toBe('server');
       expect(m.power).toBeGreaterThan(0);
       expect(m.current).toBeCloseTo((m.power * 1000) / m.voltage, 0);
     });

@@ -3,6 +3,7 @@ import { AuthModule } from '@lib/auth';
 import type { OcppCsmsConfig } from '@lib/config';
 import { ObservabilityModule, ServiceInfoModule } from '@lib/observability';
 import { PersistenceModule } from '@lib/persistence';
+import { StationBusService } from './bus/station-bus.service';
 import { CSMS_CONFIG } from './csms.tokens';
 import { CentralSystemService } from './ocpp/central-system.service';
 import { CsmsEvents } from './ocpp/csms-events';
@@ -48,6 +49,7 @@ export class AppModule {
         StationRouter,
         CsmsEvents,
         SiteLoadService,
+        StationBusService,
         StationsService,
         TransactionsService,
         CentralSystemService,

@@ -178,7 +178,11 @@ export class DeviceDataMessage {
   @IsIn(DEVICE_FAULTS)
   fault?: DeviceFault;
 
-  /** Present on energy assets (pv_inverter, bess, pcs, meter, ev_charger); document 002's loads omit it. */
+  /**
+   * What the device is: iot-mock sends it for every device (loads included), and consumers count
+   * load by it, never by the shape of the id. Optional for document 002's senders; a message
+   * without it is taken as a load.
+   */
   @IsOptional()
   @IsIn(DEVICE_TYPES)
   device_type?: DeviceType;

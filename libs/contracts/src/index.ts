@@ -5,5 +5,6 @@ export * from './plant';
 export * from './devices';
 export * from './telemetry';
 export * from './ocpp-csms';
+export * from './stations';
 export * from './time';
 export * from './auth';

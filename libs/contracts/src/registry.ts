@@ -2,6 +2,7 @@ import { RevokedSessionsDto } from './auth';
 import { DeviceCommandAck, DeviceCommandMessage, DeviceDataMessage, DeviceStatusMessage } from './devices';
 import { SiteChargingLimitDto } from './ocpp-csms';
 import { PlantReadingMessage, ServiceStatusMessage } from './plant';
+import { StationMeterMessage, StationStatusMessage } from './stations';
 import { dataMessageClass } from './telemetry';
 
 export const APP_NAMES = [
@@ -115,6 +116,30 @@ export const TOPIC_REGISTRY = {
     retain: true,
     publishers: ['plant-simulator'],
     subscribers: ['console'],
+  }),
+  stationStatus: entry({
+    key: 'station.status',
+    version: 1,
+    pattern: 'energy/stations/+/status',
+    params: ['station_id'],
+    echoedParams: ['station_id'],
+    payload: StationStatusMessage,
+    qos: 1,
+    retain: true,
+    publishers: ['ocpp-csms'],
+    subscribers: ['gridpilot-optimizer', 'console'],
+  }),
+  stationMeter: entry({
+    key: 'station.meter',
+    version: 1,
+    pattern: 'energy/stations/+/meter',
+    params: ['station_id'],
+    echoedParams: ['station_id'],
+    payload: StationMeterMessage,
+    qos: 1,
+    retain: false,
+    publishers: ['ocpp-csms'],
+    subscribers: ['gridpilot-optimizer', 'console'],
   }),
   siteChargingLimit: entry({
     key: 'site.charging-limit.set',

@@ -28,6 +28,14 @@ export const PLANT_TOPICS = {
   allReadings: (prefix: string): string => withPrefix(R.plantReading, PLANT_TOPICS.defaultPrefix, prefix).pattern,
 } as const;
 
+/** What ocpp-csms publishes per charging station (any OCPP 1.6-J charger). */
+export const STATION_TOPICS = {
+  status: (stationId: string): string => buildTopic(R.stationStatus, stationId),
+  meter: (stationId: string): string => buildTopic(R.stationMeter, stationId),
+  allStatus: R.stationStatus.pattern,
+  allMeter: R.stationMeter.pattern,
+} as const;
+
 /** Bus patterns between apps (MQTT in embedded mode, Redis when REDIS_URL is set). */
 export const BUS_PATTERNS = {
   siteChargingLimit: R.siteChargingLimit.pattern,

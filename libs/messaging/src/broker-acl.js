@@ -10,7 +10,9 @@
 //   plant-simulator     publishes retained plant readings (default PLANT_TOPIC_PREFIX).
 //   gridpilot-optimizer publishes device commands and the site charging limit (bus, MQTT mode);
 //                       subscribes device data and command acks.
-//   ocpp-csms           subscribes the site charging limit (Nest MQTT transport, event pattern).
+//   ocpp-csms           subscribes the site charging limit (Nest MQTT transport, event pattern);
+//                       publishes each station's retained status and its meter values.
+//                       gridpilot-optimizer reads those (EV load); so does the console.
 //   solarhub-api        subscribes device data (a shared subscription per replica group) and
 //                       publishes the revoked sessions (retained); every app reads them.
 //   console             an operator dashboard: reads what it shows, never writes.
@@ -22,6 +24,8 @@ const { createHash, randomBytes, timingSafeEqual } = require('node:crypto');
 const SITE_LIMIT = 'v1.site.charging-limit.set';
 /** solarhub-api's list of revoked sessions (libs/auth), read by every app that checks tokens. */
 const REVOKED_SESSIONS = 'v1.auth.revoked-sessions';
+/** ocpp-csms's station status (retained) and meter values: energy/stations/+/status and …/meter. */
+const STATIONS = 'energy/stations/#';
 
 /** @type {Record<string, { publish: string[]; subscribe: string[] }>} */
 const BROKER_ACL = {
@@ -41,10 +45,10 @@ const BROKER_ACL = {
   },
   'gridpilot-optimizer': {
     publish: ['energy/devices/+/commands', SITE_LIMIT],
-    subscribe: ['energy/devices/+/data', 'energy/devices/+/commands/ack', REVOKED_SESSIONS],
+    subscribe: ['energy/devices/+/data', 'energy/devices/+/commands/ack', STATIONS, REVOKED_SESSIONS],
   },
   'ocpp-csms': {
-    publish: [],
+    publish: [STATIONS],
     subscribe: [SITE_LIMIT, REVOKED_SESSIONS],
   },
   'solarhub-api': {
@@ -61,6 +65,7 @@ const BROKER_ACL = {
       SITE_LIMIT,
       'energy/services/+/status',
       'energy/plants/+/reading',
+      STATIONS,
       REVOKED_SESSIONS,
     ],
   },

@@ -57,6 +57,22 @@ function validate<T extends object>(type: new () => T, body: Record<string, unkn
 const isInvalid = <T>(v: T | Invalid): v is Invalid => v instanceof Object && 'fields' in v && 'detail' in v;
 
 /**
+ * A parsed body against the entry's payload class (and, for a discriminated union, the class its
+ * discriminator names), strictly: the value, or why not. Run inside withClockSkew; may throw on
+ * hostile input.
+ */
+export function checkBusBody<T extends object>(
+  entry: TopicEntry<T>,
+  body: Record<string, unknown>,
+): { ok: true; value: T } | { ok: false; detail: string; fields: string[] } {
+  const union = entry.refine !== undefined;
+  const base = validate(entry.payload, body, !union);
+  if (isInvalid(base)) return { ok: false, ...base };
+  const value = union ? validate(entry.refine?.(base) ?? entry.payload, body, true) : base;
+  return isInvalid(value) ? { ok: false, ...value } : { ok: true, value };
+}
+
+/**
  * The one gate of every bus subscriber: size, JSON, object, the entry's payload class (and, for a
  * discriminated union, the class its discriminator names), and the topic's device id against the
  * body's. Never throws; a refusal says why.
@@ -89,11 +105,9 @@ export function decodeBusMessage<T extends object>(
     return refuse('invalid', 'payload must not set __proto__ or constructor', ['__proto__']);
   try {
     return withClockSkew(options.skew, () => {
-      const union = entry.refine !== undefined;
-      const base = validate(entry.payload, body, !union);
-      if (isInvalid(base)) return refuse('invalid', base.detail, base.fields);
-      const value = union ? validate(entry.refine?.(base) ?? entry.payload, body, true) : base;
-      if (isInvalid(value)) return refuse('invalid', value.detail, value.fields);
+      const checked = checkBusBody(entry, body);
+      if (!checked.ok) return refuse('invalid', checked.detail, checked.fields);
+      const value = checked.value;
       const fields = value as Record<string, unknown>;
       const mismatch = entry.echoedParams.find((name) => fields[name] !== topicParams[name]);
       if (mismatch !== undefined)

@@ -5,3 +5,4 @@ export * from './transport-readiness';
 export * from './bus-publisher';
 export * from './bounded-queue';
 export * from './bus-decoder';
+export * from './bus-encoder';

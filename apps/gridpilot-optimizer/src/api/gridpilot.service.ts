@@ -205,8 +205,23 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
             timestamp: isoSeconds(site.plant.at),
           }
         : null,
-      ev: { charging_kw: r2(site.evChargingKw), chargers: site.evChargers },
-      devices: { reporting: site.deviceCount, unsteered_load_kw: r2(site.baseLoadKw) },
+      ev: {
+        source: 'ocpp-csms',
+        charging_kw: r2(site.evChargingKw),
+        flexible_kw: r2(site.evFlexibleKw),
+        chargers: site.evChargers,
+        sessions: site.evSessions,
+        stations: site.evStations.map((s) => ({
+          station_id: s.stationId,
+          charging_kw: r2(s.chargingKw),
+          sessions: s.sessions,
+        })),
+      },
+      devices: {
+        reporting: site.deviceCount,
+        unsteered_load_kw: r2(site.baseLoadKw),
+        steered_load_kw: r2(site.steeredLoadKw),
+      },
       operational: {
         temperature: site.temperatureC === null ? null : r2(site.temperatureC),
         efficiency: r3(this.config.battery.efficiency ** 2),

@@ -1,9 +1,17 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { GridpilotConfig } from '@lib/config';
-import { BessData, DEVICE_TOPICS, DeviceDataMessage, LOAD_DEVICE_TYPES, TOPIC_REGISTRY } from '@lib/contracts';
+import {
+  ASSET_DEVICE_TYPES,
+  BessData,
+  DEVICE_TOPICS,
+  DeviceDataMessage,
+  STATION_TOPICS,
+  TOPIC_REGISTRY,
+} from '@lib/contracts';
 import { BusInvalidMessages, DecodeOptions, decodeOptions } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
+import { EvLoad, EvStationLoad, EvStations } from './ev-stations';
 import { PlantClient, PlantReading } from './plant-client';
 import { SiteLink } from './site-link';
 
@@ -12,7 +20,8 @@ const STALE_MS = 60_000;
 
 export interface DeviceSample {
   at: number;
-  type: string;
+  /** The telemetry's own `device_type`; null when the sender gave none. */
+  type: string | null;
   powerKw: number;
   socPct?: number;
   capacityKwh?: number;
@@ -30,20 +39,34 @@ export interface SiteSnapshot {
   plant: PlantReading | null;
   plantError: string | null;
   battery: BatteryState;
-  /** Load of iot-mock devices the optimizer does not steer (kW). */
+  /** Load of the devices the optimizer does not steer (kW). */
   baseLoadKw: number;
+  /** Of the devices the optimizer steers (DISPATCH_DEVICES): what they draw now (kW). */
+  steeredLoadKw: number;
+  /** EV charging as ocpp-csms measures it (kW), and how much the site charging limit can take away. */
   evChargingKw: number;
+  evFlexibleKw: number;
+  /** Stations connected and reporting, and their open sessions. */
   evChargers: number;
+  evSessions: number;
+  evStations: EvStationLoad[];
   deviceCount: number;
   temperatureC: number | null;
 }
 
-const isLoadType = (type: string): boolean => (LOAD_DEVICE_TYPES as readonly string[]).includes(type);
+/**
+ * A device draws site load unless it is an energy asset (generation, storage, the grid meter) or
+ * an EV charger (counted from ocpp-csms). A device whose telemetry names no type is a load of
+ * document 002: whatever its id, it is counted.
+ */
+const NOT_LOAD: readonly string[] = ASSET_DEVICE_TYPES;
+export const isLoad = (type: string | null): boolean => type === null || !NOT_LOAD.includes(type);
 const isBess = (m: DeviceDataMessage): m is BessData => m.device_type === 'bess';
 
 /**
  * What the site has: generation and consumption from plant-simulator, battery state from BESS
- * telemetry, EV load from the charge points' telemetry, and device loads from iot-mock.
+ * telemetry, EV load from ocpp-csms's station messages (any OCPP charger, not the simulated
+ * chargers' own telemetry), and device loads by the `device_type` of their telemetry.
  */
 @Injectable()
 export class InventoryService implements OnModuleInit {
@@ -57,6 +80,7 @@ export class InventoryService implements OnModuleInit {
   /** The SOC the last plan expects, used while no BESS reports. */
   private socEstimate: number;
   malformed = 0;
+  readonly ev = new EvStations();
   private readonly invalid: BusInvalidMessages;
   private readonly decodeOptions: DecodeOptions;
 
@@ -83,10 +107,32 @@ export class InventoryService implements OnModuleInit {
   onModuleInit(): void {
     const mqtt = this.link.mqtt;
     if (!mqtt) return;
-    mqtt.onEveryConnect(() => mqtt.client.subscribe(DEVICE_TOPICS.allData, { qos: 0 }));
-    mqtt.client.on('message', (topic, payload) => {
-      if (topic.endsWith('/data')) this.onTelemetry(topic, payload);
+    mqtt.onEveryConnect(() => {
+      mqtt.client.subscribe(DEVICE_TOPICS.allData, { qos: 0 });
+      mqtt.client.subscribe([STATION_TOPICS.allStatus, STATION_TOPICS.allMeter], { qos: 1 });
     });
+    mqtt.client.on('message', (topic, payload) => {
+      if (topic.startsWith('energy/devices/') && topic.endsWith('/data')) this.onTelemetry(topic, payload);
+      else if (topic.startsWith('energy/stations/')) this.onStation(topic, payload);
+    });
+  }
+
+  /** A station's status or meter message from ocpp-csms, once it has passed its contract. */
+  private onStation(topic: string, payload: Buffer): void {
+    if (topic.endsWith('/meter')) {
+      const meter = this.invalid.decode(TOPIC_REGISTRY.stationMeter, topic, payload, this.decodeOptions);
+      if (meter) this.ev.meter(meter.value);
+      else this.malformed += 1;
+      return;
+    }
+    const status = this.invalid.decode(TOPIC_REGISTRY.stationStatus, topic, payload, this.decodeOptions);
+    if (status) this.ev.status(status.value);
+    else this.malformed += 1;
+  }
+
+  /** EV charging now, from the station messages. */
+  evLoad(): EvLoad {
+    return this.ev.load();
   }
 
   /** Takes a data message only once it has passed its contract (bounds included); counts the rest. */
@@ -102,7 +148,7 @@ export class InventoryService implements OnModuleInit {
     const temperatures = bess?.racks.map((r) => r.temperature_c) ?? [];
     this.devices.set(deviceId, {
       at: Date.now(),
-      type: message.device_type ?? deviceId.replace(/^mock-|-\d+$/g, ''),
+      type: message.device_type ?? null,
       powerKw: message.power,
       socPct: bess?.soc_pct,
       capacityKwh: bess?.capacity_kwh,
@@ -183,27 +229,42 @@ export class InventoryService implements OnModuleInit {
     const plant = await this.plantReading();
     const devices = this.fresh();
     const steered = new Set(Object.values(this.config.dispatchDevices));
-    let baseLoadKw = 0;
-    let evChargingKw = 0;
-    let evChargers = 0;
+    const { baseLoadKw, steeredLoadKw } = countLoads(devices, steered);
+    const ev = this.ev.load();
     const temperatures: number[] = [];
-    for (const [id, d] of devices) {
-      if (isLoadType(d.type) && !steered.has(id)) baseLoadKw += Math.max(0, d.powerKw);
-      if (d.type === 'ev_charger') {
-        evChargingKw += Math.max(0, d.powerKw);
-        evChargers += 1;
-      }
-      if (d.temperatureC !== undefined) temperatures.push(d.temperatureC);
-    }
+    for (const d of devices.values()) if (d.temperatureC !== undefined) temperatures.push(d.temperatureC);
     return {
       plant,
       plantError: this.plantError,
       battery: this.battery(),
       baseLoadKw,
-      evChargingKw,
-      evChargers,
+      steeredLoadKw,
+      evChargingKw: ev.chargingKw,
+      evFlexibleKw: ev.flexibleKw,
+      evChargers: ev.stations,
+      evSessions: ev.sessions,
+      evStations: ev.byStation,
       deviceCount: devices.size,
       temperatureC: temperatures.length ? temperatures.reduce((s, t) => s + t, 0) / temperatures.length : null,
     };
   }
+}
+
+/**
+ * The site load of the devices, by the `device_type` their telemetry carries and never by the
+ * shape of their id: what the optimizer does not steer is base load, what it steers (its dispatch
+ * devices) is its flexibility. Energy assets and EV chargers are not device load.
+ */
+export function countLoads(
+  devices: ReadonlyMap<string, Pick<DeviceSample, 'type' | 'powerKw'>>,
+  steered: ReadonlySet<string>,
+): { baseLoadKw: number; steeredLoadKw: number } {
+  let baseLoadKw = 0;
+  let steeredLoadKw = 0;
+  for (const [id, d] of devices) {
+    if (!isLoad(d.type)) continue;
+    if (steered.has(id)) steeredLoadKw += Math.max(0, d.powerKw);
+    else baseLoadKw += Math.max(0, d.powerKw);
+  }
+  return { baseLoadKw, steeredLoadKw };
 }

@@ -131,8 +131,6 @@ export class SimulatedDevice {
     this.dirty = true;
     const message: DeviceDataMessage = {
       device_id: this.id,
-      // Every reading says what the device is, so subscribers count it whatever its id.
-      device_type: type,
       timestamp: isoSeconds(now),
       power: roundTo(powerKw, 3),
       voltage: roundTo(voltageV, 1),
@@ -141,6 +139,8 @@ export class SimulatedDevice {
       status: 'online',
       enabled: true,
       seq: this.record.seq,
+      // Every device says what it is, so consumers count it by its type whatever its id.
+      device_type: type,
       ...(this.fault ? { fault: this.fault } : {}),
       ...(this.external?.block() ?? {}),
       ...(asset

@@ -13,6 +13,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OcppCsmsConfig } from '@lib/config';
 import { MetricsService } from '@lib/observability';
+import { STATION_ID } from '@lib/contracts';
 import { OCPP16_SUBPROTOCOL } from '@lib/ocpp';
 import { RPCServer, TimeoutError, createRPCError, createValidator } from 'ocpp-rpc';
 import ocpp16Schemas from 'ocpp-rpc/lib/schemas/ocpp1_6.json';
@@ -21,9 +22,10 @@ import { Counter } from 'prom-client';
 import { CSMS_CONFIG } from '../csms.tokens';
 import type { TransactionEntity } from '../persistence/entities';
 import { BootInfo, StationsService } from '../stations/stations.service';
+import { energyWh, powerW, socPct } from '../transactions/meter-readings';
 import { MeterValue, TransactionsService } from '../transactions/transactions.service';
+import { CsmsEvents, TransactionEvent } from './csms-events';
 import { lenientValidator } from './lenient-fields';
-import { CsmsEvents } from './csms-events';
 import { OcppLogService } from './ocpp-log.service';
 import { StationRouter } from './station-router';
 
@@ -42,8 +44,6 @@ interface StationSocket {
   on(event: string, listener: (...args: never[]) => void): void;
 }
 
-const STATION_ID = /^[A-Za-z0-9._:-]{1,48}$/;
-
 /**
  * The official OCPP 1.6 schemas, applied strictly to every known action in both directions. An
  * action with no schema is not a malformed frame but an unknown action: it passes through to the
@@ -56,6 +56,15 @@ const ocpp16Validator: Validator = Object.assign(Object.create(official) as Vali
     OCPP16_SCHEMA_IDS.has(schemaId) ? official.validate(schemaId, params) : true,
 });
 const now = (): string => new Date().toISOString();
+const transactionEvent = (tx: TransactionEntity, kind: TransactionEvent['kind']): TransactionEvent => ({
+  stationId: tx.stationId,
+  transactionId: tx.id,
+  kind,
+  connectorId: tx.connectorId,
+  idTag: tx.idTag,
+  meterStopWh: tx.meterStopWh,
+  energyWh: tx.energyWh,
+});
 
 /**
  * The OCPP 1.6-J central system: ocpp-rpc in strict mode (the official 1.6 schemas validate every
@@ -294,6 +303,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
       timer.unref();
       this.availableTimers.set(key, timer);
     }
+    this.events.emit('status', { stationId: id, connectorId });
     return {};
   }
 
@@ -311,7 +321,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
     for (const tx of closed) {
       this.corrections.inc({ kind: `ended_${tx.stopReason ?? 'unknown'}` });
       this.logger.warn(`${tx.stationId}: transaction ${tx.id} ended by the CSMS (${tx.stopReason}): ${why}`);
-      this.events.emit('transaction', { stationId: tx.stationId, transactionId: tx.id, kind: 'stopped' });
+      this.events.emit('transaction', transactionEvent(tx, 'stopped'));
     }
   }
 
@@ -326,7 +336,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
     );
     this.ended(superseded, `a new transaction started on connector ${tx.connectorId}`);
     this.logger.log(`${id}: transaction ${tx.id} started on connector ${tx.connectorId} (${idTagInfo.status})`);
-    this.events.emit('transaction', { stationId: id, transactionId: tx.id, kind: 'started' });
+    this.events.emit('transaction', transactionEvent(tx, 'started'));
     return { transactionId: tx.id, idTagInfo };
   }
 
@@ -357,24 +367,36 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
       await this.transactions.storeMeterValues(id, tx.connectorId, tx.id, p.transactionData as MeterValue[]);
     }
     this.logger.log(`${id}: transaction ${tx.id} stopped, ${tx.energyWh} Wh`);
-    this.events.emit('transaction', { stationId: id, transactionId: tx.id, kind: 'stopped' });
+    this.events.emit('transaction', transactionEvent(tx, 'stopped'));
     return idTagInfo();
   }
 
   private async onMeterValues(id: string, p: Params): Promise<Params> {
     const transactionId = typeof p.transactionId === 'number' ? p.transactionId : null;
-    const stray = transactionId !== null && (await this.transactions.findOpen(id, transactionId)) === null;
+    const open = transactionId !== null ? await this.transactions.findOpen(id, transactionId) : null;
+    const stray = transactionId !== null && open === null;
     if (stray) this.corrections.inc({ kind: 'stray_meter_values' });
     if (stray)
       this.logger.warn(`${id}: MeterValues for transaction ${transactionId}, which is unknown or closed: kept apart`);
-    const skipped = await this.transactions.storeMeterValues(
+    const { skipped, latest } = await this.transactions.storeMeterValues(
       id,
       Number(p.connectorId),
       transactionId,
       p.meterValue as MeterValue[],
       { stray },
     );
-    this.events.emit('meter', { stationId: id, connectorId: Number(p.connectorId), transactionId, stray });
+    const energy = energyWh(latest);
+    this.events.emit('meter', {
+      stationId: id,
+      connectorId: Number(p.connectorId),
+      transactionId,
+      stray,
+      at: latest[0]?.timestamp ?? null,
+      powerW: powerW(latest),
+      energyWh: energy,
+      socPct: socPct(latest),
+      sessionEnergyWh: open && energy !== null ? Math.max(0, energy - open.meterStartWh) : null,
+    });
     if (skipped > 0) this.logger.warn(`${id}: ${skipped} sampled values were not numbers and were not stored`);
     return {};
   }

@@ -24,6 +24,7 @@ export interface Reading {
 
 export const ENERGY = 'Energy.Active.Import.Register';
 export const POWER = 'Power.Active.Import';
+export const SOC = 'SoC';
 /** What OCPP 1.6 says a sampled value without a context is. */
 export const DEFAULT_CONTEXT = 'Sample.Periodic';
 
@@ -74,4 +75,9 @@ export function energyWh(rows: Pick<Reading, 'measurand' | 'value' | 'unit' | 'p
   const energy = rows.find((r) => r.measurand === ENERGY && r.phase === null);
   if (!energy) return null;
   return energy.unit === 'kWh' ? energy.value * 1000 : energy.value;
+}
+
+/** The EV's state of charge (%) in one set of readings, or null. */
+export function socPct(rows: Pick<Reading, 'measurand' | 'value'>[]): number | null {
+  return rows.find((r) => r.measurand === SOC)?.value ?? null;
 }

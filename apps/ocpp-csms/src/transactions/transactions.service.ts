@@ -195,7 +195,7 @@ export class TransactionsService {
   /**
    * Stores the numeric sampled values (a reading already stored for the same transaction,
    * timestamp, measurand, context and phase is stored once) and returns how many were not
-   * numbers. Readings of a live session update the connector's latest values and the session's
+   * numbers and the readings of the latest instant. Readings of a live session update the connector's latest values and the session's
    * power; `stray` ones (unknown or closed transaction) are stored apart and only counted as
    * load the site cannot steer.
    */
@@ -205,7 +205,7 @@ export class TransactionsService {
     transactionId: number | null,
     meterValues: MeterValue[],
     options: { stray?: boolean } = {},
-  ): Promise<number> {
+  ): Promise<{ skipped: number; latest: Reading[] }> {
     const stray = options.stray ?? false;
     const { rows, skipped } = readings(meterValues);
     const fresh = transactionId === null ? rows : await this.notYetStored(transactionId, rows);
@@ -215,13 +215,13 @@ export class TransactionsService {
       fresh.map((r) => ({ stationId, connectorId, transactionId, ...r, stray })),
     );
     const last = meterValues.at(-1);
-    if (!last) return skipped;
+    if (!last) return { skipped, latest: [] };
     const at = new Date(last.timestamp);
     const now = rows.filter((r) => r.timestamp.getTime() === at.getTime());
     const drawn = powerW(now);
     if (stray) {
       if (drawn !== null) this.stray.set(`${stationId}/${connectorId}`, { powerW: drawn, at: new Date() });
-      return skipped;
+      return { skipped, latest: now };
     }
     this.latest.set(`${stationId}/${connectorId}`, {
       timestamp: last.timestamp,
@@ -234,7 +234,7 @@ export class TransactionsService {
       })),
     });
     if (transactionId !== null && drawn !== null) this.recordPower(transactionId, drawn, new Date());
-    return skipped;
+    return { skipped, latest: now };
   }
 
   private recordPower(transactionId: number, drawnW: number, at: Date): void {
