@@ -1,4 +1,5 @@
 import { RevokedSessionsDto } from './auth';
+import { commandMessageClass } from './battery';
 import { DeviceCommandAck, DeviceCommandMessage, DeviceDataMessage, DeviceStatusMessage } from './devices';
 import { SiteChargingLimitDto } from './ocpp-csms';
 import { PlantReadingMessage, ServiceStatusMessage } from './plant';
@@ -75,6 +76,8 @@ export const TOPIC_REGISTRY = {
     params: ['device_id'],
     echoedParams: [],
     payload: DeviceCommandMessage,
+    /** `set_power` with `power_kw` is a battery set-point (BessSetPointCommand, battery.ts). */
+    refine: commandMessageClass,
     qos: 1,
     retain: false,
     publishers: ['gridpilot-optimizer', 'iot-mock'],
