@@ -163,6 +163,23 @@ describe('BatteryLinkService (the BESS as a dispatch target)', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it('a dispatch does not wait for a BESS that is out of the plan: 0 kW, and why', async () => {
+    const { service } = link(() => null);
+    await service.send(50, 0.5);
+    const started = Date.now();
+    const outcome = await service.dispatch(50, 0.5);
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(outcome).toEqual({
+      appliedKw: 0,
+      target: {
+        target: `bess:${BESS}`,
+        ok: false,
+        detail: { requested_kw: 0, state: 'timeout' },
+        error: 'planned at 0 kW while the BESS is timeout (no acknowledgement within 200 ms)',
+      },
+    });
+  });
+
   it('without a broker connection the battery is offline', async () => {
     const { service } = link(() => null);
     (service as unknown as { link: { mqtt: { connected: boolean } } }).link.mqtt.connected = false;

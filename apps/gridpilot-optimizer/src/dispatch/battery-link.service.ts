@@ -162,6 +162,25 @@ export class BatteryLinkService implements OnModuleInit {
   }
 
   /**
+   * The battery's part of a dispatch: the set-point, waited for, while the BESS is in the plan;
+   * while it is out, nothing is waited for (the dispatch is not held up by a silent BESS): a probe
+   * goes out if one is due, and the target says the battery is planned around.
+   */
+  async dispatch(batteryKw: number, soc: number): Promise<BatteryOutcome> {
+    if (this.available) return this.send(batteryKw, soc);
+    void this.probe(soc).catch((error: Error) => this.logger.warn(`BESS probe: ${error.message}`));
+    return {
+      target: {
+        target: `bess:${this.deviceId ?? 'none'}`,
+        ok: false,
+        detail: { requested_kw: 0, state: this.state },
+        error: `planned at 0 kW while the BESS is ${this.state} (${this.lastError ?? 'no answer'})`,
+      },
+      appliedKw: 0,
+    };
+  }
+
+  /**
    * While the battery is out of the plan: a 0 kW set-point once per control period, so it comes
    * back into the plan as soon as it answers (the next plan uses it).
    */

@@ -155,6 +155,10 @@ describe('control loop', () => {
     });
     // The next control step no longer counts on the battery the last plan wanted.
     const second = await service.tick();
+    expect(second?.targets[0]).toMatchObject({
+      ok: false,
+      error: 'planned at 0 kW while the BESS is offline (MQTT broker unavailable)',
+    });
     expect(second?.order.batteryKw).toBe(0);
     expect(second?.order.allocation.training).toBeCloseTo(175, 6);
     expect(second?.order.consumptionKw).toBeCloseTo(175, 6);

@@ -94,7 +94,7 @@ export class DispatchService implements OnModuleInit {
     let order = planned;
     if (!simulate && this.battery.deviceId) {
       // The BESS answers first: what it did not take is not announced to the plant as consumption.
-      const bess = await this.battery.send(order.batteryKw, order.soc);
+      const bess = await this.battery.dispatch(order.batteryKw, order.soc);
       targets.push(bess.target);
       if (Math.abs(bess.appliedKw - order.batteryKw) > 1e-6) {
         order = {
