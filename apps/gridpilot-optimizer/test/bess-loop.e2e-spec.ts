@@ -273,6 +273,11 @@ describe('the battery loop: gridpilot-optimizer → BESS set-point → telemetry
     const without = await cycle();
     expect(without.power_requirements.battery_power_kw).toBe(0);
     expect(without.notes.join(' ')).toContain(`battery ${BESS} refused: planned at 0 kW`);
+    const inventory = await http<{ operational: { status: string; alerts: string[] } }>(
+      `${gpUrl}/api/v1/data/inventory`,
+    );
+    expect(inventory.body.operational).toMatchObject({ status: 'degraded' });
+    expect(inventory.body.operational.alerts).toContain(`battery: BESS ${BESS} refused; planned at 0 kW`);
 
     // Enabled again, it answers the control loop's probe, and the next plan uses it again.
     expect((await command(BESS, { command: 'enable' })).status).toBe(200);

@@ -182,6 +182,8 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
     const alerts: string[] = [];
     if (site.plantError) alerts.push(`plant: ${site.plantError}`);
     if (site.battery.source === 'estimate') alerts.push('battery: no BESS telemetry; SOC is the plan estimate');
+    if (!this.battery.available)
+      alerts.push(`battery: BESS ${this.battery.deviceId ?? ''} ${this.battery.state}; planned at 0 kW`);
     if (!this.prices.latest()) alerts.push('prices: no data yet');
     return {
       power: {
