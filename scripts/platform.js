@@ -115,6 +115,9 @@ function startApp(app, infra, extraEnv = {}) {
     childEnv.PLANT_URL = env.PLANT_URL || `http://127.0.0.1:${plantPort}`;
     if (apps.includes('iot-mock')) {
       childEnv.DISPATCH_DEVICES = env.DISPATCH_DEVICES || 'inference:compute-1,cooling:chiller-1';
+      // The plan's battery power goes to the site's first BESS (created with the site assets).
+      const siteBess = env.PLATFORM_SITE_ASSETS !== 'false' && apps.includes('solarhub-api') ? 'bess-1' : '';
+      if (env.BESS_DEVICE_ID || siteBess) childEnv.BESS_DEVICE_ID = env.BESS_DEVICE_ID || siteBess;
     }
   }
   // The console proxies each app of this platform and reads the bus as its own (read-only) broker user.

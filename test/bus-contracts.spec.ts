@@ -1,4 +1,14 @@
-import { DEVICE_TOPICS, STATION_TOPICS, TOPIC_REGISTRY, buildTopic, isoSeconds, matchTopic } from '@lib/contracts';
+import {
+  BessSetPointCommand,
+  DEVICE_TOPICS,
+  DeviceCommandMessage,
+  STATION_TOPICS,
+  TOPIC_REGISTRY,
+  buildTopic,
+  isoSeconds,
+  matchTopic,
+  readBessSetPointResult,
+} from '@lib/contracts';
 import { DEFAULT_DECODE_OPTIONS, decodeBusMessage, encodeBusMessage } from '@lib/messaging';
 import {
   aValidReading,
@@ -96,6 +106,50 @@ describe('bus contracts (libs/contracts registry + decodeBusMessage)', () => {
       decodeBusMessage(TOPIC_REGISTRY.deviceData, DEVICE_TOPICS.data('other-1'), JSON.stringify(message)),
     ).toMatchObject({
       ok: false,
+    });
+  });
+
+  describe('the battery set-point (set_power with power_kw, BessSetPointCommand)', () => {
+    const topic = DEVICE_TOPICS.commands(DEVICE);
+    const decode = (body: unknown) =>
+      decodeBusMessage(TOPIC_REGISTRY.deviceCommands, topic, typeof body === 'string' ? body : JSON.stringify(body));
+
+    it.each([-250, 0, 120.5])('takes power_kw %p as a BessSetPointCommand', (power) => {
+      const result = decode({ command: 'set_power', parameters: { power_kw: power }, command_id: 'c-1' });
+      expect(result).toMatchObject({ ok: true, value: { parameters: { power_kw: power } } });
+      if (result.ok) expect(result.value).toBeInstanceOf(BessSetPointCommand);
+    });
+
+    it("leaves a load's set_power (parameters.power) a plain command", () => {
+      const result = decode({ command: 'set_power', parameters: { power: 30 } });
+      expect(result.ok && result.value.constructor).toBe(DeviceCommandMessage);
+    });
+
+    it.each([
+      ['power_kw as a string', { command: 'set_power', parameters: { power_kw: '5' } }],
+      ['power_kw null', { command: 'set_power', parameters: { power_kw: null } }],
+      ['power_kw beyond the bounds', { command: 'set_power', parameters: { power_kw: -1e300 } }],
+      ['an unknown parameter beside it', { command: 'set_power', parameters: { power_kw: 5, force: true } }],
+      ['NaN spelled out', '{"command":"set_power","parameters":{"power_kw":NaN}}'],
+    ])('refuses %s', (_name, body) => {
+      expect(decode(body)).toMatchObject({ ok: false, reason: expect.stringMatching(/invalid|not_json/) });
+    });
+
+    it("reads the acknowledgement's result, and nothing else as one", () => {
+      expect(
+        readBessSetPointResult({ status: 'clamped', requested_kw: -900, power_kw: -250, reason: 'power_rating' }),
+      ).toMatchObject({
+        status: 'clamped',
+        power_kw: -250,
+      });
+      for (const bad of [
+        null,
+        [],
+        'accepted',
+        { status: 'maybe', requested_kw: 1, power_kw: 1 },
+        { status: 'accepted', requested_kw: 1 },
+      ])
+        expect(readBessSetPointResult(bad)).toBeNull();
     });
   });
 });

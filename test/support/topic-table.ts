@@ -15,7 +15,7 @@ export function topicTable(): string {
       `\`${name}\``,
       `\`${e.pattern}\``,
       String(e.version),
-      `\`${e.payload.name}\`${e.refine ? ' + its `device_type` class' : ''}`,
+      `\`${e.payload.name}\`${e.refines ? ` + ${e.refines}` : ''}`,
       String(e.qos),
       e.retain ? 'yes' : 'no',
       e.publishers.join(', '),

@@ -5,6 +5,7 @@ import { ObservabilityModule, ReadinessRegistry } from '@lib/observability';
 import { PersistenceModule } from '@lib/persistence';
 import { DataController, OptimizationController, SystemController } from './api/controllers';
 import { GridpilotService } from './api/gridpilot.service';
+import { BatteryLinkService } from './dispatch/battery-link.service';
 import { ControlLoopService } from './dispatch/control-loop.service';
 import { DispatchService } from './dispatch/dispatch.service';
 import { ForecastService } from './forecast/forecast.service';
@@ -46,6 +47,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         PricesService,
         ForecastService,
         InventoryService,
+        BatteryLinkService,
         OptimizerService,
         DispatchService,
         ControlLoopService,

@@ -116,6 +116,10 @@ export class GridpilotEnv extends MqttEnv {
   })
   DISPATCH_DEVICES?: string;
   @Type(() => Number) @IsInt() @Min(100) @Max(60_000) DEVICE_COMMAND_TIMEOUT_MS = 3000;
+  /** The iot-mock BESS that takes the plan's battery set-point (`set_power`, BessSetPointCommand). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
+  BESS_DEVICE_ID?: string;
 }
 
 export interface GridpilotConfig extends CommonConfig {
@@ -156,6 +160,8 @@ export interface GridpilotConfig extends CommonConfig {
   control: { enabled: boolean; periodMs: number; minOnMs: number; minOffMs: number };
   dispatchDevices: Record<string, string>;
   deviceCommandTimeoutMs: number;
+  /** The BESS the battery set-point goes to; null plans the battery without driving one. */
+  bessDeviceId: string | null;
 }
 
 interface LoadJson {
@@ -290,5 +296,6 @@ export function loadGridpilotConfig(env: Env = process.env): GridpilotConfig {
     },
     dispatchDevices: devices,
     deviceCommandTimeoutMs: e.DEVICE_COMMAND_TIMEOUT_MS,
+    bessDeviceId: e.BESS_DEVICE_ID ?? null,
   };
 }

@@ -4,6 +4,7 @@ export * from './bounds';
 export * from './plant';
 export * from './devices';
 export * from './telemetry';
+export * from './battery';
 export * from './ocpp-csms';
 export * from './stations';
 export * from './time';

@@ -1,4 +1,5 @@
 import { RevokedSessionsDto } from './auth';
+import { commandMessageClass } from './battery';
 import { DeviceCommandAck, DeviceCommandMessage, DeviceDataMessage, DeviceStatusMessage } from './devices';
 import { SiteChargingLimitDto } from './ocpp-csms';
 import { PlantReadingMessage, ServiceStatusMessage } from './plant';
@@ -30,6 +31,8 @@ export interface TopicEntry<T extends object = object> {
   readonly payload: new () => T;
   /** A discriminated union: the class to validate after the base class has passed. */
   refine?(base: T): new () => T;
+  /** What `refine` picks, for the topic table of docs/architecture.md. */
+  readonly refines?: string;
   readonly qos: 0 | 1 | 2;
   readonly retain: boolean;
   readonly publishers: readonly AppName[];
@@ -52,6 +55,7 @@ export const TOPIC_REGISTRY = {
     echoedParams: ['device_id'],
     payload: DeviceDataMessage,
     refine: dataMessageClass,
+    refines: 'its `device_type` class',
     qos: 1,
     retain: false,
     publishers: ['iot-mock'],
@@ -76,6 +80,9 @@ export const TOPIC_REGISTRY = {
     params: ['device_id'],
     echoedParams: [],
     payload: DeviceCommandMessage,
+    /** `set_power` with `power_kw` is a battery set-point (BessSetPointCommand, battery.ts). */
+    refine: commandMessageClass,
+    refines: '`BessSetPointCommand` for `set_power` with `power_kw`',
     qos: 1,
     retain: false,
     publishers: ['gridpilot-optimizer', 'iot-mock'],

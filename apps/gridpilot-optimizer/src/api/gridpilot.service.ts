@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { GridpilotConfig } from '@lib/config';
 import { isoSeconds } from '@lib/contracts';
 import { DatabaseConnection } from '@lib/persistence';
+import { BatteryLinkService } from '../dispatch/battery-link.service';
 import { ControlLoopService } from '../dispatch/control-loop.service';
 import { DispatchRecord, DispatchService } from '../dispatch/dispatch.service';
 import { ForecastService } from '../forecast/forecast.service';
@@ -39,6 +40,7 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
     private readonly control: ControlLoopService,
     private readonly link: SiteLink,
     private readonly database: DatabaseConnection,
+    private readonly battery: BatteryLinkService,
   ) {}
 
   /**
@@ -138,6 +140,7 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
         last_status: this.dispatcher.last?.status ?? null,
         last_at: this.dispatcher.last ? isoSeconds(this.dispatcher.last.at) : null,
       },
+      battery: this.battery.view(),
     };
   }
 
@@ -179,6 +182,8 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
     const alerts: string[] = [];
     if (site.plantError) alerts.push(`plant: ${site.plantError}`);
     if (site.battery.source === 'estimate') alerts.push('battery: no BESS telemetry; SOC is the plan estimate');
+    if (!this.battery.available)
+      alerts.push(`battery: BESS ${this.battery.deviceId ?? ''} ${this.battery.state}; planned at 0 kW`);
     if (!this.prices.latest()) alerts.push('prices: no data yet');
     return {
       power: {
@@ -330,14 +335,12 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
         consumptionKw: a.consumptionKw,
         constraintsSatisfied: a.constraintsSatisfied,
         soc: a.soc,
+        socNext: a.socNext,
       },
       origin,
       simulate,
     );
-    if (!simulate) {
-      this.control.observe(a.allocation);
-      this.inventory.setSocEstimate(a.socNext);
-    }
+    if (!simulate) this.control.observe(a.allocation);
     return record;
   }
 

@@ -1,23 +1,41 @@
 import { FlexibleLoadConfig, GridpilotConfig, loadGridpilotConfig } from '@lib/config';
+import { MetricsService } from '@lib/observability';
+import type { DatabaseConnection } from '@lib/persistence';
 import type { InventoryService } from '../inventory/inventory.service';
 import type { PlantReading } from '../inventory/plant-client';
-import type { OptimizerService } from '../optimization/optimizer.service';
+import type { SiteLink } from '../inventory/site-link';
+import type { Allocation, OptimizerService } from '../optimization/optimizer.service';
+import { BatteryLinkService } from './battery-link.service';
 import { ControlLoopService } from './control-loop.service';
-import type { DispatchOrder, DispatchService } from './dispatch.service';
+import { DispatchOrder, DispatchService } from './dispatch.service';
 
 const loads: FlexibleLoadConfig[] = [
   { name: 'training', minKw: 0, maxKw: 300, rampKwPerStep: 300, cooled: false, blocks: [{ kw: 300, valuePerMwh: 80 }] },
 ];
 
-/** The loop with a plant whose generation the test sets, and a dispatcher that records the orders. */
-function loop(config: Partial<GridpilotConfig['control']> = {}) {
-  const base = loadGridpilotConfig({ PLANT_URL: 'http://plant.invalid', EXPORT_MIN_KW: '0', EXPORT_MAX_KW: '50' });
+/**
+ * The loop with a plant whose generation the test sets, the real dispatcher (no broker, no
+ * database: records wait in memory) and an inventory that keeps the SOC estimate.
+ */
+function loop(config: Partial<GridpilotConfig['control']> = {}, env: Record<string, string> = {}) {
+  const base = loadGridpilotConfig({
+    PLANT_URL: 'http://plant.invalid',
+    EXPORT_MIN_KW: '0',
+    EXPORT_MAX_KW: '50',
+    ...env,
+  });
   const settings: GridpilotConfig = { ...base, loads, control: { ...base.control, ...config } };
   let consumption = 0;
   let generation = 200;
+  let socEstimate = 0.5;
   const orders: DispatchOrder[] = [];
   const inventory = {
-    plant: {},
+    plant: {
+      setConsumption: (kw: number): Promise<number> => {
+        consumption = kw;
+        return Promise.resolve(kw);
+      },
+    },
     plantReading: (): Promise<PlantReading> =>
       Promise.resolve({
         at: new Date(),
@@ -25,31 +43,47 @@ function loop(config: Partial<GridpilotConfig['control']> = {}) {
         consumptionKw: consumption,
         exportedKw: generation - consumption,
       }),
-    battery: () => ({ soc: 0.5 }),
+    battery: () => ({ soc: socEstimate }),
+    setSocEstimate: (soc: number) => (socEstimate = soc),
   } as unknown as InventoryService;
-  const recorder: { last: { order: DispatchOrder } | null; execute: (order: DispatchOrder) => Promise<unknown> } = {
-    last: null,
-    execute: (order) => {
-      orders.push(order);
-      consumption = order.consumptionKw;
-      recorder.last = { order };
-      return Promise.resolve({ status: 'success', order });
-    },
+  const link = { bus: { transport: 'none', connected: false }, mqtt: null } as unknown as SiteLink;
+  const metrics = new MetricsService('gridpilot-test');
+  const battery = new BatteryLinkService(settings, link, metrics);
+  const dispatcher = new DispatchService(
+    settings,
+    inventory,
+    link,
+    { connected: false } as unknown as DatabaseConnection,
+    metrics,
+    battery,
+  );
+  const execute = dispatcher.execute.bind(dispatcher);
+  dispatcher.execute = (order, origin, simulate) => {
+    orders.push(order);
+    return execute(order, origin, simulate);
   };
-  const dispatcher = recorder as unknown as DispatchService;
+  const optimizer = { last: null as Partial<Allocation> | null };
   const service = new ControlLoopService(
     settings,
     inventory,
-    { last: null } as unknown as OptimizerService,
+    optimizer as unknown as OptimizerService,
     dispatcher,
+    battery,
   );
   return {
     service,
     orders,
+    battery,
+    dispatcher,
+    optimizer,
+    socEstimate: () => socEstimate,
     setGeneration: (kw: number) => (generation = kw),
     setConsumption: (kw: number) => (consumption = kw),
   };
 }
+
+/** A plan that charges the battery at 100 kW and expects the SOC to rise from 0.5 to 0.52. */
+const chargingPlan: Partial<Allocation> = { batteryKw: 100, baseLoadKw: 0, soc: 0.5, socNext: 0.52 };
 
 describe('control loop', () => {
   it('does nothing while the export is inside its band (the dead band)', async () => {
@@ -87,5 +121,46 @@ describe('control loop', () => {
     // …and does after it.
     await service.tick(t0 + 140_000);
     expect(orders.at(-1)?.allocation.training).toBeCloseTo(175, 6);
+  });
+
+  it('a control-loop dispatch moves the SOC estimate as a full cycle does', async () => {
+    const { service, optimizer, orders, socEstimate } = loop();
+    optimizer.last = chargingPlan;
+    expect(socEstimate()).toBe(0.5);
+    const record = await service.tick();
+    expect(record?.origin).toBe('control');
+    expect(orders[0].batteryKw).toBe(100);
+    // Before the fix the control path left the estimate where it was (0.5) while the battery charged.
+    expect(socEstimate()).toBe(0.52);
+  });
+
+  it('a BESS that cannot be reached is planned around: 0 kW, the plant told so, the status says why', async () => {
+    const { service, optimizer, battery, socEstimate } = loop({}, { BESS_DEVICE_ID: 'bess-unit-1' });
+    optimizer.last = chargingPlan;
+    expect(battery.available).toBe(true);
+    const first = await service.tick();
+    // The set-point could not go out (no broker): the dispatch counts the battery at 0 kW.
+    expect(first?.status).toBe('partial');
+    expect(first?.targets[0]).toMatchObject({ target: 'bess:bess-unit-1', ok: false, detail: { requested_kw: -100 } });
+    // 175 kW planned (75 kW of load + 100 kW of charging); the plant is told 75 kW.
+    expect(first?.order.batteryKw).toBe(0);
+    expect(first?.order.consumptionKw).toBeCloseTo(75, 6);
+    expect(socEstimate()).toBe(0.5);
+    expect(battery.available).toBe(false);
+    expect(battery.view()).toMatchObject({
+      device_id: 'bess-unit-1',
+      state: 'offline',
+      planned_around: true,
+      last_error: 'MQTT broker unavailable',
+    });
+    // The next control step no longer counts on the battery the last plan wanted.
+    const second = await service.tick();
+    expect(second?.targets[0]).toMatchObject({
+      ok: false,
+      error: 'planned at 0 kW while the BESS is offline (MQTT broker unavailable)',
+    });
+    expect(second?.order.batteryKw).toBe(0);
+    expect(second?.order.allocation.training).toBeCloseTo(175, 6);
+    expect(second?.order.consumptionKw).toBeCloseTo(175, 6);
   });
 });

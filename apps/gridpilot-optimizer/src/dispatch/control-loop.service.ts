@@ -4,6 +4,7 @@ import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { InventoryService } from '../inventory/inventory.service';
 import { OptimizerService } from '../optimization/optimizer.service';
 import { splitBudget } from '../optimization/split';
+import { BatteryLinkService } from './battery-link.service';
 import { DispatchRecord, DispatchService } from './dispatch.service';
 
 interface LoadState {
@@ -34,6 +35,7 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
     private readonly inventory: InventoryService,
     private readonly optimizer: OptimizerService,
     private readonly dispatch: DispatchService,
+    private readonly battery: BatteryLinkService,
   ) {}
 
   get enabled(): boolean {
@@ -74,6 +76,10 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
     this.running = true;
     try {
       this.ticks += 1;
+      const last = this.optimizer.last;
+      const soc = last?.soc ?? this.inventory.battery().soc;
+      // A BESS out of the plan is asked, once a period, whether it answers again (not waited for).
+      void this.battery.probe(soc, now).catch((error: Error) => this.logger.warn(`BESS probe: ${error.message}`));
       const reading = await this.inventory.plantReading(0);
       if (!reading) return null;
       const { exportMinKw, exportMaxKw, coolingRatio } = this.config.site;
@@ -81,8 +87,8 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
         this.holds += 1;
         return null;
       }
-      const last = this.optimizer.last;
-      const batteryKw = last?.batteryKw ?? 0;
+      // The battery stays where the last plan put it, or at 0 while it is out of the plan.
+      const batteryKw = !this.battery.available ? 0 : (last?.batteryKw ?? 0);
       const baseLoadKw = last?.baseLoadKw ?? 0;
       const target = reading.generationKw - (exportMinKw + exportMaxKw) / 2;
       const budget = Math.max(0, target - baseLoadKw - batteryKw);
@@ -115,7 +121,9 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
           baseLoadKw,
           consumptionKw,
           constraintsSatisfied: split.minimumsMet,
-          soc: last?.soc ?? this.inventory.battery().soc,
+          soc,
+          // The plan's next SOC holds while the battery does what the plan said; else it stays.
+          socNext: last && batteryKw === last.batteryKw ? last.socNext : soc,
         },
         'control',
       );

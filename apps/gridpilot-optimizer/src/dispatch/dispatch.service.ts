@@ -9,6 +9,7 @@ import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { InventoryService } from '../inventory/inventory.service';
 import { SiteLink } from '../inventory/site-link';
 import { DispatchEntity } from '../storage/entities';
+import { BatteryLinkService } from './battery-link.service';
 import { deviceSetPointKw, plantConsumptionKw, siteChargingLimitW } from './limits';
 
 export type DispatchOrigin = 'api' | 'cycle' | 'control';
@@ -23,6 +24,8 @@ export interface DispatchOrder {
   consumptionKw: number;
   constraintsSatisfied: boolean;
   soc: number;
+  /** The SOC the plan expects at the end of its first step; the estimate while no BESS reports. */
+  socNext: number;
 }
 
 export interface TargetResult {
@@ -46,9 +49,10 @@ export interface DispatchRecord {
 }
 
 /**
- * Turns an allocation into commands: the expected consumption to plant-simulator, the EV share as
- * the site charging limit to ocpp-csms over the bus, and `set_power` to the iot-mock devices that
- * carry a load. Every dispatch is recorded with what each target answered.
+ * Turns an allocation into commands: the battery power as a set-point to the BESS (first, so the
+ * rest counts what it took), the expected consumption to plant-simulator, the EV share as the site
+ * charging limit to ocpp-csms over the bus, and `set_power` to the iot-mock devices that carry a
+ * load. Every dispatch is recorded with what each target answered, and moves the SOC estimate.
  */
 @Injectable()
 export class DispatchService implements OnModuleInit {
@@ -66,6 +70,7 @@ export class DispatchService implements OnModuleInit {
     private readonly link: SiteLink,
     private readonly database: DatabaseConnection,
     metrics: MetricsService,
+    private readonly battery: BatteryLinkService,
   ) {
     this.invalid = new BusInvalidMessages(metrics, 'gridpilot-optimizer');
     this.decodeOptions = decodeOptions(config.mqtt?.validation);
@@ -82,10 +87,24 @@ export class DispatchService implements OnModuleInit {
     });
   }
 
-  async execute(order: DispatchOrder, origin: DispatchOrigin, simulate = false): Promise<DispatchRecord> {
+  async execute(planned: DispatchOrder, origin: DispatchOrigin, simulate = false): Promise<DispatchRecord> {
     const started = performance.now();
     const targets: TargetResult[] = [];
     let exportKw: number | null = null;
+    let order = planned;
+    if (!simulate && this.battery.deviceId) {
+      // The BESS answers first: what it did not take is not announced to the plant as consumption.
+      const bess = await this.battery.dispatch(order.batteryKw, order.soc);
+      targets.push(bess.target);
+      if (Math.abs(bess.appliedKw - order.batteryKw) > 1e-6) {
+        order = {
+          ...order,
+          batteryKw: bess.appliedKw,
+          consumptionKw: order.consumptionKw - order.batteryKw + bess.appliedKw,
+          socNext: bess.appliedKw === 0 ? order.soc : order.socNext,
+        };
+      }
+    }
     if (!simulate) {
       const jobs: Promise<TargetResult>[] = [this.toPlant(order)];
       if (order.allocation.ev_charging !== undefined) jobs.push(this.toCsms(order.allocation.ev_charging));
@@ -133,6 +152,8 @@ export class DispatchService implements OnModuleInit {
       processingMs: performance.now() - started,
     };
     if (status !== 'success' && status !== 'simulated') this.logger.warn(`dispatch ${status}: ${message}`);
+    // Every path that dispatches (the full cycle, the API, the control loop) moves the SOC estimate.
+    if (!simulate) this.inventory.setSocEstimate(order.socNext);
     record.id = await this.record(record);
     this.last = record;
     this.count += 1;

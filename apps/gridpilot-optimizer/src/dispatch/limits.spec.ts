@@ -1,5 +1,5 @@
 import { MAX_CONSUMPTION_MW } from '@lib/contracts';
-import { deviceSetPointKw, plantConsumptionKw, siteChargingLimitW } from './limits';
+import { batterySetPointKw, deviceSetPointKw, plantConsumptionKw, siteChargingLimitW } from './limits';
 
 const config = {
   loads: [
@@ -28,5 +28,23 @@ describe('dispatch limits', () => {
     expect(siteChargingLimitW(12.3456)).toBe(12_346);
     expect(siteChargingLimitW(-1)).toBe(0);
     expect(siteChargingLimitW(1e300)).toBe(100_000_000);
+  });
+});
+
+describe('battery set-point', () => {
+  const battery = { maxPowerKw: 250, socMin: 0.1, socMax: 0.9 };
+  it.each([
+    ['charging 100 kW in the plan is a set-point of −100', 100, 0.5, -100],
+    ['discharging 100 kW in the plan is a set-point of +100', -100, 0.5, 100],
+    ['clamped to the battery power (charge)', 1e9, 0.5, -250],
+    ['clamped to the battery power (discharge)', -1e9, 0.5, 250],
+    ['no charging at the maximum SOC', 100, 0.9, 0],
+    ['discharging at the maximum SOC is fine', -100, 0.9, 100],
+    ['no discharging at the minimum SOC', -100, 0.1, 0],
+    ['charging at the minimum SOC is fine', 100, 0.1, -100],
+    ['NaN power is 0', NaN, 0.5, 0],
+    ['NaN SOC neither charges nor discharges', 100, NaN, 0],
+  ])('%s', (_name, batteryKw, soc, expected) => {
+    expect(batterySetPointKw(battery, batteryKw, soc)).toBe(expected);
   });
 });

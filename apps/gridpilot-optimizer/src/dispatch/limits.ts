@@ -29,3 +29,21 @@ export const plantConsumptionKw = (kw: number): number => clamp(kw, 0, MAX_CONSU
 /** The EV share as the site charging limit (W, whole). */
 export const siteChargingLimitW = (evKw: number): number =>
   Math.round(clamp(evKw * 1000, 0, MAX_SITE_CHARGING_LIMIT_W));
+
+/** The battery as a dispatch target sees it: its power and the SOC band the plan keeps it in. */
+export type BatteryLimits = Pick<GridpilotConfig['battery'], 'maxPowerKw' | 'socMin' | 'socMax'>;
+
+/**
+ * The BESS set-point (kW, BessSetPointCommand's sign: + discharge, − charge) for the plan's battery
+ * power (`batteryKw`, + charging as in the plan), inside the battery's power, no charging at or
+ * above `socMax` and no discharging at or below `socMin` (SOC as a fraction).
+ */
+export function batterySetPointKw(limits: BatteryLimits, batteryKw: number, soc: number): number {
+  if (!Number.isFinite(batteryKw)) return 0;
+  const maxKw = clamp(limits.maxPowerKw, 0, MAX_DEVICE_POWER_KW);
+  let powerKw = clamp(-batteryKw, -maxKw, maxKw);
+  if (powerKw < 0 && !(soc < limits.socMax)) powerKw = 0;
+  if (powerKw > 0 && !(soc > limits.socMin)) powerKw = 0;
+  // No "-0" on the wire.
+  return powerKw === 0 ? 0 : Math.round(powerKw * 1000) / 1000;
+}

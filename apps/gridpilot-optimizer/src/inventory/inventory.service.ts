@@ -202,7 +202,11 @@ export class InventoryService implements OnModuleInit {
   }
 
   battery(): BatteryState {
-    const bess = [...this.fresh().values()].filter((d) => d.type === 'bess' && d.socPct !== undefined);
+    // With BESS_DEVICE_ID, the battery the plan drives is that one only.
+    const driven = this.config.bessDeviceId;
+    const bess = [...this.fresh()]
+      .filter(([id, d]) => d.type === 'bess' && d.socPct !== undefined && (driven === null || id === driven))
+      .map(([, d]) => d);
     const { battery } = this.config;
     if (bess.length === 0) {
       return {

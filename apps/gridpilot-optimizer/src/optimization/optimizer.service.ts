@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
 import type { Highs } from 'highs';
 import type { GridpilotConfig } from '@lib/config';
+import { BatteryLinkService } from '../dispatch/battery-link.service';
 import { ForecastService } from '../forecast/forecast.service';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { InventoryService, SiteSnapshot } from '../inventory/inventory.service';
@@ -46,6 +47,7 @@ export class OptimizerService implements OnModuleInit {
     @Inject(GRIDPILOT_CONFIG) private readonly config: GridpilotConfig,
     private readonly forecasts: ForecastService,
     private readonly inventory: InventoryService,
+    private readonly batteryLink: BatteryLinkService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -71,6 +73,11 @@ export class OptimizerService implements OnModuleInit {
     if (generation === null)
       notes.push(`no plant reading (${snapshot.plantError ?? 'unknown'}); generation taken as 0`);
     const battery = snapshot.battery;
+    // A BESS that refused, timed out or cannot be reached is planned at 0 kW until it answers again.
+    const batteryMaxKw = this.batteryLink.available ? battery.maxPowerKw : 0;
+    if (!this.batteryLink.available) {
+      notes.push(`battery ${this.batteryLink.deviceId ?? ''} ${this.batteryLink.state}: planned at 0 kW`);
+    }
     const currentKw: Record<string, number> = {};
     for (const load of this.config.loads) currentKw[load.name] = this.last?.allocation[load.name] ?? load.minKw;
     const margin = (this.config.site.exportMaxKw - this.config.site.exportMinKw) * PLANNING_MARGIN;
@@ -85,7 +92,7 @@ export class OptimizerService implements OnModuleInit {
       loads: this.config.loads,
       currentKw,
       coolingRatio: this.config.site.coolingRatio,
-      battery: { ...this.config.battery, capacityKwh: battery.capacityKwh, maxPowerKw: battery.maxPowerKw },
+      battery: { ...this.config.battery, capacityKwh: battery.capacityKwh, maxPowerKw: batteryMaxKw },
       soc0: battery.soc,
       // Plan inside the band with a margin of a fifth of its width on each side, so the export stays in
       // it while generation moves between two control ticks.

@@ -121,6 +121,13 @@ export class CommandsService {
       return;
     }
     const { command, parameters, commandId } = parsed.value;
+    if (!device.online && command !== 'inject_fault' && command !== 'clear_fault') {
+      // A device in an `offline` fault is unreachable: it neither obeys nor acknowledges (the
+      // simulation's own fault commands still reach it, so it can be brought back).
+      this.outcomes.inc({ result: 'offline' });
+      this.logger.warn(`${deviceId}: ${command} not acknowledged: the device is offline`);
+      return;
+    }
     try {
       const result: Record<string, unknown> = this.evChargers.handles(device, command)
         ? await this.evChargers.apply(device, command, parameters)
@@ -150,6 +157,7 @@ export class CommandsService {
         command_id: commandId,
         command,
         success: false,
+        ...(known && error.result ? { result: error.result } : {}),
         error: message,
         timestamp: isoSeconds(),
       });

@@ -1,6 +1,7 @@
 import type {
   BatteryMode,
   BessData,
+  BessSetPointResult,
   DeviceDataMessage,
   DeviceType,
   MeterData,
@@ -31,9 +32,12 @@ export interface AssetState {
 export const RACKS_PER_BESS = 12;
 export const MPPT_PER_INVERTER = 4;
 export const STRINGS_PER_MPPT = 2;
-const ONE_WAY_EFFICIENCY = Math.sqrt(0.95);
-const SOC_MIN_PCT = 5;
-const SOC_MAX_PCT = 100;
+/** A BESS gives back 90 % of what it took in: √0.9 on the way in and √0.9 on the way out. */
+export const ROUND_TRIP_EFFICIENCY = 0.9;
+const ONE_WAY_EFFICIENCY = Math.sqrt(ROUND_TRIP_EFFICIENCY);
+/** A BESS stops discharging at SOC_MIN_PCT and stops charging at SOC_MAX_PCT. */
+export const SOC_MIN_PCT = 5;
+export const SOC_MAX_PCT = 100;
 
 export const isBattery = (type: DeviceType): boolean => type === 'bess' || type === 'pcs';
 
@@ -67,6 +71,37 @@ export function batteryPowerKw(type: DeviceType, state: AssetState): number {
     else return state.setpointKw;
   }
   return 0;
+}
+
+/**
+ * Applies a signed set-point (kW, + discharge, − charge, as BessData.power) to a battery: clamped
+ * to its power rating, and to 0 when it asks a full BESS to charge or an empty one to discharge.
+ * Returns the acknowledgement's result (BessSetPointResult).
+ */
+export function applyBatterySetPoint(
+  type: DeviceType,
+  state: AssetState,
+  requestedKw: number,
+  ratingKw: number,
+): BessSetPointResult {
+  let powerKw = Math.min(ratingKw, Math.max(-ratingKw, requestedKw));
+  let reason: string | undefined = powerKw !== requestedKw ? 'power_rating' : undefined;
+  if (type === 'bess' && powerKw < 0 && state.socPct >= SOC_MAX_PCT) {
+    powerKw = 0;
+    reason = 'soc_max';
+  } else if (type === 'bess' && powerKw > 0 && state.socPct <= SOC_MIN_PCT) {
+    powerKw = 0;
+    reason = 'soc_min';
+  }
+  state.mode = powerKw > 0 ? 'Discharging' : powerKw < 0 ? 'Charging' : 'Standby';
+  state.setpointKw = Math.abs(powerKw);
+  return {
+    status: reason ? 'clamped' : 'accepted',
+    requested_kw: requestedKw,
+    power_kw: powerKw,
+    ...(reason ? { reason } : {}),
+    ...(type === 'bess' ? { soc_pct: roundTo(state.socPct, 2) } : {}),
+  };
 }
 
 /** Integrates what the asset did over `dtMs` at `powerKw` into its counters and SOC. */

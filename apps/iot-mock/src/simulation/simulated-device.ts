@@ -9,6 +9,7 @@ import { DEVICE_FAULTS, isoSeconds } from '@lib/contracts';
 import { Random, roundTo } from '@lib/power';
 import {
   AssetState,
+  applyBatterySetPoint,
   assetBlock,
   batteryPowerKw,
   driftAsset,
@@ -69,7 +70,15 @@ export interface SimulationSettings {
   faultProbability: number;
 }
 
-export class CommandError extends Error {}
+/** A command refused; `result` (a battery's set-point result) goes into the ack as well. */
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly result?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
 
 const SPIKE_FACTOR = 3;
 
@@ -82,6 +91,8 @@ export class SimulatedDevice {
   private faultUntil: number | null = null;
   private lastReading: DeviceDataMessage | null = null;
   private lastAt: number | null = null;
+  /** Until when a battery's SOC and counters are integrated (ms since epoch). */
+  private settledAt: number | null = null;
   /** A device whose power comes from elsewhere (an OCPP charge point): power and its data block. */
   external: { powerKw(now: Date, dtMs: number): number; block(): Record<string, unknown> } | null = null;
   /** When the next data message is due (ms since epoch); owned by the scheduler. */
@@ -112,20 +123,25 @@ export class SimulatedDevice {
   read(now: Date, settings: SimulationSettings): { message: DeviceDataMessage; send: boolean } | null {
     this.expireFault(now.getTime());
     this.maybeFault(now.getTime(), settings.faultProbability);
+    const { type, asset } = this.record;
+    const battery = asset && isBattery(type) ? asset : null;
     if (!this.record.enabled || this.fault === 'offline') {
+      // A disabled or offline device does nothing meanwhile (a battery neither charges nor discharges).
       this.lastAt = now.getTime();
+      this.settledAt = now.getTime();
       return null;
     }
-    const { type, asset } = this.record;
+    if (battery) this.settle(now);
     if (asset) driftAsset(type, asset, this.random);
     const dtMs = this.lastAt === null ? 0 : Math.max(0, now.getTime() - this.lastAt);
     const powerKw = this.external ? this.external.powerKw(now, dtMs) : this.powerKw(now, settings.variation);
     const voltageV = this.record.baseVoltageV * (1 + (this.random() - 0.5) * 0.02);
     const info = DEVICE_TYPE_INFO[type];
     const currentA = (Math.abs(powerKw) * 1000) / (info.phases === 3 ? Math.sqrt(3) * voltageV : voltageV);
-    // Energy never decreases: a battery counts its throughput, charge and discharge alike.
-    this.record.energyKwh += (Math.abs(powerKw) * dtMs) / 3_600_000;
-    if (asset) integrateAsset(type, asset, powerKw, dtMs, now);
+    if (!battery) {
+      this.record.energyKwh += (Math.abs(powerKw) * dtMs) / 3_600_000;
+      if (asset) integrateAsset(type, asset, powerKw, dtMs, now);
+    }
     this.lastAt = now.getTime();
     this.record.seq += 1;
     this.dirty = true;
@@ -162,6 +178,46 @@ export class SimulatedDevice {
     return { message, send };
   }
 
+  /**
+   * A battery's SOC and counters up to `now`, at the power it held since the last time (its true
+   * power, not the noisy measurement). Called before every reading and before every command that
+   * changes the power, so the SOC is the integral of what the battery really did.
+   */
+  private settle(now: Date): void {
+    const { type, asset } = this.record;
+    if (!asset || !isBattery(type)) return;
+    const from = this.settledAt;
+    this.settledAt = Math.max(from ?? 0, now.getTime());
+    if (from === null || now.getTime() <= from) return;
+    const powerKw = this.record.poweredOn ? batteryPowerKw(type, asset) : 0;
+    if (powerKw === 0) return;
+    const before = asset.chargeKwh + asset.dischargeKwh;
+    integrateAsset(type, asset, powerKw, now.getTime() - from, now);
+    // Energy never decreases: a battery counts its throughput, charge and discharge alike.
+    this.record.energyKwh += asset.chargeKwh + asset.dischargeKwh - before;
+  }
+
+  /** `set_power` on a battery: `power_kw` signed (+ discharge, − charge), clamped by applyBatterySetPoint. */
+  private setBatteryPower(battery: AssetState, parameters: Record<string, unknown>): Record<string, unknown> {
+    const requested = parameters.power_kw;
+    if (typeof requested !== 'number' || !Number.isFinite(requested)) {
+      throw new CommandError(
+        'a battery takes set_power with parameters.power_kw: a number of kW, positive to discharge, negative to charge',
+      );
+    }
+    if (!this.record.enabled) {
+      throw new CommandError('the battery is disabled', {
+        status: 'rejected',
+        requested_kw: requested,
+        power_kw: 0,
+        reason: 'disabled',
+      });
+    }
+    const result = applyBatterySetPoint(this.record.type, battery, requested, this.record.basePowerKw);
+    this.record.poweredOn = true;
+    return { ...result };
+  }
+
   status(now: Date): DeviceStatusMessage {
     return {
       device_id: this.id,
@@ -175,6 +231,8 @@ export class SimulatedDevice {
   /** Applies a command; returns what changed, or throws CommandError for bad parameters. */
   apply(command: DeviceCommandName, parameters: Record<string, unknown>, now: Date): Record<string, unknown> {
     const battery = isBattery(this.record.type) ? this.record.asset : null;
+    // What the battery did until now counts at its old power.
+    if (battery && ['charge', 'discharge', 'set_power', 'turn_on', 'turn_off'].includes(command)) this.settle(now);
     switch (command) {
       case 'charge':
       case 'discharge': {
@@ -191,7 +249,7 @@ export class SimulatedDevice {
         return { mode: battery.mode, power_kw: power };
       }
       case 'set_power': {
-        if (battery) throw new CommandError('a battery takes charge or discharge with parameters.power');
+        if (battery) return this.setBatteryPower(battery, parameters);
         const power = parameters.power;
         if (typeof power !== 'number' || !Number.isFinite(power) || power < 0 || power > this.record.basePowerKw * 2) {
           throw new CommandError(
