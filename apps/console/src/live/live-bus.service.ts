@@ -27,6 +27,12 @@ const SUBSCRIPTIONS: Subscription[] = [
   { entry: TOPIC_REGISTRY.siteChargingLimit, kind: 'site_limit', key: () => 'site' },
   { entry: TOPIC_REGISTRY.deviceCommands, kind: 'dispatch', key: byParam('device_id') },
   { entry: TOPIC_REGISTRY.deviceCommandAcks, kind: 'dispatch_ack', key: byParam('device_id') },
+  { entry: TOPIC_REGISTRY.stationStatus, kind: 'station_status', key: byParam('station_id') },
+  {
+    entry: TOPIC_REGISTRY.stationMeter,
+    kind: 'station_meter',
+    key: (params, body) => `${params.station_id}/${(body as { connector_id: number }).connector_id}`,
+  },
 ];
 
 /**

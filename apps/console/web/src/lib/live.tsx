@@ -7,6 +7,8 @@ import type {
   PlantReadingMessage,
   ServiceStatusMessage,
   SiteChargingLimitDto,
+  StationMeterMessage,
+  StationStatusMessage,
 } from '@lib/contracts';
 import type { AppName } from './api';
 
@@ -23,31 +25,9 @@ export interface LiveData {
   station_meter: StationMeterData;
 }
 
-/** ocpp-csms's per-station status on the bus (energy/stations/+/status). */
-export interface StationStatusData {
-  station_id: string;
-  connected: boolean;
-  connectors: {
-    connector_id: number;
-    status: string;
-    error_code: string;
-    transaction_id: number | null;
-    id_tag: string | null;
-  }[];
-  timestamp: string;
-}
-
-/** ocpp-csms's per-connector meter values on the bus (energy/stations/+/meter). */
-export interface StationMeterData {
-  station_id: string;
-  connector_id: number;
-  transaction_id: number | null;
-  power_w: number;
-  energy_wh: number | null;
-  session_energy_wh: number | null;
-  soc_pct: number | null;
-  timestamp: string;
-}
+/** ocpp-csms's per-station status (energy/stations/+/status) and meter values (energy/stations/+/meter). */
+export type StationStatusData = StationStatusMessage;
+export type StationMeterData = StationMeterMessage;
 
 export type LiveKind = keyof LiveData;
 
