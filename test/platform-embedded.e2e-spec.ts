@@ -51,16 +51,37 @@ describe('the platform in embedded mode (npm start)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('prints every app with its URL and docs', () => {
-    for (const app of APP_NAMES) {
+  it('prints the console and its login first, then every app with its URL and docs', () => {
+    const consoleLine = `Console: http://localhost:${ports.console}  (user admin, password secret)`;
+    expect(output).toContain(consoleLine);
+    for (const app of APP_NAMES.filter((a) => a !== 'console')) {
       expect(output).toContain(`http://localhost:${ports[app]}/docs`);
-      expect(output).toContain(app);
+      expect(output.indexOf(`http://localhost:${ports[app]}/docs`)).toBeGreaterThan(output.indexOf(consoleLine));
     }
     expect(mqttUrl).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it('serves the console: its web app, every app through it, and their health', async () => {
+    const consoleUrl = `http://127.0.0.1:${ports.console}`;
+    const page = await fetch(`${consoleUrl}/site`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<script type="module"[^>]+src="\/assets\/index-[^"]+\.js"/);
+    const site = await eventually(
+      () => http<{ apps: { name: string; state: string }[]; bus: string }>(`${consoleUrl}/api/console/site`),
+      (r) => r.body.apps.every((a) => a.state === 'up') && r.body.bus === 'connected',
+      20_000,
+    );
+    expect(site.body.apps.map((a) => `${a.name}:${a.state}`).sort()).toEqual([
+      'csms:up',
+      'gridpilot:up',
+      'iot:up',
+      'plant:up',
+      'solarhub:up',
+    ]);
+    expect((await http(`${consoleUrl}/api/csms/stations`)).status).toBe(200);
+  });
+
   it('keeps auth on, prints the admin login and a curl line whose token works, and gives the optimizer a service token', async () => {
-    expect(output).toContain('Log in as "admin" with password "secret"');
     const curl = /curl -H "Authorization: Bearer (\S+)" (http:\/\/localhost:\d+\/stations)/.exec(output);
     expect(curl).not.toBeNull();
     const [, token, stationsUrl] = curl as RegExpExecArray;
