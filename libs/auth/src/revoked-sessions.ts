@@ -1,10 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import Redis from 'ioredis';
 import type { AuthConfig } from '@lib/config';
-import { BUS_PATTERNS, RevokedSessionDto, RevokedSessionsDto } from '@lib/contracts';
-import { MqttConnection } from '@lib/messaging';
+import { BUS_PATTERNS, RevokedSessionDto, RevokedSessionsDto, TOPIC_REGISTRY } from '@lib/contracts';
+import { DEFAULT_DECODE_OPTIONS, MqttConnection, decodeBusMessage } from '@lib/messaging';
 
 /** Sessions whose tokens are refused, each until its tokens would have expired anyway. */
 export class RevokedSessions {
@@ -43,17 +41,17 @@ export class RevokedSessions {
   }
 }
 
-/** Parses a published list; null when it is not one (counted by the caller, never thrown). */
+/**
+ * Checks a published list against its registry class (libs/contracts), through the same gate as
+ * every bus subscriber; null when it is not one (counted by the caller, never thrown).
+ */
 export function parseRevokedSessions(raw: string | Buffer): RevokedSessionsDto | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString());
-  } catch {
-    return null;
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
-  const dto = plainToInstance(RevokedSessionsDto, json);
-  return validateSync(dto, { forbidUnknownValues: true }).length === 0 ? dto : null;
+  const decoded = decodeBusMessage(TOPIC_REGISTRY.revokedSessions, BUS_PATTERNS.revokedSessions, raw, {
+    ...DEFAULT_DECODE_OPTIONS,
+    // The whole list travels as one message: up to a million sessions.
+    maxBytes: 256 * 1024 * 1024,
+  });
+  return decoded.ok ? decoded.value : null;
 }
 
 type Transport = { kind: 'redis'; redis: Redis; subscriber: Redis } | { kind: 'mqtt'; mqtt: MqttConnection };

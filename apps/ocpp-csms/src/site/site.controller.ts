@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Logger, Put } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { BUS_PATTERNS, SiteChargingLimitDto, SiteChargingPlanDto } from '@lib/contracts';
+import { BUS_PATTERNS, SiteChargingLimitDto, SiteChargingPlanDto, TOPIC_REGISTRY } from '@lib/contracts';
+import { checkBusBody } from '@lib/messaging';
 import { SiteLoadService } from './site-load.service';
 import { RequireRole } from '@lib/auth';
 
@@ -38,12 +37,19 @@ export class SiteController {
   /** The optimizer sends the limit over the bus; a bad message is logged and ignored, never applied. */
   @EventPattern(BUS_PATTERNS.siteChargingLimit)
   async onBusLimit(@Payload() payload: unknown): Promise<void> {
-    const dto = plainToInstance(SiteChargingLimitDto, payload ?? {});
-    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0 || dto.limit === undefined) {
-      this.logger.warn(`ignored a bad site limit message: ${JSON.stringify(payload).slice(0, 200)}`);
+    // The transport has parsed the JSON; the body is checked against the registry's class like every bus message.
+    let checked: ReturnType<typeof checkBusBody<SiteChargingLimitDto>> | null = null;
+    try {
+      if (typeof payload === 'object' && payload !== null && !Array.isArray(payload))
+        checked = checkBusBody(TOPIC_REGISTRY.siteChargingLimit, payload as Record<string, unknown>);
+    } catch {
+      checked = null;
+    }
+    if (!checked?.ok || checked.value.limit === undefined) {
+      this.logger.warn(`ignored a bad site limit message: ${JSON.stringify(payload ?? null).slice(0, 200)}`);
       return;
     }
+    const dto = checked.value;
     await this.site.set(dto.limit === null ? null : { limit: dto.limit, unit: dto.unit ?? 'W' });
   }
 }
