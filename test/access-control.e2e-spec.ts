@@ -266,6 +266,9 @@ describe('access control on every app (real HTTP, MariaDB, Mosquitto)', () => {
         loadConsoleConfig({
           NODE_ENV: 'test',
           LOG_LEVEL: 'silent',
+          // On the bus like every app: passport keeps one strategy per name per process, so the app
+          // created last checks tokens for all the apps of this test; it must hear the revocations too.
+          MQTT_URL: testServices.mqttUrl,
           SOLARHUB_API_URL: upstream('solarhub-api'),
           GRIDPILOT_URL: upstream('gridpilot-optimizer'),
           CSMS_URL: upstream('ocpp-csms'),
