@@ -4,7 +4,22 @@ import type { DeviceCommandName } from '@lib/contracts';
 import { DevicesService } from '../devices/devices.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { CommandError, SimulatedDevice } from '../simulation/simulated-device';
+import { DriverSchedule, matchesAny, sessionAt } from './arrivals';
 import { Ev, OcppChargePoint } from './ocpp-charge-point';
+
+/** How often the simulated drivers look at the clock. */
+const DRIVER_TICK_MS = 5000;
+/** The demo car comes this long after its charger appears (time to boot against the CSMS). */
+const DEMO_DELAY_MS = 20_000;
+
+interface Driver {
+  schedule: DriverSchedule;
+  /** The session whose car this driver plugged in and has not taken away yet. */
+  plugged: string | null;
+  /** Sessions already plugged in (a car unplugged by hand does not come back the same session). */
+  done: string[];
+  busy: boolean;
+}
 
 const num = (v: unknown, name: string, min: number, max: number, fallback: number): number => {
   if (v === undefined) return fallback;
@@ -18,6 +33,9 @@ const num = (v: unknown, name: string, min: number, max: number, fallback: numbe
 export class EvChargersService implements OnApplicationShutdown {
   private readonly logger = new Logger('ev-chargers');
   private readonly points = new Map<string, OcppChargePoint>();
+  private readonly drivers = new Map<string, Driver>();
+  private driverTimer: NodeJS.Timeout | null = null;
+  private demoGiven = false;
 
   constructor(
     @Inject(IOT_MOCK_CONFIG) private readonly config: IotMockConfig,
@@ -31,6 +49,8 @@ export class EvChargersService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.driverTimer) clearInterval(this.driverTimer);
+    this.driverTimer = null;
     await Promise.all([...this.points.keys()].map((id) => this.detach(id)));
   }
 
@@ -76,11 +96,69 @@ export class EvChargersService implements OnApplicationShutdown {
     this.points.set(device.id, point);
     point.start();
     this.logger.log(`${device.id}: dialing ${this.config.ev.csmsUrl}/${device.id}`);
+    this.attachDriver(device.id);
   }
 
   private async detach(id: string): Promise<void> {
     const point = this.points.get(id);
     this.points.delete(id);
+    this.drivers.delete(id);
     await point?.stop();
+  }
+
+  /** Simulated drivers (EV_DRIVERS): cars come and go at this charger on the site's daily pattern. */
+  private attachDriver(id: string): void {
+    const { devices, demo, seed, timeZone } = this.config.ev.drivers;
+    if (!matchesAny(id, devices)) return;
+    const demoArriveMs = demo && !this.demoGiven ? Date.now() + DEMO_DELAY_MS : null;
+    if (demoArriveMs !== null) this.demoGiven = true;
+    this.drivers.set(id, {
+      schedule: { chargerId: id, seed, timeZone, demoArriveMs },
+      plugged: null,
+      done: [],
+      busy: false,
+    });
+    this.logger.log(
+      `${id}: simulated drivers on (${timeZone})${demoArriveMs !== null ? ', a demo car arrives in 20 s' : ''}`,
+    );
+    if (!this.driverTimer) {
+      this.driverTimer = setInterval(() => this.drive(Date.now()), DRIVER_TICK_MS);
+      this.driverTimer.unref();
+    }
+  }
+
+  /** Each driver's car arrives when its session starts and leaves when it ends. */
+  private drive(nowMs: number): void {
+    for (const [id, driver] of this.drivers) {
+      const point = this.points.get(id);
+      if (!point?.connected || driver.busy) continue;
+      const session = sessionAt(driver.schedule, nowMs);
+      const leaving = driver.plugged !== null && session?.key !== driver.plugged;
+      const arriving = session !== null && driver.plugged === null && !driver.done.includes(session.key);
+      if (!leaving && !arriving) continue;
+      driver.busy = true;
+      void (async () => {
+        if (leaving) {
+          driver.plugged = null;
+          if (point.hasEv) {
+            const result = await point.unplug();
+            this.logger.log(`${id}: the car left ${JSON.stringify(result)}`);
+          }
+        }
+        // A car plugged in by hand keeps the bay; the driver's car does not come this session.
+        if (session && arriving && !point.hasEv) {
+          driver.done = [...driver.done.slice(-9), session.key];
+          driver.plugged = session.key;
+          const result = await point.plugIn({ ...session.ev });
+          this.logger.log(
+            `${id}: a ${session.kind} car arrived (${session.ev.idTag}, ${session.ev.socPct} %) ${JSON.stringify(result)}`,
+          );
+        }
+      })()
+        .catch((error: Error) => this.logger.warn(`${id}: simulated driver: ${error.message}`))
+        .finally(() => {
+          driver.busy = false;
+        });
+    }
   }
 }
