@@ -22,6 +22,14 @@ export class IotMockEnv extends MqttEnv {
   @IsString() MQTT_USERNAME = 'iot_user';
   @IsString() MQTT_PASSWORD = DOCUMENTED_MQTT_PASSWORD;
 
+  /**
+   * The simulator's name on the bus: its presence topic `energy/services/<name>/status` (its last
+   * will) and the `service` of its devices' statuses. The bus ACL lets iot-mock publish only
+   * `energy/services/iot-mock/status`: change it only on a broker without that ACL.
+   */
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be 1-64 letters, digits, dots, dashes or underscores' })
+  IOT_SERVICE_NAME = 'iot-mock';
+
   /** Seconds between data messages of a device (each device may override it by command). */
   @Type(() => Number)
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -105,6 +113,8 @@ export class IotMockEnv extends MqttEnv {
 
 export interface IotMockConfig extends CommonConfig {
   mqtt: MqttConfig;
+  /** Name on the bus: presence topic and devices' `service`. */
+  serviceName: string;
   databaseUrl: string;
   simulation: {
     intervalMs: number;
@@ -140,6 +150,7 @@ export function loadIotMockConfig(env: Env = process.env): IotMockConfig {
   return {
     ...commonConfig(e, DEFAULT_PORTS['iot-mock']),
     mqtt,
+    serviceName: e.IOT_SERVICE_NAME,
     databaseUrl: e.DATABASE_URL ?? DEFAULT_IOT_DATABASE_URL,
     simulation: {
       intervalMs: Math.round(e.SIMULATION_INTERVAL * 1000),

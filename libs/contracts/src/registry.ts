@@ -66,7 +66,7 @@ export const TOPIC_REGISTRY = {
     qos: 1,
     retain: true,
     publishers: ['iot-mock'],
-    subscribers: ['console'],
+    subscribers: ['solarhub-api', 'console'],
   }),
   deviceCommands: entry({
     key: 'device.commands',
@@ -102,7 +102,7 @@ export const TOPIC_REGISTRY = {
     qos: 1,
     retain: true,
     publishers: ['iot-mock'],
-    subscribers: ['console'],
+    subscribers: ['solarhub-api', 'console'],
   }),
   plantReading: entry({
     key: 'plant.reading',

@@ -167,6 +167,7 @@ export class SimulatedDevice {
       enabled: this.record.enabled,
       timestamp: isoSeconds(now),
       fault: this.fault,
+      device_type: this.record.type,
     };
   }
 
