@@ -4,7 +4,7 @@ import type { DeviceCommandName } from '@lib/contracts';
 import { DevicesService } from '../devices/devices.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { CommandError, SimulatedDevice } from '../simulation/simulated-device';
-import { DriverSchedule, matchesAny, sessionAt } from './arrivals';
+import { DriverSchedule, PlannedSession, matchesAny, sessionAt } from './arrivals';
 import { Ev, OcppChargePoint } from './ocpp-charge-point';
 
 /** How often the simulated drivers look at the clock. */
@@ -132,7 +132,15 @@ export class EvChargersService implements OnApplicationShutdown {
     for (const [id, driver] of this.drivers) {
       const point = this.points.get(id);
       if (!point?.connected || driver.busy) continue;
-      const session = sessionAt(driver.schedule, nowMs);
+      let session: PlannedSession | null;
+      try {
+        session = sessionAt(driver.schedule, nowMs);
+      } catch (error) {
+        // A timer must never take the process down: this charger's drivers stay home.
+        this.logger.warn(`${id}: simulated drivers stopped: ${(error as Error).message}`);
+        this.drivers.delete(id);
+        continue;
+      }
       const leaving = driver.plugged !== null && session?.key !== driver.plugged;
       const arriving = session !== null && driver.plugged === null && !driver.done.includes(session.key);
       if (!leaving && !arriving) continue;
@@ -145,9 +153,10 @@ export class EvChargersService implements OnApplicationShutdown {
             this.logger.log(`${id}: the car left ${JSON.stringify(result)}`);
           }
         }
-        // A car plugged in by hand keeps the bay; the driver's car does not come this session.
-        if (session && arriving && !point.hasEv) {
+        if (session && arriving) {
           driver.done = [...driver.done.slice(-9), session.key];
+          // A car plugged in by hand keeps the bay; the driver's car does not come this session.
+          if (point.hasEv) return;
           driver.plugged = session.key;
           const result = await point.plugIn({ ...session.ev });
           this.logger.log(
