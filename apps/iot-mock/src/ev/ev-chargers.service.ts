@@ -4,13 +4,34 @@ import type { DeviceCommandName } from '@lib/contracts';
 import { DevicesService } from '../devices/devices.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { CommandError, SimulatedDevice } from '../simulation/simulated-device';
-import { DriverSchedule, PlannedSession, matchesAny, sessionAt } from './arrivals';
+import { DriverSchedule, PlannedSession, matchesAny, sessionAt, sessionsBetween } from './arrivals';
 import { Ev, OcppChargePoint } from './ocpp-charge-point';
 
 /** How often the simulated drivers look at the clock. */
 const DRIVER_TICK_MS = 5000;
 /** The demo car comes this long after its charger appears (time to boot against the CSMS). */
 const DEMO_DELAY_MS = 20_000;
+
+/** A charger's simulated drivers as the REST API shows them. */
+export interface DriverPlanView {
+  device_id: string;
+  /** False when the charger's id does not match EV_DRIVERS. */
+  enabled: boolean;
+  time_zone: string;
+  seed: number;
+  sessions: {
+    kind: PlannedSession['kind'];
+    arrive_at: string;
+    depart_at: string;
+    soc_pct: number;
+    capacity_kwh: number;
+    max_current_a: number;
+    phases: 1 | 3;
+    id_tag: string;
+    /** The driver's car is at the charger now. */
+    plugged_in: boolean;
+  }[];
+}
 
 interface Driver {
   schedule: DriverSchedule;
@@ -104,6 +125,25 @@ export class EvChargersService implements OnApplicationShutdown {
     this.points.delete(id);
     this.drivers.delete(id);
     await point?.stop();
+  }
+
+  /** A charger's simulated drivers: the car there now and those to come within `hours`. */
+  driverPlan(deviceId: string, hours: number, nowMs = Date.now()): DriverPlanView {
+    const driver = this.drivers.get(deviceId);
+    const { timeZone, seed } = this.config.ev.drivers;
+    if (!driver) return { device_id: deviceId, enabled: false, time_zone: timeZone, seed, sessions: [] };
+    const sessions = sessionsBetween(driver.schedule, nowMs, nowMs + hours * 3_600_000).map((x) => ({
+      kind: x.kind,
+      arrive_at: new Date(x.arriveMs).toISOString(),
+      depart_at: new Date(x.departMs).toISOString(),
+      soc_pct: x.ev.socPct,
+      capacity_kwh: x.ev.capacityKwh,
+      max_current_a: x.ev.maxCurrentA,
+      phases: x.ev.phases,
+      id_tag: x.ev.idTag,
+      plugged_in: driver.plugged === x.key,
+    }));
+    return { device_id: deviceId, enabled: true, time_zone: timeZone, seed, sessions };
   }
 
   /** Simulated drivers (EV_DRIVERS): cars come and go at this charger on the site's daily pattern. */
