@@ -22,6 +22,8 @@ const DEVICES = {
   [`dst-${TAG}-meter-1`]: 'meter',
   [`dst-${TAG}-inverter-1`]: 'pv_inverter',
   [`dst-${TAG}-server-1`]: 'server',
+  // Unit 12: the PCS view below reads it (the other suites' PCS ids name no unit this high).
+  [`dst-${TAG}-pcs-12`]: 'pcs',
 } as const;
 const IDS = Object.keys(DEVICES);
 
@@ -82,6 +84,8 @@ describe('solarhub-api: device statuses from the bus, and a dead iot-mock takes 
         DATABASE_URL: mysqlDatabaseUrl(DB),
         MQTT_URL: testServices.mqttUrl,
         ...ingestEnv(),
+        PCS_NUMBER: '12',
+        INGEST_FLUSH_MS: '200',
       }),
     );
     url = await listenOnFreePort(solarhub);
@@ -140,12 +144,21 @@ describe('solarhub-api: device statuses from the bus, and a dead iot-mock takes 
   });
 
   it('marks all its devices offline at once when iot-mock dies (its last will), and online when it is back', async () => {
+    // Its PCS is online in the PCS view: fresh telemetry, and its status says so.
+    const pcs = `${url}/api/v1/pcs/12`;
+    await eventually(
+      () => http<{ online: boolean }>(pcs),
+      (r) => r.status === 200 && r.body.online,
+      15_000,
+    );
     // The process dies: its broker connection drops without a DISCONNECT, so the broker sends the will.
     iot?.app.get(IotMqttService).connection.client.end(true);
     const down = await eventually(ours, allAre('offline'), 10_000);
     expect(down.every((d) => d.reason === 'service_offline')).toBe(true);
     const services = (await http<StatusList>(`${url}/api/v1/devices/status`)).body.services;
     expect(services).toContainEqual({ service: SERVICE, status: 'offline' });
+    // At once, though its last reading is only seconds old.
+    expect((await http<{ online: boolean }>(pcs)).body.online).toBe(false);
     await iot?.app.close();
     iot = null;
 
