@@ -1,4 +1,14 @@
-import { DEMO_SESSION_MS, DriverSchedule, localTimeToMs, matchesAny, sessionAt, sessionsBetween } from './arrivals';
+import {
+  DEMO_SESSION_MS,
+  DriverSchedule,
+  DriverState,
+  PlannedSession,
+  driverStep,
+  localTimeToMs,
+  matchesAny,
+  sessionAt,
+  sessionsBetween,
+} from './arrivals';
 
 const DAY = 86_400_000;
 const base: DriverSchedule = { chargerId: 'charger-1', seed: 1, timeZone: 'UTC' };
@@ -136,5 +146,73 @@ describe('simulated drivers: the daily pattern', () => {
     expect(matchesAny('EVSIM-1', ['charger-*'])).toBe(false);
     expect(matchesAny('charger.1', ['charger-*'])).toBe(false);
     expect(matchesAny('bay-1', [])).toBe(false);
+  });
+});
+
+describe('simulated drivers: what a driver does at each look at the clock', () => {
+  const [a, b] = sessionsBetween(base, ...WEEK);
+  const empty: DriverState = { plugged: null, done: [] };
+  /** Runs the driver over (session due, bay taken by another car) and returns what it did each time. */
+  const run = (ticks: [PlannedSession | null, boolean][]): string[] => {
+    let state = empty;
+    return ticks.map(([session, taken]) => {
+      const step = driverStep(state, session, taken);
+      state = step.state;
+      return (
+        [step.leave ? 'leave' : '', step.arrive ? `arrive ${step.arrive.key}` : ''].filter(Boolean).join('+') || '-'
+      );
+    });
+  };
+
+  it('brings the car when its session starts, once, and takes it away when it ends', () => {
+    expect(
+      run([
+        [null, false],
+        [a, false],
+        [a, true],
+        [a, true],
+        [null, true],
+        [null, false],
+      ]),
+    ).toEqual(['-', `arrive ${a.key}`, '-', '-', 'leave', '-']);
+  });
+
+  it('swaps cars in one step when one session follows another', () => {
+    expect(
+      run([
+        [a, false],
+        [b, true],
+      ]),
+    ).toEqual([`arrive ${a.key}`, `leave+arrive ${b.key}`]);
+  });
+
+  it('skips a session whose bay a car plugged in by hand has taken, even once the bay frees up', () => {
+    expect(
+      run([
+        [a, true],
+        [a, false],
+        [null, false],
+        [b, false],
+      ]),
+    ).toEqual(['-', '-', '-', `arrive ${b.key}`]);
+  });
+
+  it('does not bring back a car unplugged by hand during its session', () => {
+    expect(
+      run([
+        [a, false],
+        [a, false],
+        [a, false],
+        [null, false],
+      ]),
+    ).toEqual([`arrive ${a.key}`, '-', '-', 'leave']);
+  });
+
+  it('remembers only the last sessions', () => {
+    let state = empty;
+    for (const s of sessionsBetween(base, MONDAY, MONDAY + 28 * DAY)) {
+      state = driverStep(driverStep(state, s, false).state, null, false).state;
+    }
+    expect(state.done.length).toBeLessThanOrEqual(10);
   });
 });

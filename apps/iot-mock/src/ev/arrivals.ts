@@ -190,6 +190,40 @@ export function sessionAt(schedule: DriverSchedule, nowMs: number): PlannedSessi
   return sessionsBetween(schedule, nowMs, nowMs + 1).find((s) => s.arriveMs <= nowMs && s.departMs > nowMs) ?? null;
 }
 
+/** A charger's driver between two looks at the clock. */
+export interface DriverState {
+  /** The session whose car the driver plugged in and has not taken away yet. */
+  plugged: string | null;
+  /** Sessions already begun (the last few): each car comes at most once. */
+  done: readonly string[];
+}
+
+export interface DriverStep {
+  /** Take the driver's car away: its session is over. */
+  leave: boolean;
+  /** Plug this car in. */
+  arrive: PlannedSession | null;
+  state: DriverState;
+}
+
+/**
+ * What a driver does now, given the session due at the charger and whether a car is in the bay:
+ * its car leaves when its session is over, the next comes when due, once per session. A bay
+ * taken by a car plugged in by hand makes the driver skip that session; a car unplugged by hand
+ * does not come back.
+ */
+export function driverStep(state: DriverState, session: PlannedSession | null, bayTaken: boolean): DriverStep {
+  const leave = state.plugged !== null && session?.key !== state.plugged;
+  const plugged = leave ? null : state.plugged;
+  if (session === null || plugged !== null || state.done.includes(session.key)) {
+    return { leave, arrive: null, state: { plugged, done: state.done } };
+  }
+  const done = [...state.done.slice(-9), session.key];
+  // Leaving frees the bay this step; a car that is not the driver's keeps it.
+  const free = leave || !bayTaken;
+  return { leave, arrive: free ? session : null, state: { plugged: free ? session.key : null, done } };
+}
+
 /** True when `id` matches one of the patterns (`*` stands for any text). */
 export function matchesAny(id: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => {

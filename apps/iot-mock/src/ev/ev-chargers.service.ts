@@ -4,7 +4,15 @@ import type { DeviceCommandName } from '@lib/contracts';
 import { DevicesService } from '../devices/devices.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { CommandError, SimulatedDevice } from '../simulation/simulated-device';
-import { DriverSchedule, PlannedSession, matchesAny, sessionAt, sessionsBetween } from './arrivals';
+import {
+  DriverSchedule,
+  DriverState,
+  PlannedSession,
+  driverStep,
+  matchesAny,
+  sessionAt,
+  sessionsBetween,
+} from './arrivals';
 import { Ev, OcppChargePoint } from './ocpp-charge-point';
 
 /** How often the simulated drivers look at the clock. */
@@ -33,12 +41,8 @@ export interface DriverPlanView {
   }[];
 }
 
-interface Driver {
+interface Driver extends DriverState {
   schedule: DriverSchedule;
-  /** The session whose car this driver plugged in and has not taken away yet. */
-  plugged: string | null;
-  /** Sessions already plugged in (a car unplugged by hand does not come back the same session). */
-  done: string[];
   busy: boolean;
 }
 
@@ -181,26 +185,21 @@ export class EvChargersService implements OnApplicationShutdown {
         this.drivers.delete(id);
         continue;
       }
-      const leaving = driver.plugged !== null && session?.key !== driver.plugged;
-      const arriving = session !== null && driver.plugged === null && !driver.done.includes(session.key);
-      if (!leaving && !arriving) continue;
+      const step = driverStep(driver, session, point.hasEv);
+      driver.plugged = step.state.plugged;
+      driver.done = step.state.done;
+      const arrive = step.arrive;
+      if (!step.leave && !arrive) continue;
       driver.busy = true;
       void (async () => {
-        if (leaving) {
-          driver.plugged = null;
-          if (point.hasEv) {
-            const result = await point.unplug();
-            this.logger.log(`${id}: the car left ${JSON.stringify(result)}`);
-          }
+        if (step.leave && point.hasEv) {
+          const result = await point.unplug();
+          this.logger.log(`${id}: the car left ${JSON.stringify(result)}`);
         }
-        if (session && arriving) {
-          driver.done = [...driver.done.slice(-9), session.key];
-          // A car plugged in by hand keeps the bay; the driver's car does not come this session.
-          if (point.hasEv) return;
-          driver.plugged = session.key;
-          const result = await point.plugIn({ ...session.ev });
+        if (arrive) {
+          const result = await point.plugIn({ ...arrive.ev });
           this.logger.log(
-            `${id}: a ${session.kind} car arrived (${session.ev.idTag}, ${session.ev.socPct} %) ${JSON.stringify(result)}`,
+            `${id}: a ${arrive.kind} car arrived (${arrive.ev.idTag}, ${arrive.ev.socPct} %) ${JSON.stringify(result)}`,
           );
         }
       })()
