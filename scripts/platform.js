@@ -210,6 +210,18 @@ const SITE_ASSETS = [
   })),
 ];
 
+/**
+ * The site's EV chargers: iot-mock dials the CSMS for each (so ocpp-csms lists them as stations),
+ * and its simulated drivers (EV_DRIVERS, default charger-*) bring cars on a daily pattern, the
+ * first one within a minute of start; the optimizer steers them through the site charging limit.
+ */
+const SITE_CHARGERS = [1, 2, 3, 4].map((n) => ({
+  device_id: `charger-${n}`,
+  device_type: 'ev_charger',
+  name: `Charger ${n}`,
+  base_power: 22,
+}));
+
 /** The devices the optimizer steers (DISPATCH_DEVICES): sized for its loads (iot-mock accepts up to 2 × base power). */
 const OPTIMIZER_DEVICES = [
   { device_id: 'compute-1', device_type: 'server', name: 'Inference cluster', base_power: 150 },
@@ -265,6 +277,7 @@ async function ensureSiteAssets(port, token) {
   if (env.PLATFORM_SITE_ASSETS === 'false' || !apps.includes('iot-mock')) return;
   const assets = [
     ...(apps.includes('solarhub-api') ? SITE_ASSETS : []),
+    ...(apps.includes('ocpp-csms') ? SITE_CHARGERS : []),
     ...(apps.includes('gridpilot-optimizer') && !env.DISPATCH_DEVICES ? OPTIMIZER_DEVICES : []),
   ];
   const post = (asset) =>

@@ -68,6 +68,8 @@ describe('simulated EV chargers against the CSMS', () => {
         SIMULATION_INTERVAL: '0.2',
         CSMS_OCPP_URL: `ws://127.0.0.1:${ocppPort}`,
         EV_METER_INTERVAL_S: '0.3',
+        // Only this file's bays get simulated drivers; EVSIM-… is driven by hand.
+        EV_DRIVERS: `DRV-${process.pid}-*`,
       }),
     );
     iotUrl = await listenOnFreePort(iot);
@@ -186,6 +188,47 @@ describe('simulated EV chargers against the CSMS', () => {
     expect(tx.body.energy_wh).toBeGreaterThan(0);
     expect((await nextData((x) => x.transaction_id === null)).power).toBe(0);
   });
+
+  it('simulated drivers: a bay matching EV_DRIVERS gets a car within a minute, as its plan says', async () => {
+    interface Plan {
+      enabled: boolean;
+      time_zone: string;
+      sessions: { kind: string; arrive_at: string; depart_at: string; id_tag: string; plugged_in: boolean }[];
+    }
+    const bay = `DRV-${process.pid}-1`;
+    const created = await postJson(`${iotUrl}/api/v1/devices`, {
+      device_type: 'ev_charger',
+      name: 'Bay 2',
+      device_id: bay,
+    });
+    expect(created.status).toBe(201);
+    try {
+      const plan = await http<Plan>(`${iotUrl}/api/v1/devices/${bay}/drivers?hours=48`);
+      expect(plan.body).toMatchObject({ enabled: true, time_zone: 'UTC' });
+      // The demo car, or a commuter or resident already due: there within a minute.
+      const [first] = plan.body.sessions;
+      expect(Date.parse(first.arrive_at)).toBeLessThan(Date.now() + 60_000);
+      expect(Date.parse(first.depart_at)).toBeGreaterThan(Date.now() + 60_000);
+      // Two days of a site: commuters and residents follow.
+      expect(plan.body.sessions.length).toBeGreaterThan(1);
+      const active = await eventually(
+        () => http<{ id_tag: string; active: boolean }[]>(`${csmsUrl}/transactions?active=true&station_id=${bay}`),
+        (r) => r.status === 200 && r.body.length > 0,
+        45_000,
+      );
+      expect(active.body[0].id_tag).toBe(first.id_tag);
+      const now = await http<Plan>(`${iotUrl}/api/v1/devices/${bay}/drivers`);
+      expect(now.body.sessions[0]).toMatchObject({ id_tag: first.id_tag, plugged_in: true });
+      // The bay driven by hand has no drivers.
+      expect((await http<Plan>(`${iotUrl}/api/v1/devices/${charger}/drivers`)).body).toMatchObject({
+        enabled: false,
+        sessions: [],
+      });
+      expect((await http(`${iotUrl}/api/v1/devices/${bay}/drivers?hours=-1`)).status).toBe(400);
+    } finally {
+      await http(`${iotUrl}/api/v1/devices/${bay}`, { method: 'DELETE' });
+    }
+  }, 70_000);
 
   it('refuses plug_in on other devices and with bad parameters', async () => {
     expect((await command({ command: 'plug_in', parameters: { soc_pct: 150 } })).status).toBe(400);

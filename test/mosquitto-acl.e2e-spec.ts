@@ -4,7 +4,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadOcppCsmsConfig } from '@lib/config';
-import { DEVICE_TOPICS, STATION_TOPICS } from '@lib/contracts';
+import { DEVICE_TOPICS, SERVICE_TOPICS, STATION_TOPICS } from '@lib/contracts';
 import { IClientOptions, MqttClient, connectAsync } from 'mqtt';
 import { BROKER_ACL, SITE_LIMIT, generateBrokerPasswords, renderMosquittoAcl } from '../libs/messaging/src/broker-acl';
 import { createCsmsApp } from '../apps/ocpp-csms/src/app.factory';
@@ -101,6 +101,33 @@ describe('Mosquitto with the rendered ACL', () => {
     const deadline = Date.now() + 3000;
     while (received.length === 0 && Date.now() < deadline) await settle();
     expect(received).toEqual([`${DEVICE_TOPICS.data(`${tag}-bess`)} {"seq":1}`]);
+  });
+
+  it("delivers iot-mock's device status and its last will (the process died) to solarhub-api", async () => {
+    const solarhub = await login('solarhub-api');
+    const received = collect(solarhub);
+    await solarhub.subscribeAsync([DEVICE_TOPICS.allStatus, 'energy/services/+/status'], { qos: 1 });
+    const will = {
+      topic: SERVICE_TOPICS.status('iot-mock'),
+      payload: Buffer.from('{"status":"offline"}'),
+      qos: 1 as const,
+      retain: false,
+    };
+    const iot = await connect({
+      username: 'iot-mock',
+      password: passwords['iot-mock'],
+      clientId: `${tag}-iot-will`,
+      will,
+    });
+    await iot.publishAsync(DEVICE_TOPICS.status(`${tag}-bess`), '{"status":"online"}', { qos: 1 });
+    // Dies: the connection drops without DISCONNECT, so the broker publishes the will.
+    iot.end(true);
+    const deadline = Date.now() + 5000;
+    while (received.length < 2 && Date.now() < deadline) await settle();
+    expect(received).toEqual([
+      `${DEVICE_TOPICS.status(`${tag}-bess`)} {"status":"online"}`,
+      `${SERVICE_TOPICS.status('iot-mock')} {"status":"offline"}`,
+    ]);
   });
 
   it.each([

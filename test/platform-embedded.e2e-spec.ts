@@ -164,8 +164,27 @@ describe('the platform in embedded mode (npm start)', () => {
       30_000,
     );
     expect(live.status).toBe(200);
-    expect(output).toContain('created 10 site assets in iot-mock');
+    expect(output).toContain('created 14 site assets in iot-mock');
   });
+
+  it('brings up four EV chargers as CSMS stations, with a car charging within a minute of the start', async () => {
+    const token = /curl -H "Authorization: Bearer (\S+)"/.exec(output)?.[1] ?? '';
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    const csms = `http://127.0.0.1:${ports['ocpp-csms']}`;
+    const chargers = ['charger-1', 'charger-2', 'charger-3', 'charger-4'];
+    await eventually(
+      () => http<{ station_id: string; connected: boolean }[]>(`${csms}/stations`, auth),
+      (r) => r.status === 200 && chargers.every((id) => r.body.some((s) => s.station_id === id && s.connected)),
+      30_000,
+    );
+    // The simulated drivers' demo car (or a commuter or resident already due) charges at charger-1.
+    const active = await eventually(
+      () => http<{ station_id: string; id_tag: string }[]>(`${csms}/transactions?active=true`, auth),
+      (r) => r.status === 200 && r.body.some((t) => t.station_id === 'charger-1'),
+      60_000,
+    );
+    expect(active.body.find((t) => t.station_id === 'charger-1')?.id_tag).toMatch(/^(DEMO|EMP|RES)-\d{3}$/);
+  }, 100_000);
 
   it('runs the optimizer (the built bundle) against the plant: the plant consumes what was dispatched', async () => {
     const gridpilot = `http://127.0.0.1:${ports['gridpilot-optimizer']}`;

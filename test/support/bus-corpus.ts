@@ -1,4 +1,11 @@
-import { DEVICE_TOPICS, STATION_TOPICS, StationMeterMessage, StationStatusMessage, isoSeconds } from '@lib/contracts';
+import {
+  DEVICE_TOPICS,
+  SERVICE_TOPICS,
+  STATION_TOPICS,
+  StationMeterMessage,
+  StationStatusMessage,
+  isoSeconds,
+} from '@lib/contracts';
 import { aDevice, quiet } from '../../apps/iot-mock/src/simulation/test-builders';
 import { eventually } from './http';
 
@@ -248,4 +255,37 @@ export function invalidCount(metrics: string, pattern: string): number {
     total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
+}
+
+/** Bad device statuses for `deviceId` and bad presences for `service` (never retained). */
+export function badStatuses(deviceId: string, service: string): { device: BadMessage[]; service: BadMessage[] } {
+  const topic = DEVICE_TOPICS.status(deviceId);
+  const valid: Json = { device_id: deviceId, status: 'online', enabled: true, timestamp: isoSeconds(), service };
+  const serviceTopic = SERVICE_TOPICS.status(service);
+  return {
+    device: [
+      { name: 'not JSON', topic, payload: 'online!' },
+      { name: 'an array', topic, payload: '[]' },
+      { name: 'an unknown status', topic, payload: edit(valid, (c) => (c.status = 'sleepy')) },
+      { name: 'enabled as text', topic, payload: edit(valid, (c) => (c.enabled = 'yes')) },
+      { name: 'another device id than the topic', topic, payload: edit(valid, (c) => (c.device_id = 'someone-else')) },
+      {
+        name: 'a timestamp a year ahead',
+        topic,
+        payload: edit(valid, (c) => (c.timestamp = isoSeconds(new Date(Date.now() + YEAR_MS)))),
+      },
+      { name: 'an unknown fault', topic, payload: edit(valid, (c) => (c.fault = 'gremlins')) },
+      {
+        name: 'a service name of 1,000 characters',
+        topic,
+        payload: edit(valid, (c) => (c.service = 'x'.repeat(1000))),
+      },
+      { name: 'an undeclared key', topic, payload: edit(valid, (c) => (c.admin = true)) },
+    ],
+    service: [
+      { name: 'not JSON', topic: serviceTopic, payload: '{' },
+      { name: 'an unknown status', topic: serviceTopic, payload: JSON.stringify({ service, status: 'maybe' }) },
+      { name: 'no service', topic: serviceTopic, payload: JSON.stringify({ status: 'offline' }) },
+    ],
+  };
 }

@@ -303,6 +303,31 @@ describe('gridpilot-optimizer (document 003) closing the loop with a real plant-
     expect(noBody.status).toBe(200);
   });
 
+  it('counts a dispatch as failed when a device in an offline fault does not acknowledge it', async () => {
+    const fault = (command: string, parameters: Json = {}) =>
+      postJson(`${iotUrl}/api/v1/devices/${HVAC}/command`, { command, parameters });
+    expect((await fault('inject_fault', { fault: 'offline' })).status).toBe(200);
+    try {
+      const failedBefore = (await http<{ dispatch: { failed: number } }>(`${url}/api/v1/system/status`)).body.dispatch
+        .failed;
+      const res = await postJson<{
+        dispatch_result: { status: string; targets: { target: string; ok: boolean; error?: string }[] };
+      }>(`${url}/api/v1/dispatch/execute`, {});
+      expect(res.status).toBe(200);
+      const targets = res.body.dispatch_result.targets;
+      expect(targets.find((t) => t.target === `device:${HVAC}`)).toMatchObject({
+        ok: false,
+        error: expect.stringContaining('no acknowledgement'),
+      });
+      expect(targets.find((t) => t.target === `device:${SERVER}`)?.ok).toBe(true);
+      expect(res.body.dispatch_result.status).toBe('partial');
+      const status = await http<{ dispatch: { failed: number; last_status: string } }>(`${url}/api/v1/system/status`);
+      expect(status.body.dispatch.failed).toBeGreaterThan(failedBefore);
+    } finally {
+      expect((await fault('clear_fault')).status).toBe(200);
+    }
+  });
+
   it('refuses the live WebSocket without a viewer token', async () => {
     const refused = await new Promise<number>((resolve) => {
       const socket = new WebSocket(`${url.replace('http', 'ws')}/ws/live-data`);

@@ -335,6 +335,38 @@ describe('iot-mock (document 002)', () => {
       await listener.nextData('mock-lighting-001');
     });
 
+    it('a device in an offline fault acknowledges no command: REST 504 at once, nothing on the bus', async () => {
+      const id = `unreachable-${process.pid}-${Date.now() % 100_000}`;
+      expect((await postJson(api('/devices'), { device_type: 'server', name: 'Far away', device_id: id })).status).toBe(
+        201,
+      );
+      try {
+        expect((await command(id, { command: 'inject_fault', parameters: { fault: 'offline' } })).status).toBe(200);
+        const started = Date.now();
+        const res = await command(id, { command: 'set_power', parameters: { power: 10 } });
+        expect(res.status).toBe(504);
+        expect(res.body).toEqual({ detail: expect.stringContaining('offline') });
+        expect(Date.now() - started).toBeLessThan(1000);
+        // Over MQTT, as the optimizer sends it: no acknowledgement, and the device does not obey.
+        const commandId = `unanswered-${process.pid}-${Date.now()}`;
+        await listener.client.publishAsync(
+          DEVICE_TOPICS.commands(id),
+          JSON.stringify({ command: 'set_power', parameters: { power: 10 }, command_id: commandId }),
+          { qos: 1 },
+        );
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(listener.acks.some((a) => a.command_id === commandId)).toBe(false);
+        expect((await http<{ power_setpoint: number | null }>(api(`/devices/${id}`))).body.power_setpoint).toBeNull();
+        // clear_fault still reaches it (the simulator's own knob); then it answers again.
+        expect((await command(id, { command: 'clear_fault' })).status).toBe(200);
+        const ack = await command(id, { command: 'set_power', parameters: { power: 10 } });
+        expect(ack.status).toBe(200);
+        expect(ack.body).toMatchObject({ success: true, result: { power_setpoint_kw: 10 } });
+      } finally {
+        await http(api(`/devices/${id}`), { method: 'DELETE' });
+      }
+    });
+
     it('set_interval changes how often a device reports', async () => {
       await command('mock-industrial-001', { command: 'set_interval', parameters: { interval: 1 } });
       await listener.nextData('mock-industrial-001');
@@ -418,6 +450,23 @@ describe('iot-mock (document 002)', () => {
       expect(view.body.battery).toMatchObject({ mode: 'Charging', setpoint_kw: 400 });
       await command(ids.bess, { command: 'discharge', parameters: { power: 200 } });
       expect((await listener.nextData(ids.bess, (m) => m.power > 0)).power).toBeGreaterThan(190);
+    });
+
+    it('BESS, PV inverter, meter and PCS publish a status of their own too: online, with type and service', async () => {
+      const types = { bess: 'bess', pv: 'pv_inverter', meter: 'meter', pcs: 'pcs' } as const;
+      for (const [key, id] of Object.entries(ids)) {
+        const status = await eventually(
+          () => Promise.resolve(listener.status.filter((m) => m.device_id === id).at(-1)),
+          (m) => m !== undefined,
+          5000,
+        );
+        expect(status).toMatchObject({
+          status: 'online',
+          enabled: true,
+          device_type: types[key as keyof typeof types],
+          service: 'iot-mock',
+        });
+      }
     });
 
     it('refuses charge on a load and set_power on a battery', async () => {

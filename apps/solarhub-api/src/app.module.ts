@@ -8,6 +8,7 @@ import {
   AnalysisController,
   BessController,
   ConfigController,
+  DeviceStatusController,
   InverterController,
   MetersController,
   PcsController,
@@ -28,6 +29,7 @@ import { SeedService } from './seed/seed.service';
 import { SOLARHUB_CONFIG } from './solarhub.tokens';
 import { SolarhubDatabases } from './storage/databases';
 import { LatestStore } from './storage/latest-store';
+import { DeviceStatusService } from './telemetry/device-status.service';
 import { IngestionService } from './telemetry/ingestion.service';
 import { LatestReader } from './telemetry/latest-reader';
 import { TelemetryWriter } from './telemetry/telemetry-writer';
@@ -48,6 +50,7 @@ export class AppModule {
         JwksController,
         SystemController,
         BessController,
+        DeviceStatusController,
         PcsController,
         MetersController,
         InverterController,
@@ -61,6 +64,7 @@ export class AppModule {
         LatestStore,
         TelemetryWriter,
         IngestionService,
+        DeviceStatusService,
         LatestReader,
         AssetsService,
         HistoryQueries,

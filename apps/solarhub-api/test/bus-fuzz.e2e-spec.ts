@@ -4,7 +4,7 @@ import { createConnection } from 'mysql2/promise';
 import { loadSolarhubConfig } from '@lib/config';
 import { DEVICE_TOPICS, TOPIC_REGISTRY } from '@lib/contracts';
 import { testServices } from '../../../test/services';
-import { aValidReading, badTelemetry, publishAndCount } from '../../../test/support/bus-corpus';
+import { aValidReading, badStatuses, badTelemetry, publishAndCount } from '../../../test/support/bus-corpus';
 import { eventually, http, listenOnFreePort } from '../../../test/support/http';
 import { mysqlAdmin, mysqlDatabaseUrl, ingestEnv } from '../../../test/support/infra';
 import { createSolarhubApp } from '../src/app.factory';
@@ -72,6 +72,23 @@ describe('solarhub-api under malformed bus messages (fuzz)', () => {
     expect((await http(`${url}/api/v1/bess/1`)).status).toBeLessThan(500);
     await new Promise((r) => setTimeout(r, 600)); // one flush of the writer
     expect(await rowsOfRun()).toBe(0);
+  }, 60_000);
+
+  it('refuses bad device statuses and service presences: keeps running, shows none of them, counts each', async () => {
+    const { device, service } = badStatuses(`${PREFIX}-status-1`, `${PREFIX}-svc`);
+    expect(await publishAndCount(mqtt, device, TOPIC_REGISTRY.deviceStatus.pattern, metrics)).toBeGreaterThanOrEqual(
+      device.length,
+    );
+    expect(await publishAndCount(mqtt, service, TOPIC_REGISTRY.serviceStatus.pattern, metrics)).toBeGreaterThanOrEqual(
+      service.length,
+    );
+    expect((await http(`${url}/health/live`)).status).toBe(200);
+    const list = await http<{ devices: { device_id: string }[]; services: { service: string }[] }>(
+      `${url}/api/v1/devices/status`,
+    );
+    expect(list.status).toBe(200);
+    expect(list.body.devices.filter((d) => d.device_id.startsWith(PREFIX))).toEqual([]);
+    expect(list.body.services.filter((x) => x.service.startsWith(PREFIX))).toEqual([]);
   }, 60_000);
 
   it('still stores a valid reading after the corpus', async () => {

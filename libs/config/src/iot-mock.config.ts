@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsString, IsTimeZone, Matches, Max, Min } from 'class-validator';
 import { CommonConfig, commonConfig } from './common';
 import { Env, refuseDefaultSecrets, validateEnv } from './env';
 import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
@@ -21,6 +21,14 @@ export class IotMockEnv extends MqttEnv {
 
   @IsString() MQTT_USERNAME = 'iot_user';
   @IsString() MQTT_PASSWORD = DOCUMENTED_MQTT_PASSWORD;
+
+  /**
+   * The simulator's name on the bus: its presence topic `energy/services/<name>/status` (its last
+   * will) and the `service` of its devices' statuses. The bus ACL lets iot-mock publish only
+   * `energy/services/iot-mock/status`: change it only on a broker without that ACL.
+   */
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be 1-64 letters, digits, dots, dashes or underscores' })
+  IOT_SERVICE_NAME = 'iot-mock';
 
   /** Seconds between data messages of a device (each device may override it by command). */
   @Type(() => Number)
@@ -57,6 +65,30 @@ export class IotMockEnv extends MqttEnv {
   @Max(3600)
   EV_METER_INTERVAL_S = 10;
 
+  /**
+   * Simulated drivers: ev_charger devices whose id matches one of these patterns (comma separated,
+   * `*` for any text) get cars that arrive and leave on a daily pattern; empty for none. The
+   * launcher (`npm start`) creates charger-1 … charger-4.
+   */
+  @Matches(/^[A-Za-z0-9_.:*-]*(,[A-Za-z0-9_.:*-]+)*$/, {
+    message: 'must be a comma-separated list of device id patterns',
+  })
+  EV_DRIVERS = 'charger-*';
+
+  /** Demo: the first of those chargers gets a car within a minute of start, whatever the time of day. */
+  @IsIn(['true', 'false']) EV_DRIVERS_DEMO: 'true' | 'false' = 'true';
+
+  /** Seed of the drivers' pattern: the same seed gives the same arrivals, SOCs and id tags. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  EV_DRIVERS_SEED = 1;
+
+  /** The site's time zone (IANA, e.g. Europe/Berlin): the drivers' daily pattern follows its clock. */
+  @IsTimeZone()
+  SITE_TIMEZONE = 'UTC';
+
   /** How long REST /command waits for the device's acknowledgement before 504. */
   @Type(() => Number)
   @IsInt()
@@ -81,6 +113,8 @@ export class IotMockEnv extends MqttEnv {
 
 export interface IotMockConfig extends CommonConfig {
   mqtt: MqttConfig;
+  /** Name on the bus: presence topic and devices' `service`. */
+  serviceName: string;
   databaseUrl: string;
   simulation: {
     intervalMs: number;
@@ -92,7 +126,12 @@ export interface IotMockConfig extends CommonConfig {
     offlineQueueMax: number;
   };
   commands: { timeoutMs: number; maxBytes: number };
-  ev: { csmsUrl: string; meterIntervalMs: number };
+  ev: {
+    csmsUrl: string;
+    meterIntervalMs: number;
+    /** Simulated drivers: which chargers, demo car on start, seed and site time zone. */
+    drivers: { devices: string[]; demo: boolean; seed: number; timeZone: string };
+  };
 }
 
 export function loadIotMockConfig(env: Env = process.env): IotMockConfig {
@@ -111,6 +150,7 @@ export function loadIotMockConfig(env: Env = process.env): IotMockConfig {
   return {
     ...commonConfig(e, DEFAULT_PORTS['iot-mock']),
     mqtt,
+    serviceName: e.IOT_SERVICE_NAME,
     databaseUrl: e.DATABASE_URL ?? DEFAULT_IOT_DATABASE_URL,
     simulation: {
       intervalMs: Math.round(e.SIMULATION_INTERVAL * 1000),
@@ -121,6 +161,17 @@ export function loadIotMockConfig(env: Env = process.env): IotMockConfig {
       offlineQueueMax: e.OFFLINE_QUEUE_MAX,
     },
     commands: { timeoutMs: e.COMMAND_TIMEOUT_MS, maxBytes: e.COMMAND_MAX_BYTES },
-    ev: { csmsUrl: e.CSMS_OCPP_URL.replace(/\/+$/, ''), meterIntervalMs: Math.round(e.EV_METER_INTERVAL_S * 1000) },
+    ev: {
+      csmsUrl: e.CSMS_OCPP_URL.replace(/\/+$/, ''),
+      meterIntervalMs: Math.round(e.EV_METER_INTERVAL_S * 1000),
+      drivers: {
+        devices: e.EV_DRIVERS.split(',')
+          .map((p) => p.trim())
+          .filter((p) => p.length > 0),
+        demo: e.EV_DRIVERS_DEMO === 'true',
+        seed: e.EV_DRIVERS_SEED,
+        timeZone: e.SITE_TIMEZONE,
+      },
+    },
   };
 }

@@ -206,6 +206,17 @@ export class DeviceStatusMessage {
   @IsOptional()
   @IsIn(DEVICE_FAULTS)
   fault?: DeviceFault | null;
+
+  /** The service the device belongs to (`iot-mock`): its service status (its last will) covers the device. */
+  @IsOptional()
+  @MaxLength(64)
+  @IsString()
+  service?: string;
+
+  /** The device's type, so a subscriber can tell a BESS from a load without its data. */
+  @IsOptional()
+  @IsIn(DEVICE_TYPES)
+  device_type?: DeviceType;
 }
 
 /** Published on DEVICE_TOPICS.commands: what a device is asked to do. */

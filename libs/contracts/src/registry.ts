@@ -71,7 +71,7 @@ export const TOPIC_REGISTRY = {
     qos: 1,
     retain: true,
     publishers: ['iot-mock'],
-    subscribers: ['console'],
+    subscribers: ['solarhub-api', 'console'],
   }),
   deviceCommands: entry({
     key: 'device.commands',
@@ -110,7 +110,7 @@ export const TOPIC_REGISTRY = {
     qos: 1,
     retain: true,
     publishers: ['iot-mock'],
-    subscribers: ['console'],
+    subscribers: ['solarhub-api', 'console'],
   }),
   plantReading: entry({
     key: 'plant.reading',

@@ -13,8 +13,9 @@
 //   ocpp-csms           subscribes the site charging limit (Nest MQTT transport, event pattern);
 //                       publishes each station's retained status and its meter values.
 //                       gridpilot-optimizer reads those (EV load); so does the console.
-//   solarhub-api        subscribes device data (a shared subscription per replica group) and
-//                       publishes the revoked sessions (retained); every app reads them.
+//   solarhub-api        subscribes device data (a shared subscription per replica group), device
+//                       and service statuses (retained; a service's last will takes its devices
+//                       offline) and publishes the revoked sessions (retained); every app reads them.
 //   console             an operator dashboard: reads what it shows, never writes.
 //   ops                 administration: everything, including $SYS.
 'use strict';
@@ -53,7 +54,7 @@ const BROKER_ACL = {
   },
   'solarhub-api': {
     publish: [REVOKED_SESSIONS],
-    subscribe: ['energy/devices/+/data', REVOKED_SESSIONS],
+    subscribe: ['energy/devices/+/data', 'energy/devices/+/status', 'energy/services/+/status', REVOKED_SESSIONS],
   },
   console: {
     publish: [],

@@ -11,7 +11,9 @@ export class DetailExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, headers } = toErrorResponse(exception);
-    if (status === 503) this.logger.warn(exception instanceof Error ? exception.message : String(exception));
+    // A dependency that is away (503) or did not answer in time (504) is news, not a bug.
+    if (status === 503 || status === 504)
+      this.logger.warn(exception instanceof Error ? exception.message : String(exception));
     else if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (reply.sent) return;
     void reply.status(status).headers(headers).send(body);

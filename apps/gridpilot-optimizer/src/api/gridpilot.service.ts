@@ -137,6 +137,7 @@ export class GridpilotService implements OnModuleInit, OnApplicationShutdown {
       },
       dispatch: {
         count: this.dispatcher.count,
+        failed: this.dispatcher.failed,
         last_status: this.dispatcher.last?.status ?? null,
         last_at: this.dispatcher.last ? isoSeconds(this.dispatcher.last.at) : null,
       },

@@ -61,6 +61,8 @@ export class DispatchService implements OnModuleInit {
   private unsaved: DispatchEntity[] = [];
   last: DispatchRecord | null = null;
   count = 0;
+  /** Dispatches where a target failed (refused, unreachable, or a device that never acknowledged). */
+  failed = 0;
   private readonly invalid: BusInvalidMessages;
   private readonly decodeOptions: DecodeOptions;
 
@@ -157,6 +159,7 @@ export class DispatchService implements OnModuleInit {
     record.id = await this.record(record);
     this.last = record;
     this.count += 1;
+    if (failed.length > 0) this.failed += 1;
     return record;
   }
 

@@ -27,6 +27,9 @@ import { IotMqttService } from '../mqtt/iot-mqtt.service';
 import { CommandError } from '../simulation/simulated-device';
 import { parseCommandPayload } from './command-payload';
 
+/** Commands that steer the simulation rather than the device: an offline device still takes them. */
+const SIMULATION_CONTROLS: ReadonlySet<string> = new Set(['inject_fault', 'clear_fault']);
+
 /**
  * Device commands arrive on `energy/devices/{id}/commands` (from anyone, including REST through
  * the broker); every one gets an acknowledgement on `…/commands/ack`, success or error.
@@ -57,9 +60,16 @@ export class CommandsService {
 
   /** REST: sends the command over the broker and waits for the device's acknowledgement. */
   async send(deviceId: string, dto: DeviceCommandDto): Promise<DeviceCommandAck> {
-    this.devices.get(deviceId);
+    const device = this.devices.get(deviceId);
     if (!(DEVICE_COMMANDS as readonly string[]).includes(dto.command)) {
       throw new BadRequestException(`Unknown command "${dto.command}"; one of: ${DEVICE_COMMANDS.join(', ')}`);
+    }
+    // An unreachable device answers nothing: say so now rather than after the timeout.
+    if (!device.online && !SIMULATION_CONTROLS.has(dto.command)) {
+      this.outcomes.inc({ result: 'device_offline' });
+      throw new GatewayTimeoutException(
+        `No acknowledgement from ${deviceId}: the device is offline (clear_fault brings it back)`,
+      );
     }
     if (!this.mqtt.connected) throw new ServiceUnavailableException('MQTT broker unavailable');
     const commandId = dto.command_id ?? randomUUID();
@@ -121,11 +131,11 @@ export class CommandsService {
       return;
     }
     const { command, parameters, commandId } = parsed.value;
-    if (!device.online && command !== 'inject_fault' && command !== 'clear_fault') {
-      // A device in an `offline` fault is unreachable: it neither obeys nor acknowledges (the
-      // simulation's own fault commands still reach it, so it can be brought back).
-      this.outcomes.inc({ result: 'offline' });
-      this.logger.warn(`${deviceId}: ${command} not acknowledged: the device is offline`);
+    // A device in an offline fault is unreachable: it neither obeys nor acknowledges (the sender
+    // times out). Fault injection is the simulator's own knob and still reaches it.
+    if (!device.online && !SIMULATION_CONTROLS.has(command)) {
+      this.outcomes.inc({ result: 'device_offline' });
+      this.logger.debug(`${deviceId}: ${command} not acknowledged: the device is offline`);
       return;
     }
     try {

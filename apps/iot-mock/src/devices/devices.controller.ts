@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CreateDeviceDto,
@@ -8,6 +8,7 @@ import {
   UpdateDeviceDto,
 } from '@lib/contracts';
 import { CommandsService } from '../commands/commands.service';
+import { DriverPlanView, EvChargersService } from '../ev/ev-chargers.service';
 import { SimulationService } from '../simulation/simulation.service';
 import { DeviceView, deviceView } from './device-view';
 import { DevicesService } from './devices.service';
@@ -21,6 +22,7 @@ export class DevicesController {
     private readonly devices: DevicesService,
     private readonly commands: CommandsService,
     private readonly simulation: SimulationService,
+    private readonly evChargers: EvChargersService,
   ) {}
 
   @Get()
@@ -75,6 +77,22 @@ export class DevicesController {
   @ApiResponse({ status: 504, description: 'No acknowledgement in time' })
   command(@Param('id') id: string, @Body() dto: DeviceCommandDto): Promise<DeviceCommandAck> {
     return this.commands.send(id, dto);
+  }
+
+  @Get(':id/drivers')
+  @ApiOperation({
+    summary:
+      "An ev_charger's simulated drivers (EV_DRIVERS): the car there now and those due within `hours` (default 24, at most 168)",
+  })
+  @ApiResponse({ status: 400, description: 'Not an ev_charger, or hours out of range' })
+  @ApiResponse({ status: 404, description: 'Unknown device' })
+  drivers(@Param('id') id: string, @Query('hours') hours?: string): DriverPlanView {
+    const device = this.devices.get(id);
+    if (device.record.type !== 'ev_charger') throw new BadRequestException(`${id} is not an ev_charger`);
+    const h = hours === undefined ? 24 : Number(hours);
+    if (!Number.isFinite(h) || h <= 0 || h > 168)
+      throw new BadRequestException('hours must be a number above 0 and at most 168');
+    return this.evChargers.driverPlan(id, h);
   }
 
   @Post(':id/simulate')

@@ -4,7 +4,47 @@ import type { DeviceCommandName } from '@lib/contracts';
 import { DevicesService } from '../devices/devices.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { CommandError, SimulatedDevice } from '../simulation/simulated-device';
+import {
+  DriverSchedule,
+  DriverState,
+  PlannedSession,
+  driverStep,
+  matchesAny,
+  sessionAt,
+  sessionsBetween,
+} from './arrivals';
 import { Ev, OcppChargePoint } from './ocpp-charge-point';
+
+/** How often the simulated drivers look at the clock. */
+const DRIVER_TICK_MS = 5000;
+/** The demo car comes this long after its charger appears (time to boot against the CSMS). */
+const DEMO_DELAY_MS = 20_000;
+
+/** A charger's simulated drivers as the REST API shows them. */
+export interface DriverPlanView {
+  device_id: string;
+  /** False when the charger's id does not match EV_DRIVERS. */
+  enabled: boolean;
+  time_zone: string;
+  seed: number;
+  sessions: {
+    kind: PlannedSession['kind'];
+    arrive_at: string;
+    depart_at: string;
+    soc_pct: number;
+    capacity_kwh: number;
+    max_current_a: number;
+    phases: 1 | 3;
+    id_tag: string;
+    /** The driver's car is at the charger now. */
+    plugged_in: boolean;
+  }[];
+}
+
+interface Driver extends DriverState {
+  schedule: DriverSchedule;
+  busy: boolean;
+}
 
 const num = (v: unknown, name: string, min: number, max: number, fallback: number): number => {
   if (v === undefined) return fallback;
@@ -18,6 +58,9 @@ const num = (v: unknown, name: string, min: number, max: number, fallback: numbe
 export class EvChargersService implements OnApplicationShutdown {
   private readonly logger = new Logger('ev-chargers');
   private readonly points = new Map<string, OcppChargePoint>();
+  private readonly drivers = new Map<string, Driver>();
+  private driverTimer: NodeJS.Timeout | null = null;
+  private demoGiven = false;
 
   constructor(
     @Inject(IOT_MOCK_CONFIG) private readonly config: IotMockConfig,
@@ -31,6 +74,8 @@ export class EvChargersService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.driverTimer) clearInterval(this.driverTimer);
+    this.driverTimer = null;
     await Promise.all([...this.points.keys()].map((id) => this.detach(id)));
   }
 
@@ -76,11 +121,92 @@ export class EvChargersService implements OnApplicationShutdown {
     this.points.set(device.id, point);
     point.start();
     this.logger.log(`${device.id}: dialing ${this.config.ev.csmsUrl}/${device.id}`);
+    this.attachDriver(device.id);
   }
 
   private async detach(id: string): Promise<void> {
     const point = this.points.get(id);
     this.points.delete(id);
+    this.drivers.delete(id);
     await point?.stop();
+  }
+
+  /** A charger's simulated drivers: the car there now and those to come within `hours`. */
+  driverPlan(deviceId: string, hours: number, nowMs = Date.now()): DriverPlanView {
+    const driver = this.drivers.get(deviceId);
+    const { timeZone, seed } = this.config.ev.drivers;
+    if (!driver) return { device_id: deviceId, enabled: false, time_zone: timeZone, seed, sessions: [] };
+    const sessions = sessionsBetween(driver.schedule, nowMs, nowMs + hours * 3_600_000).map((x) => ({
+      kind: x.kind,
+      arrive_at: new Date(x.arriveMs).toISOString(),
+      depart_at: new Date(x.departMs).toISOString(),
+      soc_pct: x.ev.socPct,
+      capacity_kwh: x.ev.capacityKwh,
+      max_current_a: x.ev.maxCurrentA,
+      phases: x.ev.phases,
+      id_tag: x.ev.idTag,
+      plugged_in: driver.plugged === x.key,
+    }));
+    return { device_id: deviceId, enabled: true, time_zone: timeZone, seed, sessions };
+  }
+
+  /** Simulated drivers (EV_DRIVERS): cars come and go at this charger on the site's daily pattern. */
+  private attachDriver(id: string): void {
+    const { devices, demo, seed, timeZone } = this.config.ev.drivers;
+    if (!matchesAny(id, devices)) return;
+    const demoArriveMs = demo && !this.demoGiven ? Date.now() + DEMO_DELAY_MS : null;
+    if (demoArriveMs !== null) this.demoGiven = true;
+    this.drivers.set(id, {
+      schedule: { chargerId: id, seed, timeZone, demoArriveMs },
+      plugged: null,
+      done: [],
+      busy: false,
+    });
+    this.logger.log(
+      `${id}: simulated drivers on (${timeZone})${demoArriveMs !== null ? ', a demo car arrives in 20 s' : ''}`,
+    );
+    if (!this.driverTimer) {
+      this.driverTimer = setInterval(() => this.drive(Date.now()), DRIVER_TICK_MS);
+      this.driverTimer.unref();
+    }
+  }
+
+  /** Each driver's car arrives when its session starts and leaves when it ends. */
+  private drive(nowMs: number): void {
+    for (const [id, driver] of this.drivers) {
+      const point = this.points.get(id);
+      if (!point?.connected || driver.busy) continue;
+      let session: PlannedSession | null;
+      try {
+        session = sessionAt(driver.schedule, nowMs);
+      } catch (error) {
+        // A timer must never take the process down: this charger's drivers stay home.
+        this.logger.warn(`${id}: simulated drivers stopped: ${(error as Error).message}`);
+        this.drivers.delete(id);
+        continue;
+      }
+      const step = driverStep(driver, session, point.hasEv);
+      driver.plugged = step.state.plugged;
+      driver.done = step.state.done;
+      const arrive = step.arrive;
+      if (!step.leave && !arrive) continue;
+      driver.busy = true;
+      void (async () => {
+        if (step.leave && point.hasEv) {
+          const result = await point.unplug();
+          this.logger.log(`${id}: the car left ${JSON.stringify(result)}`);
+        }
+        if (arrive) {
+          const result = await point.plugIn({ ...arrive.ev });
+          this.logger.log(
+            `${id}: a ${arrive.kind} car arrived (${arrive.ev.idTag}, ${arrive.ev.socPct} %) ${JSON.stringify(result)}`,
+          );
+        }
+      })()
+        .catch((error: Error) => this.logger.warn(`${id}: simulated driver: ${error.message}`))
+        .finally(() => {
+          driver.busy = false;
+        });
+    }
   }
 }

@@ -78,6 +78,11 @@ export class OcppChargePoint {
     return this.booted;
   }
 
+  /** True while an EV is plugged in (charging or not). */
+  get hasEv(): boolean {
+    return this.ev !== null;
+  }
+
   start(): void {
     this.client.connect().catch((error: Error) => this.logger.warn(`CSMS unreachable (${error.message}); retrying`));
   }

@@ -7,8 +7,6 @@ import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
 
-const SERVICE = 'iot-mock';
-
 /**
  * The simulator's one broker connection. Its last will marks the service offline (retained) if
  * the process dies; it subscribes to device commands and acknowledgements at the configured QoS.
@@ -18,12 +16,15 @@ export class IotMqttService implements OnApplicationShutdown {
   private readonly logger = new Logger(IotMqttService.name);
   readonly connection: MqttConnection;
   private readonly handlers: MessageHandler[] = [];
+  /** This simulator's name on the bus (IOT_SERVICE_NAME): its presence topic and its devices' `service`. */
+  private readonly service: string;
 
   constructor(@Inject(IOT_MOCK_CONFIG) config: IotMockConfig, readiness: ReadinessRegistry) {
-    this.connection = new MqttConnection(config.mqtt, SERVICE, {
+    this.service = config.serviceName;
+    this.connection = new MqttConnection(config.mqtt, 'iot-mock', {
       will: {
-        topic: SERVICE_TOPICS.status(SERVICE),
-        payload: JSON.stringify({ service: SERVICE, status: 'offline' }),
+        topic: SERVICE_TOPICS.status(this.service),
+        payload: JSON.stringify({ service: this.service, status: 'offline' }),
         retain: true,
       },
     });
@@ -66,7 +67,11 @@ export class IotMqttService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.connected) {
       // Say goodbye if the broker confirms quickly; a broker that went away must not hold shutdown.
-      const goodbye = this.publish(SERVICE_TOPICS.status(SERVICE), { service: SERVICE, status: 'offline' }, true);
+      const goodbye = this.publish(
+        SERVICE_TOPICS.status(this.service),
+        { service: this.service, status: 'offline' },
+        true,
+      );
       await Promise.race([goodbye.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
     }
     await this.connection.close();
@@ -75,7 +80,7 @@ export class IotMqttService implements OnApplicationShutdown {
   private async onConnect(qos: 0 | 1 | 2): Promise<void> {
     try {
       await this.connection.client.subscribeAsync([DEVICE_TOPICS.allCommands, DEVICE_TOPICS.allCommandAcks], { qos });
-      await this.publish(SERVICE_TOPICS.status(SERVICE), { service: SERVICE, status: 'online' }, true);
+      await this.publish(SERVICE_TOPICS.status(this.service), { service: this.service, status: 'online' }, true);
     } catch (error) {
       this.logger.warn(`subscription failed: ${(error as Error).message}`);
     }

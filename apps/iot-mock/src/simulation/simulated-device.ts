@@ -225,6 +225,7 @@ export class SimulatedDevice {
       enabled: this.record.enabled,
       timestamp: isoSeconds(now),
       fault: this.fault,
+      device_type: this.record.type,
     };
   }
 

@@ -122,7 +122,11 @@ export class SimulationService implements OnModuleInit, OnModuleDestroy {
   private publishStatus(device: SimulatedDevice): void {
     this.lastStatus.set(device.id, this.statusKey(device));
     this.mqtt
-      .publish(DEVICE_TOPICS.status(device.id), device.status(new Date()), true)
+      .publish(
+        DEVICE_TOPICS.status(device.id),
+        { ...device.status(new Date()), service: this.config.serviceName },
+        true,
+      )
       .then(() => this.messages.inc({ kind: 'status' }))
       .catch((error: Error) => this.fail('status', error));
   }

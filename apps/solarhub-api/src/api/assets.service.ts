@@ -1,6 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { SolarhubConfig } from '@lib/config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
+import { DeviceStatusService } from '../telemetry/device-status.service';
 import { Latest, LatestReader } from '../telemetry/latest-reader';
 import {
   BessLatest,
@@ -32,6 +33,7 @@ export class AssetsService {
   constructor(
     @Inject(SOLARHUB_CONFIG) private readonly config: SolarhubConfig,
     private readonly latest: LatestReader,
+    private readonly statuses: DeviceStatusService,
   ) {}
 
   private assertConfigured(what: string, unit: number, count: number, variable: string): void {
@@ -42,20 +44,26 @@ export class AssetsService {
     return ts !== undefined && Date.now() - ts <= this.config.ingest.staleS * 1000;
   }
 
+  /** Online: its telemetry is fresh and neither its status nor its service's says offline. */
+  isOnline(value: { ts: number; deviceId: string } | null | undefined): boolean {
+    return !!value && this.isFresh(value.ts) && this.statuses.isOnline(value.deviceId);
+  }
+
   /** Each unit's view as JSON, rebuilt only when its latest value changes (the hot dashboard path). */
-  private readonly bessJson = new WeakMap<object, string>();
+  private readonly bessJson = new WeakMap<object, { online: boolean; json: string }>();
 
   async bessAsJson(unit: number): Promise<string> {
     this.assertConfigured('BESS', unit, this.config.units.bess, 'BESS_NUMBER');
     const latest = await this.latest.bess(unit);
     // Values from Redis keep their identity while unchanged; database rows are new objects each time.
     if (!latest.value || latest.source !== 'redis') return JSON.stringify(this.bessView(unit, latest));
-    let json = this.bessJson.get(latest.value);
-    if (json === undefined) {
-      json = JSON.stringify(this.bessView(unit, latest));
-      this.bessJson.set(latest.value, json);
+    const online = this.isOnline(latest.value);
+    let cached = this.bessJson.get(latest.value);
+    if (cached?.online !== online) {
+      cached = { online, json: JSON.stringify(this.bessView(unit, latest)) };
+      this.bessJson.set(latest.value, cached);
     }
-    return json;
+    return cached.json;
   }
 
   private bessView(unit: number, { value, source }: Latest<BessLatest>) {
@@ -84,6 +92,7 @@ export class AssetsService {
         metric('Alarm', (r) => (r.alarmBits === 0 ? NORMAL : ABNORMAL)),
       ],
       summary: value ? bessSummary(value) : null,
+      online: this.isOnline(value),
       updated_at: value ? isoLocal(value.ts) : null,
       source,
       status: 'success',
@@ -119,7 +128,7 @@ export class AssetsService {
       active_power: value ? round(value.powerKw) : null,
       reactive_power: value ? round(value.reactivePower) : null,
       dc_voltage: value ? round(value.dcVoltage) : null,
-      online: this.isFresh(value?.ts),
+      online: this.isOnline(value),
       updated_at: value ? isoLocal(value.ts) : null,
       source,
       status: 'success',
@@ -138,7 +147,9 @@ export class AssetsService {
   async meters() {
     const units = Array.from({ length: this.config.units.meters }, (_, i) => i + 1);
     const latest = await this.latest.meters(units);
-    const meters = latest.flatMap(({ value }) => (value ? [meterView(value)] : []));
+    const meters = latest.flatMap(({ value }) =>
+      value ? [{ ...meterView(value), online: this.isOnline(value) }] : [],
+    );
     return {
       meters,
       meter_count: meters.length,
@@ -169,6 +180,7 @@ export class AssetsService {
       mppt_data: detail.mppt,
       string_currents: detail.strings,
       phase_data: detail.phases,
+      online: this.isOnline(value),
       updated_at: isoLocal(value.ts),
       source,
       status: 'success',

@@ -1,5 +1,17 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AnalysisService } from '../analytics/analysis.service';
 import { ScheduleService } from '../analytics/schedule.service';
 import { OpenByDefault, Public, RequireRole } from '@lib/auth';
@@ -20,6 +32,7 @@ import {
 } from './dto';
 import { CreateScheduleEventDto } from './schedule.dto';
 import { SERVICE_NAME, SERVICE_VERSION, SystemService } from './system.service';
+import { DeviceStatusService, DeviceStatusView } from '../telemetry/device-status.service';
 
 @ApiTags('health')
 @Public()
@@ -83,6 +96,31 @@ export class BessController {
   @ApiOperation({ summary: 'A BESS unit: mode, voltage, current, SOC and temperature per rack' })
   bess(@Param('bess_number', new UnitNumberPipe('bess_number')) unit: number): Promise<string> {
     return this.assets.bessAsJson(unit);
+  }
+}
+
+@ApiTags('devices')
+@OpenByDefault()
+@Controller('api/v1/devices')
+export class DeviceStatusController {
+  constructor(private readonly statuses: DeviceStatusService) {}
+
+  @Get('status')
+  @ApiOperation({
+    summary:
+      "Every field device's status from the bus: online or offline (its own status, or its service's last will), enabled, fault",
+  })
+  list() {
+    return { ...this.statuses.list(), status: 'success' };
+  }
+
+  @Get(':device_id/status')
+  @ApiOperation({ summary: "One device's status; 404 when it never reported one" })
+  @ApiResponse({ status: 404, description: 'No status from that device' })
+  one(@Param('device_id') deviceId: string): DeviceStatusView {
+    const view = this.statuses.get(deviceId);
+    if (!view) throw new NotFoundException(`No status from device ${deviceId.slice(0, 64)}`);
+    return view;
   }
 }
 

@@ -129,19 +129,19 @@ export class SystemService {
       generation: {
         power_kw: sum(inv, (x) => x.totalActivePower),
         daily_yield_kwh: sum(inv, (x) => x.dailyPowerYields),
-        inverters_online: inv.filter((x) => this.assets.isFresh(x.ts)).length,
+        inverters_online: inv.filter((x) => this.assets.isOnline(x)).length,
         inverter_count: this.config.units.inverters,
       },
       bess: {
         power_kw: sum(b, (x) => x.powerKw),
         capacity_kwh: round(capacity),
         soc_pct: capacity > 0 ? round(b.reduce((s, x) => s + x.socPct * x.capacityKwh, 0) / capacity, 1) : null,
-        units_online: b.filter((x) => this.assets.isFresh(x.ts)).length,
+        units_online: b.filter((x) => this.assets.isOnline(x)).length,
         unit_count: this.config.units.bess,
       },
       pcs: {
         power_kw: sum(p, (x) => x.powerKw),
-        units_online: p.filter((x) => this.assets.isFresh(x.ts)).length,
+        units_online: p.filter((x) => this.assets.isOnline(x)).length,
         unit_count: this.config.units.pcs,
       },
       grid: {
