@@ -1,8 +1,10 @@
 import { HttpException, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import passport from 'passport';
 import { JWT_STRATEGY } from './jwt.strategy';
 import type { Principal } from './principal';
 import { RevokedSessions } from './revoked-sessions';
+import { Role, grants } from './roles';
 
 const MAX_CACHED = 10_000;
 
@@ -60,5 +62,25 @@ export class TokenVerifier {
     if (this.verified.size >= MAX_CACHED) this.verified.clear();
     this.verified.set(authorization, principal);
     return principal;
+  }
+}
+
+/**
+ * Whether a WebSocket upgrade carries a token granting `role`: in the Authorization header or, since
+ * browsers cannot set headers on a WebSocket, as `?access_token=`. Always true with AUTH_DISABLED.
+ */
+export async function upgradeAllowed(
+  settings: { auth: { disabled: boolean } },
+  verifier: TokenVerifier,
+  request: IncomingMessage,
+  role: Role,
+): Promise<boolean> {
+  if (settings.auth.disabled) return true;
+  const query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('access_token');
+  const header = request.headers.authorization ?? (query ? `Bearer ${query}` : undefined);
+  try {
+    return grants((await verifier.verify(header)).roles, role);
+  } catch {
+    return false;
   }
 }

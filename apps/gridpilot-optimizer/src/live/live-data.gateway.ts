@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
-import { AuthSettings, TokenVerifier, grants } from '@lib/auth';
+import { AuthSettings, TokenVerifier, upgradeAllowed } from '@lib/auth';
 import type { GridpilotConfig } from '@lib/config';
 import { GridpilotService } from '../api/gridpilot.service';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
@@ -26,15 +26,8 @@ export class LiveDataGateway implements OnApplicationShutdown {
    * A viewer's token, in the Authorization header or (browsers cannot set headers on a WebSocket)
    * as `?access_token=`.
    */
-  private async allowed(request: IncomingMessage): Promise<boolean> {
-    if (this.settings.auth.disabled) return true;
-    const query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('access_token');
-    const header = request.headers.authorization ?? (query ? `Bearer ${query}` : undefined);
-    try {
-      return grants((await this.verifier.verify(header)).roles, 'viewer');
-    } catch {
-      return false;
-    }
+  private allowed(request: IncomingMessage): Promise<boolean> {
+    return upgradeAllowed(this.settings, this.verifier, request, 'viewer');
   }
 
   attach(http: Server): void {
