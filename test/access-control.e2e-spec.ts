@@ -43,6 +43,7 @@ const RULES: Record<AppName, Record<string, Rule>> = {
     'PUT /api/v1/devices/{id}': 'admin',
     'DELETE /api/v1/devices/{id}': 'admin',
     'GET /api/v1/devices/{id}/readings': 'viewer',
+    'GET /api/v1/devices/{id}/drivers': 'viewer',
     'POST /api/v1/devices/{id}/command': 'operator',
     'POST /api/v1/devices/{id}/simulate': 'operator',
     'GET /api/v1/simulation/status': 'viewer',
@@ -123,6 +124,8 @@ const RULES: Record<AppName, Record<string, Rule>> = {
     'GET /api/v1/analysis/freq-power': 'open:viewer',
     'GET /api/v1/config/sidebar': 'open:viewer',
     'GET /api/v1/config/header': 'open:viewer',
+    'GET /api/v1/devices/status': 'open:viewer',
+    'GET /api/v1/devices/{device_id}/status': 'open:viewer',
   },
   // The console's own routes; the apps behind its proxy check their own tokens (the revocation test
   // goes through it), and its live WebSocket is checked in test/console.e2e-spec.ts.

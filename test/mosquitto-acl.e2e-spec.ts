@@ -184,8 +184,9 @@ describe('Mosquitto with the rendered ACL', () => {
   // instead (eclipse-mosquitto/mosquitto#2042). What matters is checked: nothing arrives.
   it.each([
     ['iot-mock', DEVICE_TOPICS.allData, DEVICE_TOPICS.data(`${tag}-leak`)],
-    ['console', '#', DEVICE_TOPICS.commands(`${tag}-leak`)],
-    ['console', SITE_LIMIT, SITE_LIMIT],
+    // The console reads what the page shows (commands and the site limit among them), nothing else.
+    ['console', '#', `energy/unlisted/${tag}-leak`],
+    ['console', 'v1.site.unlisted', 'v1.site.unlisted'],
     ['solarhub-api', DEVICE_TOPICS.allCommands, DEVICE_TOPICS.commands(`${tag}-leak`)],
   ])('delivers nothing to %s subscribed to %s it may not read', async (user, filter, topic) => {
     const client = await login(user);
