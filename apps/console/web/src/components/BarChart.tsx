@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { maxStacked, niceScale, type BarData } from '../lib/storage-series';
+import { TableScroll } from './TableScroll';
 
 /** `--c-pv` → `bar-pv` (the colour classes in styles.css). */
 const colorClass = (color: string): string => `bar-${color.replace(/^--c-/, '')}`;
@@ -116,7 +117,7 @@ export function BarChart({
       </figcaption>
       <details className="bar-table">
         <summary>Figures as a table</summary>
-        <div className="table-scroll">
+        <TableScroll label="Figures">
           <table>
             <thead>
               <tr>
@@ -141,7 +142,7 @@ export function BarChart({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </details>
     </figure>
   );

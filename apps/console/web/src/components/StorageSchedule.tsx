@@ -7,6 +7,7 @@ import { SCHEDULE_MODES, scheduleRequest, utcMs, type ScheduleForm, type Schedul
 import { formatPowerMw, formatPricePerMwh } from '../lib/units';
 import { Field } from './Field';
 import { Badge, Card, ConfirmButton, ErrorNote, IfRole, Loading, type Outcome } from './ui';
+import { TableScroll } from './TableScroll';
 
 interface ScheduleEvent {
   index: number;
@@ -70,6 +71,13 @@ export function StorageSchedule({ timezone }: { timezone?: string }) {
   });
   const refresh = (): Promise<void> => client.invalidateQueries({ queryKey: ['solarhub', 'schedule'] });
   const when = (t: string): string => formatDateTime(utcMs(t), timezone);
+  /** "05 Dec, 19:00 – 21:00", the end's date only when it is another day. */
+  const span = (start: string, end: string): string => {
+    const [a, b] = [when(start), when(end)];
+    const [dayA] = a.split(', ');
+    const [dayB, timeB] = b.split(', ');
+    return `${a} – ${dayA === dayB && timeB ? timeB : b}`;
+  };
   const events = schedule.data ? [...schedule.data.events].reverse() : [];
 
   return (
@@ -112,13 +120,12 @@ export function StorageSchedule({ timezone }: { timezone?: string }) {
           <p className="muted small">
             {schedule.data.total_count} events from {when(schedule.data.from)} to {when(schedule.data.to)}, latest first
           </p>
-          <div className="table-scroll">
+          <TableScroll label="Schedule events">
             <table aria-label="Schedule events" data-testid="schedule-table">
               <thead>
                 <tr>
                   <th scope="col">#</th>
-                  <th scope="col">Start</th>
-                  <th scope="col">End</th>
+                  <th scope="col">When</th>
                   <th scope="col">Mode</th>
                   <th scope="col">Title</th>
                   <th scope="col">Award</th>
@@ -146,8 +153,7 @@ export function StorageSchedule({ timezone }: { timezone?: string }) {
                 {events.map((e) => (
                   <tr key={e.index}>
                     <th scope="row">{e.index}</th>
-                    <td>{when(e.time_start)}</td>
-                    <td>{when(e.time_end)}</td>
+                    <td>{span(e.time_start, e.time_end)}</td>
                     <td>{MODE_LABELS[e.mode] ?? e.mode}</td>
                     <td title={e.description ?? undefined}>{e.title}</td>
                     <td>
@@ -171,8 +177,9 @@ export function StorageSchedule({ timezone }: { timezone?: string }) {
                           danger
                           question={
                             <>
-                              Remove the {MODE_LABELS[e.mode] ?? e.mode} award #{e.index} ({when(e.time_start)} –{' '}
-                              {when(e.time_end)}) from the schedule? The batteries will no longer follow it.
+                              Remove the {MODE_LABELS[e.mode] ?? e.mode} award #{e.index} (
+                              {span(e.time_start, e.time_end)}) from the schedule? The batteries will no longer follow
+                              it.
                             </>
                           }
                           confirmLabel="Remove the award"
@@ -194,7 +201,7 @@ export function StorageSchedule({ timezone }: { timezone?: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {events.length === 0 ? <p className="muted">No events in this period.</p> : null}
         </>
       ) : null}

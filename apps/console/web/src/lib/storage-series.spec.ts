@@ -6,14 +6,12 @@ import {
   maxStacked,
   monthlyIncomeBars,
   niceScale,
-  racksOf,
   rackAlertRows,
   scheduleRequest,
   setBits,
   total,
   utcMs,
   zonedToIso,
-  type BessUnit,
   type ScheduleForm,
 } from './storage-series';
 
@@ -97,35 +95,6 @@ describe('storage series', () => {
     expect(niceScale(9603.79)).toEqual({ top: 10000, step: 2500 });
     expect(niceScale(0)).toEqual({ top: 1, step: 0.25 });
     expect(niceScale(40)).toEqual({ top: 40, step: 10 });
-  });
-
-  it('turns the BESS table into one row per rack', () => {
-    const bess: BessUnit = {
-      bess_number: 1,
-      bess_type: 'BESS',
-      table_head: ['Rack 01', 'Rack 02'],
-      data: [
-        { metric: 'Mode', 'Rack 01': 'Standby', 'Rack 02': 'Charge' },
-        { metric: 'SOC (%)', 'Rack 01': '49.0', 'Rack 02': '50.4' },
-      ],
-      summary: {
-        mode: 'Standby',
-        soc_pct: 50,
-        power_kw: 0,
-        capacity_kwh: 2000,
-        charge_energy_kwh: 0,
-        discharge_energy_kwh: 0,
-      },
-      updated_at: null,
-      source: 'database',
-    };
-    expect(racksOf(bess)).toEqual({
-      metrics: ['Mode', 'SOC (%)'],
-      rows: [
-        { rack: 'Rack 01', values: { Mode: 'Standby', 'SOC (%)': '49.0' } },
-        { rack: 'Rack 02', values: { Mode: 'Charge', 'SOC (%)': '50.4' } },
-      ],
-    });
   });
 
   it('reads the alarm words and groups rack alerts per BESS unit', () => {

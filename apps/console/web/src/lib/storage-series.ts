@@ -195,21 +195,6 @@ export function maxStacked(data: BarData): number {
 
 // ---- BESS racks and alerts ----
 
-export interface RackRow {
-  rack: string;
-  values: Record<string, string>;
-}
-
-/** The BESS answer (one row per metric, one column per rack) turned into one row per rack. */
-export function racksOf(bess: BessUnit): { metrics: string[]; rows: RackRow[] } {
-  const metrics = bess.data.map((r) => r.metric);
-  const rows = bess.table_head.map((rack) => ({
-    rack,
-    values: Object.fromEntries(bess.data.map((r) => [r.metric, r[rack] ?? '—'])),
-  }));
-  return { metrics, rows };
-}
-
 export type AlertTone = 'ok' | 'bad' | 'warn' | 'idle';
 
 /** The API's alarm words (the document's Chinese terms) in English with a tone. */

@@ -6,15 +6,7 @@ import { TimeChart, type ChartSeries } from '../components/TimeChart';
 import { Badge, Card, ErrorNote, Loading, Stat } from '../components/ui';
 import { api } from '../lib/api';
 import { formatDateTime, useSite } from '../lib/site';
-import {
-  alertState,
-  racksOf,
-  rackAlertRows,
-  setBits,
-  utcMs,
-  type BessUnit,
-  type RackAlerts,
-} from '../lib/storage-series';
+import { alertState, rackAlertRows, setBits, utcMs, type BessUnit, type RackAlerts } from '../lib/storage-series';
 import { formatEnergyKwh, formatPercent, formatPowerKw } from '../lib/units';
 import {
   formatAmps,
@@ -25,6 +17,7 @@ import {
   formatReactiveKvar,
   formatVolts,
 } from '../lib/units-electric';
+import { TableScroll } from '../components/TableScroll';
 
 // ---- solarhub-api answers (declared from its OpenAPI document and live answers) ----
 
@@ -180,7 +173,7 @@ export default function StoragePage() {
       {sb ? (
         <div className="grid">
           {range(sb.bess_number).map((n) => (
-            <div key={n} id={`bess-${n}`} className="anchor">
+            <div key={n} id={`bess-${n}`} className="anchor span-all">
               <BessCard n={n} type={sb.bess_type} timezone={tz} />
             </div>
           ))}
@@ -266,10 +259,9 @@ function BessCard({ n, type, timezone }: { n: number; type: string; timezone?: s
     queryKey: ['solarhub', 'bess', n],
     queryFn: () => api<BessUnit>('solarhub', `/api/v1/bess/${n}`),
   });
-  const table = useMemo(() => (bess.data ? racksOf(bess.data) : null), [bess.data]);
   const s = bess.data?.summary;
   return (
-    <Card title={`${type} ${n}`}>
+    <Card title={`${type} ${n}`} wide>
       <ErrorNote error={bess.error} />
       {bess.isPending ? <Loading what={`${type} ${n}`} /> : null}
       {s ? (
@@ -282,31 +274,33 @@ function BessCard({ n, type, timezone }: { n: number; type: string; timezone?: s
           <Stat label="Discharged" value={formatEnergyKwh(s.discharge_energy_kwh)} />
         </div>
       ) : null}
-      {table && table.rows.length ? (
-        <div className="table-scroll">
-          <table aria-label={`${type} ${n} racks`}>
+      {bess.data && bess.data.table_head.length ? (
+        <TableScroll label={`${type} ${n} racks`}>
+          <table aria-label={`${type} ${n} racks`} data-testid={`bess-${n}-racks`}>
             <thead>
               <tr>
-                <th scope="col">Rack</th>
-                {table.metrics.map((m) => (
-                  <th key={m} scope="col" className={m === 'Mode' || m === 'Alarm' ? undefined : 'num'}>
-                    {m}
+                <th scope="col">
+                  <span className="visually-hidden">Metric</span>
+                </th>
+                {bess.data.table_head.map((rack) => (
+                  <th key={rack} scope="col" className="num">
+                    {rack}
                   </th>
                 ))}
               </tr>
             </thead>
             <tbody>
-              {table.rows.map((r) => (
-                <tr key={r.rack}>
-                  <th scope="row">{r.rack}</th>
-                  {table.metrics.map((m) =>
-                    m === 'Alarm' ? (
-                      <td key={m}>
-                        <Badge tone={alertState(r.values[m]).tone}>{alertState(r.values[m]).text}</Badge>
+              {bess.data.data.map((row) => (
+                <tr key={row.metric}>
+                  <th scope="row">{row.metric}</th>
+                  {bess.data.table_head.map((rack) =>
+                    row.metric === 'Alarm' ? (
+                      <td key={rack} className="num">
+                        <Badge tone={alertState(row[rack]).tone}>{alertState(row[rack]).text}</Badge>
                       </td>
                     ) : (
-                      <td key={m} className={m === 'Mode' ? undefined : 'num'}>
-                        {r.values[m]}
+                      <td key={rack} className="num">
+                        {row[rack] ?? '—'}
                       </td>
                     ),
                   )}
@@ -314,7 +308,7 @@ function BessCard({ n, type, timezone }: { n: number; type: string; timezone?: s
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
       {bess.data ? <Updated at={bess.data.updated_at} timezone={timezone} /> : null}
     </Card>
@@ -348,7 +342,7 @@ function RackAlarmsCard({ racks, type }: { racks: number; type: string }) {
       <ErrorNote error={alerts.error} />
       {alerts.data ? (
         <>
-          <div className="table-scroll">
+          <TableScroll label={`Rack ${String(rack).padStart(2, '0')} alarms per unit`}>
             <table aria-label={`Rack ${String(rack).padStart(2, '0')} alarms per unit`} data-testid="rack-alarms">
               <thead>
                 <tr>
@@ -373,7 +367,7 @@ function RackAlarmsCard({ racks, type }: { racks: number; type: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <p className="small">
             BAMS link:{' '}
             {Object.entries(alerts.data.bams_alerts).map(([k, v]) => (
@@ -416,7 +410,7 @@ function PcsCard({ n, timezone }: { n: number; timezone?: string }) {
       ) : null}
       <ErrorNote error={alerts.error} />
       {alerts.data ? (
-        <div className="table-scroll">
+        <TableScroll label={`PCS ${n} status words`}>
           <table aria-label={`PCS ${n} status words`}>
             <thead>
               <tr>
@@ -446,7 +440,7 @@ function PcsCard({ n, timezone }: { n: number; timezone?: string }) {
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
       {p ? <Updated at={p.updated_at} timezone={timezone} /> : null}
     </Card>
@@ -482,7 +476,7 @@ function InverterCard({ n, timezone }: { n: number; timezone?: string }) {
         <p className="muted">No reading from this inverter yet.</p>
       ) : null}
       {inv.data && inv.data.mppt_data.length ? (
-        <div className="table-scroll">
+        <TableScroll label={`Inverter ${n} MPPT trackers`}>
           <table aria-label={`Inverter ${n} MPPT trackers`}>
             <thead>
               <tr>
@@ -509,7 +503,7 @@ function InverterCard({ n, timezone }: { n: number; timezone?: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
       {inv.data ? (
         <p className="small">
@@ -546,7 +540,7 @@ function MetersCard({ timezone }: { timezone?: string }) {
     >
       <ErrorNote error={meters.error} />
       {meters.data ? (
-        <div className="table-scroll">
+        <TableScroll label="Meters">
           <table aria-label="Meters" data-testid="meters-table">
             <thead>
               <tr>
@@ -595,7 +589,7 @@ function MetersCard({ timezone }: { timezone?: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
     </Card>
   );
