@@ -13,6 +13,7 @@ const colorClass = (color: string): string => `bar-${color.replace(/^--c-/, '')}
 export function BarChart({
   data,
   format,
+  axisFormat,
   label,
   stacked,
   height = 220,
@@ -21,6 +22,8 @@ export function BarChart({
 }: {
   data: BarData;
   format: (value: number) => string;
+  /** The y axis's figures, when shorter than `format`'s. */
+  axisFormat?: (value: number) => string;
   /** The chart's accessible name. */
   label: string;
   stacked?: boolean;
@@ -45,7 +48,7 @@ export function BarChart({
     ? maxStacked(data)
     : Math.max(0, ...data.series.flatMap((s) => s.values.filter((v) => Number.isFinite(v))));
   const { top, step } = niceScale(max);
-  const left = 64;
+  const left = 70;
   const right = 8;
   const topPad = 8;
   const bottom = 22;
@@ -68,7 +71,7 @@ export function BarChart({
             <g key={t}>
               <line className="bar-rule" x1={left} x2={width - right} y1={y(t)} y2={y(t)} />
               <text className="bar-axis" x={left - 6} y={y(t) + 4} textAnchor="end">
-                {format(t)}
+                {(axisFormat ?? format)(t)}
               </text>
             </g>
           ))}

@@ -5,6 +5,7 @@ import {
   dailyIncomeBars,
   daysInMonth,
   energyBars,
+  formatMoneyCompact,
   monthlyIncomeBars,
   total,
   utcDate,
@@ -173,6 +174,7 @@ export function StorageAnalysis({ timezone }: { timezone?: string }) {
               data={fees}
               stacked
               format={formatFee}
+              axisFormat={formatMoneyCompact}
               bucketTitle={bucketTitle}
               label={`Capacity and efficiency fees per ${period === 'day' ? 'hour' : 'day'}`}
               testId="income-chart"

@@ -3,6 +3,7 @@ import {
   dailyIncomeBars,
   daysInMonth,
   energyBars,
+  formatMoneyCompact,
   maxStacked,
   monthlyIncomeBars,
   niceScale,
@@ -90,6 +91,12 @@ describe('storage series', () => {
     expect(maxStacked(monthly)).toBe(5);
   });
 
+  it('writes money on an axis compactly', () => {
+    expect(formatMoneyCompact(10000)).toBe('€10K');
+    expect(formatMoneyCompact(2500)).toBe('€2.5K');
+    expect(formatMoneyCompact(0.25)).toBe('€0.25');
+  });
+
   it('picks a y scale with round ticks', () => {
     expect(niceScale(937)).toEqual({ top: 1000, step: 250 });
     expect(niceScale(9603.79)).toEqual({ top: 10000, step: 2500 });
@@ -149,6 +156,7 @@ describe('storage series', () => {
       description: '',
     };
     const body = scheduleRequest(form, 'UTC');
+    expect(JSON.parse(JSON.stringify(body))).not.toHaveProperty('quote_price');
     expect(body).toEqual({
       mode: 'dreg',
       time_start: '2026-12-04T14:00:00Z',
@@ -158,7 +166,7 @@ describe('storage series', () => {
       quote_capacity: 2,
       power: 1.8,
       price: 900,
-      quote_price: Number.NaN,
+      quote_price: undefined,
       title: 'D-Reg',
     });
   });

@@ -176,6 +176,17 @@ export function total(data: BarData, series?: string): number {
     .reduce((sum, s) => sum + s.values.reduce((a, v) => a + (Number.isFinite(v) ? v : 0), 0), 0);
 }
 
+/** Money on an axis: €10K, €2.5K, €0 (the bars' own figures keep two decimals). */
+export function formatMoneyCompact(value: number, currency = 'EUR'): string {
+  if (!Number.isFinite(value)) return '—';
+  return new Intl.NumberFormat('en', {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    maximumSignificantDigits: 3,
+  }).format(value);
+}
+
 /** A y-axis top and ticks that read well: 0, 250, 500, 750, 1000 rather than 0…937. */
 export function niceScale(max: number, ticks = 4): { top: number; step: number } {
   if (!Number.isFinite(max) || max <= 0) return { top: 1, step: 0.25 };
@@ -274,10 +285,11 @@ export interface CreateScheduleEvent {
   time_end: string;
   is_get: boolean;
   interrupt: boolean;
-  quote_capacity: number;
-  power: number;
-  price: number;
-  quote_price: number;
+  /** Left out when the input is empty, so the API answers "Field required" for it. */
+  quote_capacity: number | undefined;
+  power: number | undefined;
+  price: number | undefined;
+  quote_price: number | undefined;
   quote_code?: string;
   title: string;
   description?: string;
@@ -311,9 +323,12 @@ export function zonedToIso(local: string, timezone = 'UTC'): string | null {
   return new Date(guess).toISOString().replace('.000Z', 'Z');
 }
 
-/** The form's values as the API's body; empty optional texts are left out, numbers kept as typed (the API checks them). */
+/**
+ * The form's values as the API's body: empty optional texts and empty numbers are left out, numbers
+ * kept as typed otherwise (the API checks them and names the field in its 422).
+ */
 export function scheduleRequest(form: ScheduleForm, timezone = 'UTC'): CreateScheduleEvent {
-  const num = (text: string): number => (text.trim() === '' ? Number.NaN : Number(text));
+  const num = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
   const body: CreateScheduleEvent = {
     mode: form.mode,
     time_start: zonedToIso(form.start, timezone) ?? form.start,

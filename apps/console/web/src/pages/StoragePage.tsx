@@ -7,7 +7,7 @@ import { Badge, Card, ErrorNote, Loading, Stat } from '../components/ui';
 import { api } from '../lib/api';
 import { formatDateTime, useSite } from '../lib/site';
 import { alertState, rackAlertRows, setBits, utcMs, type BessUnit, type RackAlerts } from '../lib/storage-series';
-import { formatEnergyKwh, formatPercent, formatPowerKw } from '../lib/units';
+import { formatEnergyKwh, formatPercent, formatPowerKw, formatPowerW } from '../lib/units';
 import {
   formatAmps,
   formatApparentKva,
@@ -498,7 +498,7 @@ function InverterCard({ n, timezone }: { n: number; timezone?: string }) {
                   <th scope="row">{m.mppt_id}</th>
                   <td className="num">{formatVolts(m.voltage)}</td>
                   <td className="num">{formatAmps(m.current)}</td>
-                  <td className="num">{formatPowerKw(m.power)}</td>
+                  <td className="num">{formatPowerW(m.power)}</td>
                 </tr>
               ))}
             </tbody>
