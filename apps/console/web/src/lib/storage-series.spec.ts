@@ -4,6 +4,7 @@ import {
   daysInMonth,
   energyBars,
   formatMoneyCompact,
+  freqPowerSeries,
   maxStacked,
   monthlyIncomeBars,
   niceScale,
@@ -168,6 +169,29 @@ describe('storage series', () => {
       price: 900,
       quote_price: undefined,
       title: 'D-Reg',
+    });
+  });
+
+  it('aligns frequency, baseline and battery power on one time axis', () => {
+    const out = freqPowerSeries({
+      date_period: 60,
+      from: '',
+      to: '',
+      frequency_data: [
+        [7_200_000, 60.01],
+        [3_600_000, 59.99],
+      ],
+      baseline_data: [
+        [3_600_000, 60],
+        [7_200_000, 60],
+      ],
+      power_data: [[7_200_000, -1000]],
+    });
+    expect(out).toEqual({
+      x: [3600, 7200],
+      frequency: [59.99, 60.01],
+      baseline: [60, 60],
+      power: [null, -1000],
     });
   });
 });

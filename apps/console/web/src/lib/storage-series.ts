@@ -345,3 +345,30 @@ export function scheduleRequest(form: ScheduleForm, timezone = 'UTC'): CreateSch
   if (form.description.trim()) body.description = form.description.trim();
   return body;
 }
+
+// ---- grid frequency against battery power ----
+
+export interface FreqPower {
+  date_period: number;
+  from: string;
+  to: string;
+  frequency_data: [number, number | null][];
+  power_data: [number, number | null][];
+  baseline_data: [number, number | null][];
+}
+
+/** The three `[epoch_ms, value]` lists aligned on one x axis (unix seconds), gaps as null. */
+export function freqPowerSeries(answer: FreqPower): {
+  x: number[];
+  frequency: (number | null)[];
+  baseline: (number | null)[];
+  power: (number | null)[];
+} {
+  const lists = [answer.frequency_data, answer.baseline_data, answer.power_data];
+  const times = [...new Set(lists.flatMap((l) => l.map(([t]) => t)))].sort((a, b) => a - b);
+  const [frequency, baseline, power] = lists.map((list) => {
+    const at = new Map(list.map(([t, v]) => [t, v]));
+    return times.map((t) => at.get(t) ?? null);
+  });
+  return { x: times.map((t) => t / 1000), frequency, baseline, power };
+}

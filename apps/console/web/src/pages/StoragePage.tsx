@@ -1,5 +1,6 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import { FreqPowerCard } from '../components/FreqPowerCard';
 import { StorageAnalysis } from '../components/StorageAnalysis';
 import { StorageSchedule } from '../components/StorageSchedule';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
@@ -130,6 +131,7 @@ function sectionsOf(sidebar: Sidebar): { id: string; label: string }[] {
     ...range(sidebar.inverter_number).map((n) => ({ id: `inverter-${n}`, label: `Inverter ${n}` })),
     { id: 'meters', label: 'Meters' },
     { id: 'energy', label: 'Energy and income' },
+    { id: 'frequency', label: 'Frequency' },
     { id: 'schedule', label: 'Schedule' },
   ];
 }
@@ -198,6 +200,9 @@ export default function StoragePage() {
           </div>
           <div id="energy" className="anchor span-all">
             <StorageAnalysis timezone={tz} />
+          </div>
+          <div id="frequency" className="anchor span-all">
+            <FreqPowerCard timezone={tz} />
           </div>
           <div id="schedule" className="anchor span-all">
             <StorageSchedule timezone={tz} />
