@@ -9,7 +9,7 @@ import { TimeChart, type ChartSeries } from './TimeChart';
 import { Card, ErrorNote, Loading } from './ui';
 
 const formatKw = (v: number): string => formatPowerKw(v);
-const formatFrequency = (v: number): string => formatHz(v);
+const formatFrequency = (v: number): string => formatHz(v, 2);
 
 /** The last 24 hours of grid frequency against the batteries' power: how the units answered the grid. */
 export function FreqPowerCard({ timezone }: { timezone?: string }) {

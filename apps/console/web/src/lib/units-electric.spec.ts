@@ -13,6 +13,7 @@ describe('electrical units', () => {
     expect(formatVolts(749.66)).toBe('749.7 V');
     expect(formatAmps(0)).toBe('0.0 A');
     expect(formatHz(59.9934)).toBe('59.993 Hz');
+    expect(formatHz(59.9934, 2)).toBe('59.99 Hz');
     expect(formatCelsius(25.94)).toBe('25.9 °C');
     expect(formatPowerFactor(0.9851)).toBe('0.985');
     expect(formatVolts(null)).toBe('—');

@@ -9,7 +9,8 @@ const fixed = (value: number | null | undefined, decimals: number, unit: string)
 
 export const formatVolts = (v: number | null | undefined): string => fixed(v, 1, 'V');
 export const formatAmps = (a: number | null | undefined): string => fixed(a, 1, 'A');
-export const formatHz = (hz: number | null | undefined): string => fixed(hz, 3, 'Hz');
+/** Hertz, three decimals by default (59.993 Hz); two on a chart's narrow axis. */
+export const formatHz = (hz: number | null | undefined, decimals = 3): string => fixed(hz, decimals, 'Hz');
 export const formatCelsius = (c: number | null | undefined): string => fixed(c, 1, '°C');
 export const formatPowerFactor = (pf: number | null | undefined): string => fixed(pf, 3, '').trim();
 
