@@ -89,7 +89,7 @@ export default function AccessPage() {
           {users.data ? <UsersTable users={list} timezone={tz} /> : null}
         </Card>
         <Card title="Roles" wide>
-          <RolesTable users={list} />
+          <RolesTable users={users.data?.users} />
         </Card>
         <Card title="Service tokens" wide>
           <ServiceTokens timezone={tz} />
@@ -349,8 +349,8 @@ function CreateUser() {
   );
 }
 
-function RolesTable({ users }: { users: User[] }) {
-  const descriptions = new Map(users.flatMap((u) => u.roles.map((r) => [r.name, r.description] as const)));
+function RolesTable({ users }: { users: User[] | undefined }) {
+  const descriptions = new Map((users ?? []).flatMap((u) => u.roles.map((r) => [r.name, r.description] as const)));
   return (
     <TableScroll label="Roles">
       <table aria-label="Roles" data-testid="roles-table">
@@ -371,7 +371,7 @@ function RolesTable({ users }: { users: User[] }) {
                 {descriptions.get(r) ? <span className="muted"> · {descriptions.get(r)}</span> : null}
               </th>
               <td className="wrap">{ROLE_TEXT[r]}</td>
-              <td className="num">{users.filter((u) => u.active && highest(u.roles) === r).length}</td>
+              <td className="num">{users ? users.filter((u) => u.active && highest(u.roles) === r).length : '—'}</td>
             </tr>
           ))}
         </tbody>
