@@ -368,7 +368,7 @@ function RolesTable({ users }: { users: User[] | undefined }) {
             <tr key={r}>
               <th scope="row">
                 {r}
-                {descriptions.get(r) ? <span className="muted"> · {descriptions.get(r)}</span> : null}
+                {descriptions.get(r) ? <div className="muted small">{descriptions.get(r)}</div> : null}
               </th>
               <td className="wrap">{ROLE_TEXT[r]}</td>
               <td className="num">{users ? users.filter((u) => u.active && highest(u.roles) === r).length : '—'}</td>
