@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Public } from '@lib/auth';
 import type { ConsoleConfig } from '@lib/config';
@@ -18,16 +18,20 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 @ApiExcludeController()
 @Controller()
 export class WebAppController {
-  private index: Promise<string> | null = null;
+  private index: { mtimeMs: number; html: string } | null = null;
 
   constructor(@Inject(CONSOLE_CONFIG) private readonly config: ConsoleConfig) {}
 
-  private page(): Promise<string> {
-    this.index ??= readFile(join(webDir(this.config), 'index.html'), 'utf8').catch(() => {
-      this.index = null;
+  /** index.html, read again when a build has replaced it. */
+  private async page(): Promise<string> {
+    const file = join(webDir(this.config), 'index.html');
+    try {
+      const { mtimeMs } = await stat(file);
+      if (this.index?.mtimeMs !== mtimeMs) this.index = { mtimeMs, html: await readFile(file, 'utf8') };
+      return this.index.html;
+    } catch {
       return NOT_BUILT;
-    });
-    return this.index;
+    }
   }
 
   @Get()

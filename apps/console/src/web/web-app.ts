@@ -12,8 +12,8 @@ export function webDir(config: ConsoleConfig): string {
 
 /**
  * Serves the built web app's files. Hashed assets (`/assets/…`) are cached for a year; index.html
- * is revalidated every time, so a new build reaches browsers at once. The page's own routes
- * (`/charging/CP-1`) get index.html from WebAppController.
+ * (from WebAppController, for `/` and the page's own routes such as `/charging/CP-1`) is
+ * revalidated every time, so a new build reaches browsers at once.
  */
 export async function registerWebApp(app: NestFastifyApplication, config: ConsoleConfig): Promise<void> {
   const root = webDir(config);
@@ -21,16 +21,12 @@ export async function registerWebApp(app: NestFastifyApplication, config: Consol
     new Logger('console').warn(`no web app in ${root}: run "node scripts/build.js console"`);
     return;
   }
+  // Looked up per request (not globbed at start): a rebuild's new files are served without a restart.
   await app.register(fastifyStatic, {
-    root,
-    prefix: '/',
-    wildcard: false,
+    root: join(root, 'assets'),
+    prefix: '/assets/',
+    wildcard: true,
     index: false,
-    setHeaders: (reply, path) => {
-      void reply.header(
-        'cache-control',
-        /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      );
-    },
+    setHeaders: (reply) => void reply.header('cache-control', 'public, max-age=31536000, immutable'),
   });
 }
