@@ -91,7 +91,7 @@ export default function LoadsPage() {
         <SimulationCard timezone={tz} />
         {sections.map((section) => (
           <Card key={section.title} title={section.title} wide>
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={`${section.title} table`}>
               <table className="fleet">
                 <thead>
                   <tr>

@@ -341,7 +341,7 @@ function AllocationCard({
             First step of the plan computed {formatDateTime(plan.computed_at, timezone)}; the auction’s (VCG) payments
             per hour.
           </p>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Allocation table">
             <table data-testid="allocation-table">
               <thead>
                 <tr>
@@ -632,7 +632,7 @@ function DispatchHistoryCard({
         shown.length === 0 ? (
           <p className="muted">No dispatch yet.</p>
         ) : (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Dispatch history table">
             <table data-testid="dispatch-history">
               <thead>
                 <tr>
