@@ -16,7 +16,7 @@ import {
   type FleetDevice,
   type SimulationStatus,
 } from '../lib/device-fleet';
-import { useLive, type LiveItem } from '../lib/live';
+import { useAppUp, useLive, type LiveItem } from '../lib/live';
 import { formatAge, formatDateTime, formatTime, useSite } from '../lib/site';
 import { formatEnergyKwh, formatPercent, formatPowerKw } from '../lib/units';
 
@@ -244,6 +244,7 @@ function DeviceRow({
 function DeviceCommands({ device }: { device: FleetDevice }) {
   const queries = useQueryClient();
   const commands = commandsFor(device.device_type);
+  const up = useAppUp('iot');
   const who = `${device.name} (${device.device_id})`;
   const send = async (command: string, parameters?: Record<string, unknown>) => {
     try {
@@ -257,6 +258,7 @@ function DeviceCommands({ device }: { device: FleetDevice }) {
       {commands.onOff ? (
         device.powered_on ? (
           <ConfirmButton
+            disabled={!up}
             label="Turn off"
             danger
             question={`Turn off ${who}?${device.battery ? ' A battery goes to Standby.' : ''}`}
@@ -265,6 +267,7 @@ function DeviceCommands({ device }: { device: FleetDevice }) {
           />
         ) : (
           <ConfirmButton
+            disabled={!up}
             label="Turn on"
             question={`Turn on ${who}?`}
             run={() => send('turn_on')}
@@ -272,16 +275,18 @@ function DeviceCommands({ device }: { device: FleetDevice }) {
           />
         )
       ) : null}
-      {commands.setPoint ? <SetPointForm device={device} send={send} who={who} /> : null}
+      {commands.setPoint ? <SetPointForm device={device} send={send} who={who} disabled={!up} /> : null}
       {commands.plug ? (
         <>
           <ConfirmButton
+            disabled={!up}
             label="Plug in"
             question={`Plug a simulated EV into ${who}?`}
             run={() => send('plug_in')}
             describe={ackOutcome}
           />
           <ConfirmButton
+            disabled={!up}
             label="Unplug"
             danger
             question={`Unplug the EV from ${who}?`}
@@ -293,6 +298,7 @@ function DeviceCommands({ device }: { device: FleetDevice }) {
       {commands.enable ? (
         device.enabled ? (
           <ConfirmButton
+            disabled={!up}
             label="Disable"
             danger
             question={`Disable ${who}? It stops publishing readings.`}
@@ -301,6 +307,7 @@ function DeviceCommands({ device }: { device: FleetDevice }) {
           />
         ) : (
           <ConfirmButton
+            disabled={!up}
             label="Enable"
             question={`Enable ${who}? It publishes readings again.`}
             run={() => send('enable')}
@@ -316,10 +323,12 @@ function SetPointForm({
   device,
   send,
   who,
+  disabled,
 }: {
   device: FleetDevice;
   send: (command: string, parameters?: Record<string, unknown>) => Promise<DeviceCommandAck>;
   who: string;
+  disabled: boolean;
 }) {
   const id = useId();
   const battery = commandsFor(device.device_type).setPoint === 'battery';
@@ -356,7 +365,7 @@ function SetPointForm({
       />
       <ConfirmButton
         label={battery ? 'Apply' : 'Set'}
-        disabled={value === null}
+        disabled={disabled || value === null}
         question={
           value === null
             ? ''
@@ -373,6 +382,7 @@ function SetPointForm({
 
 function SimulationCard({ timezone }: { timezone: string | undefined }) {
   const queries = useQueryClient();
+  const up = useAppUp('iot');
   const status = useQuery({
     queryKey: SIMULATION_KEY,
     queryFn: () => api<SimulationStatus>('iot', '/api/v1/simulation/status'),
@@ -395,6 +405,7 @@ function SimulationCard({ timezone }: { timezone: string | undefined }) {
           <IfRole role="operator">
             {s.running ? (
               <ConfirmButton
+                disabled={!up}
                 label="Stop simulation"
                 danger
                 question="Stop the simulation? No device publishes readings until it is started again."
@@ -403,6 +414,7 @@ function SimulationCard({ timezone }: { timezone: string | undefined }) {
               />
             ) : (
               <ConfirmButton
+                disabled={!up}
                 label="Start simulation"
                 question="Start the simulation? Every enabled device publishes readings again."
                 run={() => toggle('start')}

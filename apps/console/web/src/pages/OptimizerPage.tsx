@@ -2,8 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
 import { Badge, Card, ConfirmButton, ErrorNote, IfRole, Loading, Stat, useNow, type Outcome } from '../components/ui';
-import { api } from '../lib/api';
-import { useLive } from '../lib/live';
+import { api, describeError } from '../lib/api';
+import { useAppUp, useLive } from '../lib/live';
 import {
   allocationRows,
   formatPriceAxis,
@@ -165,6 +165,7 @@ function RunCycleButton() {
   const queries = useQueryClient();
   const id = useId();
   const [dryRun, setDryRun] = useState(false);
+  const up = useAppUp('gridpilot');
   const describe = (result: unknown): Outcome => {
     const r = (result as CycleAnswer | null)?.cycle_result;
     if (!r) return { tone: 'ok', text: 'Done' };
@@ -182,6 +183,7 @@ function RunCycleButton() {
       </label>
       <ConfirmButton
         label="Run full cycle"
+        disabled={!up}
         question={
           dryRun
             ? 'Run a full cycle as a dry run? Prices, forecast and plan are computed; nothing is sent.'
@@ -408,7 +410,9 @@ function PricesCard({
     <>
       <Card title="Prices">
         <ErrorNote error={historyError} />
-        <ErrorNote error={forecastError} />
+        {forecastError && describeError(forecastError) !== describeError(historyError) ? (
+          <ErrorNote error={forecastError} />
+        ) : null}
         <div className="stats">
           <Stat
             label="Now"
@@ -451,7 +455,7 @@ function PricesCard({
         ) : history || forecast ? (
           <p className="muted">No prices yet.</p>
         ) : historyError || forecastError ? (
-          <ErrorNote error={historyError ?? forecastError} />
+          <p className="muted">Nothing to draw: the prices are not available (see above).</p>
         ) : (
           <Loading what="prices" />
         )}
