@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatClock, formatDay } from '../lib/site';
 
 export interface ChartSeries {
   label: string;
@@ -53,7 +54,17 @@ export function TimeChart({
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
         axes: [
-          { stroke: axisColor, grid: { stroke: gridColor, width: 1 } },
+          {
+            stroke: axisColor,
+            grid: { stroke: gridColor, width: 1 },
+            // Day-first dates and 24 h clocks in the site's time zone, whatever the browser's locale.
+            values: (_u, splits) => {
+              const span = x.length > 1 ? x[x.length - 1] - x[0] : 0;
+              return splits.map((ts) =>
+                span > 2 * 86_400 ? formatDay(ts * 1000, timezone) : formatClock(ts * 1000, timezone),
+              );
+            },
+          },
           {
             stroke: axisColor,
             grid: { stroke: gridColor, width: 1 },

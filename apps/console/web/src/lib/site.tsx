@@ -57,6 +57,18 @@ export function formatDateTime(value: When, timezone?: string): string {
     : '—';
 }
 
+/** 14:05 in the site's time zone (chart axes). */
+export function formatClock(value: When, timezone?: string): string {
+  const date = toDate(value);
+  return date ? formatter(timezone, { hour: '2-digit', minute: '2-digit', hour12: false }).format(date) : '—';
+}
+
+/** 04 Dec in the site's time zone (chart axes over several days). */
+export function formatDay(value: When, timezone?: string): string {
+  const date = toDate(value);
+  return date ? formatter(timezone, { day: '2-digit', month: 'short' }).format(date) : '—';
+}
+
 /** How long ago, in words an operator reads at a glance: "4 s ago", "3 min ago". */
 export function formatAge(value: When, now = Date.now()): string {
   const date = toDate(value);

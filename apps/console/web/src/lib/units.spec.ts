@@ -10,6 +10,9 @@ describe('units on the page', () => {
     [150_000, '150 kW'],
     [1_250_000, '1.25 MW'],
     [-22_000, '-22.0 kW'],
+    [9_999.9, '10.0 kW'],
+    [999.7, '1.00 kW'],
+    [99_960, '100 kW'],
   ])('power %d W reads %s', (watts, text) => {
     expect(formatPowerW(watts)).toBe(text);
   });

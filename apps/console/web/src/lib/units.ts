@@ -13,9 +13,11 @@ const PREFIXES = [
 /** Significant digits: 3 (12.3 kW, 123 kW, 1.23 MW), never more decimals than 2. */
 function scaled(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '—';
-  const abs = Math.abs(value);
+  // Round to three significant digits first, so 9.9996 kW reads 10.0 kW and 999.7 W reads 1.00 kW.
+  const rounded = value === 0 ? 0 : Number(value.toPrecision(3));
+  const abs = Math.abs(rounded);
   const step = PREFIXES.find((p) => abs >= p.factor) ?? PREFIXES[PREFIXES.length - 1];
-  const v = value / step.factor;
+  const v = rounded / step.factor;
   const a = Math.abs(v);
   // Whole units below a kilo (no one reads 0.37 W); three significant digits above.
   const decimals = step.factor === 1 || a >= 100 ? 0 : a >= 10 ? 1 : 2;
