@@ -365,12 +365,15 @@ describe('gridpilot-optimizer (document 003) closing the loop with a real plant-
           status: string;
           step_minutes: number;
           horizon_hours: number;
+          export_band_kw: { min_kw: number; max_kw: number };
           steps: { start: string; soc: number; battery_kw: number; export_kw: number; price_per_mwh: number }[];
         }>(`${url}/api/v1/optimization/plan`),
       (r) => r.status === 200,
       20_000,
     );
     expect(plan.body.status).toBe('optimal');
+    // The band the plan keeps the export in, as configured (EXPORT_MIN_KW / EXPORT_MAX_KW defaults).
+    expect(plan.body.export_band_kw).toEqual({ min_kw: BAND.min, max_kw: BAND.max });
     expect(plan.body.steps).toHaveLength((plan.body.horizon_hours * 60) / plan.body.step_minutes);
     const [first, second] = plan.body.steps;
     expect(Date.parse(second.start) - Date.parse(first.start)).toBe(plan.body.step_minutes * 60_000);

@@ -1,7 +1,9 @@
-import { Controller, Get, NotFoundException } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@lib/auth';
+import type { GridpilotConfig } from '@lib/config';
 import { isoSeconds } from '@lib/contracts';
+import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { OptimizerService } from '../optimization/optimizer.service';
 import { PlanDto } from './plan.dto';
 
@@ -14,7 +16,10 @@ const rounded = (values: Record<string, number>): Record<string, number> =>
 @RequireRole('viewer')
 @Controller('api/v1/optimization')
 export class PlanController {
-  constructor(private readonly optimizer: OptimizerService) {}
+  constructor(
+    private readonly optimizer: OptimizerService,
+    @Inject(GRIDPILOT_CONFIG) private readonly config: GridpilotConfig,
+  ) {}
 
   @Get('plan')
   @ApiOperation({ summary: 'The current plan over the whole horizon: battery SOC and power, grid exchange, loads' })
@@ -36,6 +41,7 @@ export class PlanController {
       allocation: rounded(a.allocation),
       payments: rounded(a.payments),
       notes: a.notes,
+      export_band_kw: { min_kw: this.config.site.exportMinKw, max_kw: this.config.site.exportMaxKw },
       steps: a.mpc.steps.map((s, i) => ({
         start: isoSeconds(new Date(a.at.getTime() + i * stepMs)),
         price_per_mwh: r2(a.stepPrices[i] ?? 0),

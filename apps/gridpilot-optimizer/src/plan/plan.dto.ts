@@ -13,6 +13,11 @@ export class PlanStepDto {
   loads_kw!: Record<string, number>;
 }
 
+export class ExportBandDto {
+  @ApiProperty({ example: 0 }) min_kw!: number;
+  @ApiProperty({ example: 50 }) max_kw!: number;
+}
+
 export class PlanDto {
   @ApiProperty({ description: 'when the plan was computed' }) computed_at!: string;
   @ApiProperty({ enum: ['optimal', 'infeasible', 'unbounded', 'error'] }) status!: string;
@@ -26,5 +31,10 @@ export class PlanDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'VCG payments ($/h)' })
   payments!: Record<string, number>;
   @ApiProperty({ type: [String] }) notes!: string[];
+  @ApiProperty({
+    type: ExportBandDto,
+    description: 'the band the site keeps its grid export in (EXPORT_MIN_KW, EXPORT_MAX_KW)',
+  })
+  export_band_kw!: ExportBandDto;
   @ApiProperty({ type: [PlanStepDto] }) steps!: PlanStepDto[];
 }

@@ -6,7 +6,7 @@ import { api } from '../lib/api';
 import { energyFlow } from '../lib/energy-flow';
 import { useLive } from '../lib/live';
 import { formatAge, formatTime, useSite } from '../lib/site';
-import { formatPowerKw, formatPowerMw, formatPowerW } from '../lib/units';
+import { formatEnergyKwh, formatPowerKw, formatPowerMw, formatPowerW } from '../lib/units';
 
 interface GridpilotStatus {
   status: string;
@@ -27,9 +27,21 @@ interface PlanStep {
 
 interface Plan {
   computed_at?: string;
-  export_band_kw?: { min: number; max: number };
+  export_band_kw?: { min_kw: number; max_kw: number };
   steps?: PlanStep[];
 }
+
+interface Overview {
+  generation: { power_kw: number; daily_yield_kwh: number };
+  aux_power_kw: number;
+}
+
+interface PowerLoss {
+  daily_data: { date: string; charge_energy: number; discharge_energy: number; aux_consumption: number }[];
+}
+
+const inBand = (exportKw: number, band: { min_kw: number; max_kw: number }): boolean =>
+  exportKw >= band.min_kw && exportKw <= band.max_kw;
 
 /** The first page after login: the site's energy flow, the plant's figures, the optimizer's latest decision, alerts. */
 export function SitePage() {
@@ -64,6 +76,19 @@ export function SitePage() {
     queryKey: ['gridpilot', 'plan'],
     queryFn: () => api<Plan>('gridpilot', '/api/v1/optimization/plan'),
   });
+
+  const overview = useQuery({
+    queryKey: ['solarhub', 'overview'],
+    queryFn: () => api<Overview>('solarhub', '/api/v1/system/overview'),
+  });
+  // solarhub-api counts its days from midnight UTC.
+  const day = new Date().toISOString().slice(0, 10);
+  const loss = useQuery({
+    queryKey: ['solarhub', 'power-loss', day],
+    queryFn: () =>
+      api<PowerLoss>('solarhub', '/api/v1/analysis/power-loss', { query: { start_time: `${day} 00:00:00`, days: 1 } }),
+  });
+  const today = loss.data?.daily_data[0];
 
   const faults = [...statuses.values()].filter((s) => s.data.fault || s.data.status === 'offline');
   const lastDispatch = [...dispatches.values()].sort((a, b) => b.at - a.at).slice(0, 5);
@@ -124,8 +149,14 @@ export function SitePage() {
             </div>
           ) : null}
           {plan.data?.export_band_kw ? (
-            <p className="small">
-              Export band {formatPowerKw(plan.data.export_band_kw.min)} – {formatPowerKw(plan.data.export_band_kw.max)}
+            <p className="small" data-testid="export-band">
+              Export band {formatPowerKw(plan.data.export_band_kw.min_kw)} –{' '}
+              {formatPowerKw(plan.data.export_band_kw.max_kw)}
+              {reading
+                ? inBand(reading.reading.totals.exported_mw * 1000, plan.data.export_band_kw)
+                  ? ' · export inside it'
+                  : ' · export outside it'
+                : ''}
             </p>
           ) : null}
           {lastDispatch.length ? (
@@ -138,6 +169,19 @@ export function SitePage() {
               ))}
             </ul>
           ) : null}
+        </Card>
+        <Card title="Today">
+          <ErrorNote error={overview.error ?? loss.error} />
+          <div className="stats">
+            <Stat
+              label="PV yield"
+              testId="today-pv"
+              value={overview.data ? formatEnergyKwh(overview.data.generation.daily_yield_kwh) : '—'}
+            />
+            <Stat label="Battery charged" value={today ? formatEnergyKwh(today.charge_energy) : '—'} />
+            <Stat label="Battery discharged" value={today ? formatEnergyKwh(today.discharge_energy) : '—'} />
+            <Stat label="Auxiliary use" value={today ? formatEnergyKwh(today.aux_consumption) : '—'} />
+          </div>
         </Card>
         <Card title="Alerts">
           {faults.length === 0 ? (
