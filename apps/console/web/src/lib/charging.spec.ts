@@ -80,7 +80,13 @@ const detail = (id: string): CsmsStationDetail => ({
       latest_meter: {
         timestamp: '2026-12-04T06:00:00Z',
         values: [
-          { measurand: 'Energy.Active.Import.Register', value: 3.5, unit: 'kWh', phase: null, context: 'Sample.Periodic' },
+          {
+            measurand: 'Energy.Active.Import.Register',
+            value: 3.5,
+            unit: 'kWh',
+            phase: null,
+            context: 'Sample.Periodic',
+          },
           { measurand: 'Power.Active.Import', value: 7_400, unit: 'W', phase: null, context: 'Sample.Periodic' },
         ],
       },
@@ -199,7 +205,10 @@ describe('a command’s outcome', () => {
       text: 'Rejected by the charger (Rejected)',
     });
     expect(
-      describeCommand({ kind: 'answer', body: { status: 'rejected', message: 'Profile 101 refused (Rejected) by cp-1' } }),
+      describeCommand({
+        kind: 'answer',
+        body: { status: 'rejected', message: 'Profile 101 refused (Rejected) by cp-1' },
+      }),
     ).toEqual({ tone: 'bad', text: 'Rejected by the charger: Profile 101 refused (Rejected) by cp-1' });
     const timeout = await runCommand(() =>
       Promise.reject(new ApiError('csms', 504, 'cp-1 did not answer RemoteStartTransaction in time')),

@@ -54,7 +54,12 @@ export function logLines(entries: readonly LogEntry[]): LogLine[] {
         actions.set(frame.id, frame.action);
         return { ...base, kind: 'call', action: frame.action, payload: JSON.stringify(frame.payload ?? {}) };
       case 'result':
-        return { ...base, kind: 'result', action: actions.get(frame.id) ?? null, payload: JSON.stringify(frame.payload) };
+        return {
+          ...base,
+          kind: 'result',
+          action: actions.get(frame.id) ?? null,
+          payload: JSON.stringify(frame.payload),
+        };
       case 'error':
         return {
           ...base,
