@@ -73,9 +73,8 @@ export default function StationPage() {
       <ErrorNote error={detail.error} />
       {detail.isPending ? <Loading what="the station" /> : null}
       <div className="grid">
-        {station ? <DetailsCard station={station} /> : null}
         {station ? (
-          <Card title="Connectors">
+          <Card title="Connectors" wide>
             <div className="table-scroll" tabIndex={0} role="region" aria-label="Connectors table">
               <table>
                 <thead>
@@ -120,11 +119,13 @@ export default function StationPage() {
             </p>
           </Card>
         ) : null}
+        {station ? <DetailsCard station={station} /> : null}
         {station ? (
           <IfRole role="operator">
-            <ActionsCard station={station} activeTransactions={connectors.filter((c) => c.transactionId !== null)} />
+            <ActionsCard station={station} connectors={connectors} />
           </IfRole>
         ) : null}
+        {station ? <SiteShareCard station={station} /> : null}
         {station ? <CompositeCard station={station} /> : null}
         {station ? <ProfilesCard station={station} /> : null}
         {station ? <LogCard stationId={station.station_id} /> : null}
@@ -139,7 +140,6 @@ export default function StationPage() {
 function DetailsCard({ station }: { station: CsmsStationDetail }) {
   const site = useSite();
   const now = useNow(10_000);
-  const control = station.site_control;
   return (
     <Card title="Details">
       <dl className="details">
@@ -167,14 +167,6 @@ function DetailsCard({ station }: { station: CsmsStationDetail }) {
           {formatDateTime(station.last_boot_at, site?.timezone)}{' '}
           {station.last_boot_at ? <span className="muted">({formatAge(station.last_boot_at, now)})</span> : null}
         </dd>
-        <dt>Site limit control</dt>
-        <dd>
-          {control.controllable ? (
-            <Badge tone="ok">steerable{control.mode ? ` · ${control.mode}` : ''}</Badge>
-          ) : (
-            <Badge tone="warn">uncontrolled{control.reason ? ` · ${control.reason}` : ''}</Badge>
-          )}
-        </dd>
       </dl>
     </Card>
   );
@@ -182,10 +174,10 @@ function DetailsCard({ station }: { station: CsmsStationDetail }) {
 
 function ActionsCard({
   station,
-  activeTransactions,
+  connectors,
 }: {
   station: CsmsStationDetail;
-  activeTransactions: { connectorId: number; transactionId: number | null; idTag: string | null }[];
+  connectors: { connectorId: number; transactionId: number | null; idTag: string | null }[];
 }) {
   const ids = useId();
   const client = useQueryClient();
@@ -245,27 +237,29 @@ function ActionsCard({
         />
       </div>
       <h3 className="subhead">Remote stop</h3>
-      {activeTransactions.length === 0 ? (
-        <p className="muted small">No session in progress.</p>
-      ) : (
-        <div className="stack">
-          {activeTransactions.map((t) => (
-            <div key={t.connectorId} className="form-row">
-              <span>
-                Connector {t.connectorId}, session {t.transactionId}
-                {t.idTag ? ` (${t.idTag})` : ''}
-              </span>
-              <ConfirmButton
-                label={`Remote stop session ${t.transactionId}`}
-                question={`Stop session ${t.transactionId} on ${id}, connector ${t.connectorId}?`}
-                run={command('/remote_stop', { transaction_id: t.transactionId })}
-                describe={(r) => describeCommand(r)}
-                danger
-              />
-            </div>
-          ))}
-        </div>
-      )}
+      {/* One button per connector, kept in place when its session ends, so the outcome stays in view. */}
+      <div className="stack">
+        {connectors.map((c) => (
+          <div key={c.connectorId} className="form-row">
+            <span>
+              Connector {c.connectorId}:{' '}
+              {c.transactionId === null ? (
+                <span className="muted">no session</span>
+              ) : (
+                `session ${c.transactionId}${c.idTag ? ` (${c.idTag})` : ''}`
+              )}
+            </span>
+            <ConfirmButton
+              label={`Remote stop connector ${c.connectorId}`}
+              disabled={c.transactionId === null}
+              question={`Stop session ${c.transactionId ?? '—'} on ${id}, connector ${c.connectorId}?`}
+              run={command('/remote_stop', { transaction_id: c.transactionId })}
+              describe={(r) => describeCommand(r)}
+              danger
+            />
+          </div>
+        ))}
+      </div>
       <IfRole role="admin">
         <h3 className="subhead">Reset</h3>
         <div className="form-row">
@@ -289,6 +283,48 @@ function ActionsCard({
           />
         </div>
       </IfRole>
+    </Card>
+  );
+}
+
+/** How the site charging limit reaches this station: its sessions' shares and how they were sent. */
+function SiteShareCard({ station }: { station: CsmsStationDetail }) {
+  const plan = useSitePlan();
+  const id = station.station_id;
+  const rows = (plan.data?.allocations ?? []).filter((a) => a.station_id === id);
+  const control = station.site_control;
+  return (
+    <Card title="Site limit share">
+      <ErrorNote error={plan.error} />
+      {plan.data ? (
+        <div className="stats">
+          <Stat
+            label="Site charging limit"
+            value={plan.data.limit_w === null ? 'none' : formatPowerW(plan.data.limit_w)}
+          />
+          <Stat
+            label="Control"
+            value={control.controllable ? <Badge tone="ok">steerable</Badge> : <Badge tone="warn">uncontrolled</Badge>}
+            hint={control.mode ?? control.reason ?? undefined}
+          />
+        </div>
+      ) : null}
+      {rows.length > 0 ? (
+        <ul className="list small" aria-label="Shares of this station's sessions">
+          {rows.map((a) => (
+            <li key={a.transaction_id}>
+              Connector {a.connector_id}, session {a.transaction_id}: {formatPowerW(a.limit_w)}
+              {a.sent_as ? ` as ${a.sent_as} (stack level 8)` : ''}{' '}
+              <Badge tone={a.status === 'applied' ? 'ok' : a.status === 'pending' ? 'info' : 'warn'}>{a.status}</Badge>
+              {a.message ? <span className="muted"> {a.message}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted small">
+          {plan.data?.limit_w == null ? 'No site limit is set.' : 'No session of this station shares the limit now.'}
+        </p>
+      )}
     </Card>
   );
 }
@@ -398,9 +434,7 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
     queryKey: csmsKeys.logs(id),
     queryFn: () => api<CsmsLogs>('csms', path(id, '/logs'), { query: { limit: 1000 } }),
   });
-  const plan = useSitePlan();
   const seen = useMemo(() => profilesFromLog(logs.data?.logs ?? []), [logs.data]);
-  const siteRows = (plan.data?.allocations ?? []).filter((a) => a.station_id === id);
   const [limitW, setLimitW] = useState('');
   const [purpose, setPurpose] = useState<'TxDefaultProfile' | 'ChargePointMaxProfile'>('TxDefaultProfile');
   const [stackLevel, setStackLevel] = useState('0');
@@ -462,17 +496,6 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
 
   return (
     <Card title="Charging profiles" wide>
-      {siteRows.length > 0 ? (
-        <p className="small">
-          Site limit:{' '}
-          {siteRows.map((a) => (
-            <span key={a.transaction_id}>
-              connector {a.connector_id} gets {formatPowerW(a.limit_w)}
-              {a.sent_as ? ` as ${a.sent_as} (stack level 8)` : ''} <Badge tone="info">{a.status}</Badge>{' '}
-            </span>
-          ))}
-        </p>
-      ) : null}
       <ErrorNote error={logs.error} />
       {seen.length === 0 ? (
         <p className="muted small">No profile seen in the station’s recent OCPP traffic.</p>
