@@ -7,6 +7,7 @@ import type { CsmsStation } from '../lib/charging';
 import { csmsKeys, useActiveTransactions, useSitePlan, useStations } from '../lib/csms-queries';
 import { CSMS_SITE_DEFAULTS, fairShares, sessionStateOf, type ShareSession } from '../lib/fair-share';
 import { useLive } from '../lib/live';
+import { useThrottled } from '../lib/use-throttled';
 import { formatDateTime, useSite } from '../lib/site';
 import { formatPowerW } from '../lib/units';
 import { Badge, ConfirmButton, ErrorNote, IfRole, Loading, Stat, type Outcome } from './ui';
@@ -46,8 +47,9 @@ export function SiteLimitCard() {
   const plan = useSitePlan();
   const active = useActiveTransactions();
   const stations = useStations();
-  const statuses = useLive('station_status');
-  const meters = useLive('station_meter');
+  // The shares follow thousands of live values; redrawn every 2 s at most, not on each of them.
+  const statuses = useThrottled(useLive('station_status'), 2_000);
+  const meters = useThrottled(useLive('station_meter'), 2_000);
   const [typed, setTyped] = useState('');
 
   const typedKw = typed.trim() === '' ? null : Number(typed);

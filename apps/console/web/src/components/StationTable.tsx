@@ -6,10 +6,11 @@ import { api } from '../lib/api';
 import {
   STATUS_FILTERS,
   activeByStation,
+  baseStationRow,
   byStationId,
   connectorTone,
   filterRows,
-  stationRow,
+  withMeters,
   type CsmsStationDetail,
   type StationRow,
   type StatusFilter,
@@ -24,6 +25,9 @@ const ROW_HEIGHT = 41;
 /** REST detail reads for rows the live feed does not cover: the visible ones only, at most this many. */
 const MAX_DETAIL_READS = 40;
 const NO_DETAILS = new Map<string, CsmsStationDetail>();
+/** Stable, so TanStack Query keeps the combined result while no detail read changes. */
+const detailData = (results: { data?: CsmsStationDetail }[]): (CsmsStationDetail | undefined)[] =>
+  results.map((r) => r.data);
 
 const StationTr = memo(function StationTr({ row, index }: { row: StationRow; index: number }) {
   return (
@@ -74,7 +78,7 @@ export function StationTable() {
   // shows connector statuses and power even before ocpp-csms publishes them on the bus.
   const [visibleIds, setVisibleIds] = useState<string[]>([]);
   const settledIds = useDebounced(visibleIds, 300);
-  const needDetail = useMemo(
+  const needKey = useMemo(
     () =>
       settledIds
         .filter((id) => {
@@ -82,24 +86,28 @@ export function StationTable() {
           const open = openByStation.get(id) ?? [];
           return open.some((t) => !meters.has(`${id}/${t.connector_id}`));
         })
-        .slice(0, MAX_DETAIL_READS),
+        .slice(0, MAX_DETAIL_READS)
+        .join('\n'),
     [settledIds, statuses, meters, openByStation],
   );
+  const needDetail = useMemo(() => (needKey ? needKey.split('\n') : []), [needKey]);
   const details = useQueries({
     queries: needDetail.map((id) => ({
       queryKey: csmsKeys.station(id),
       queryFn: () => api<CsmsStationDetail>('csms', `/stations/${encodeURIComponent(id)}`),
     })),
-    combine: (results) => results.map((r) => r.data),
+    combine: detailData,
   });
   const detailMap = useMemo(() => {
     const found = details.filter((d): d is CsmsStationDetail => d !== undefined);
     return found.length ? new Map(found.map((d) => [d.station_id, d])) : NO_DETAILS;
   }, [details]);
 
+  // Rows without meters: rebuilt when a status, a detail read or the open sessions change, not on
+  // every meter value; the meters are laid over the visible rows only (below).
   const rows = useMemo(
-    () => sorted.map((s) => stationRow(s, { statuses, meters, details: detailMap, active: openByStation })),
-    [sorted, statuses, meters, detailMap, openByStation],
+    () => sorted.map((s) => baseStationRow(s, { statuses, details: detailMap, active: openByStation })),
+    [sorted, statuses, detailMap, openByStation],
   );
   const shown = useMemo(() => filterRows(rows, deferredText, status), [rows, deferredText, status]);
 
@@ -187,7 +195,7 @@ export function StationTable() {
               ) : null}
               {items.map((item) => {
                 const row = shown[item.index];
-                return row ? <StationTr key={row.id} row={row} index={item.index} /> : null;
+                return row ? <StationTr key={row.id} row={withMeters(row, meters)} index={item.index} /> : null;
               })}
               {bottom > 0 ? (
                 <tr aria-hidden="true" className="vpad" style={{ height: bottom }}>

@@ -1,6 +1,7 @@
 import { ApiError } from './api';
 import {
   activeByStation,
+  baseStationRow,
   byStationId,
   describeCommand,
   filterRows,
@@ -10,6 +11,7 @@ import {
   type CsmsStationDetail,
   type CsmsTransaction,
   type RowSources,
+  withMeters,
 } from './charging';
 import type { StationMeterData, StationStatusData } from './live';
 
@@ -226,5 +228,16 @@ describe('a command’s outcome', () => {
     await expect(
       runCommand(() => Promise.reject(new ApiError('csms', 503, 'Station cp-1 is not connected'))),
     ).rejects.toThrow('not connected');
+  });
+});
+
+describe('the live meter over a row', () => {
+  it('gives back the same row when no meter is known, and a new one with the meter summed when one is', () => {
+    const base = baseStationRow(station('cp-1'), { ...none, statuses: new Map([['cp-1', status('cp-1')]]) });
+    expect(withMeters(base, new Map())).toBe(base);
+    const metered = withMeters(base, new Map([['cp-1/1', meter('cp-1')]]));
+    expect(metered.powerW).toBe(11_000);
+    expect(metered.sessionEnergyWh).toBe(4_000);
+    expect(base.powerW).toBeNull();
   });
 });

@@ -142,6 +142,14 @@ export function activeByStation(transactions: readonly CsmsTransaction[]): Map<s
  * of the station; and at least its open transactions (connector, id tag) from GET /transactions.
  */
 export function stationRow(station: CsmsStation, sources: RowSources): StationRow {
+  return withMeters(baseStationRow(station, sources), sources.meters);
+}
+
+/**
+ * The row without the live meter: what the filter needs (id, statuses, id tags), which changes
+ * far less often than the meter values; the table overlays the meters on the visible rows only.
+ */
+export function baseStationRow(station: CsmsStation, sources: Omit<RowSources, 'meters'>): StationRow {
   const id = station.station_id;
   const live = sources.statuses.get(id)?.data;
   const detail = sources.details.get(id);
@@ -192,10 +200,30 @@ export function stationRow(station: CsmsStation, sources: RowSources): StationRo
       }))
       .sort((a, b) => a.connectorId - b.connectorId);
   }
-  // The live meter wins over anything read by REST.
-  connectors = connectors.map((c) => {
-    const meter = sources.meters.get(`${id}/${c.connectorId}`)?.data;
+  const connected = live ? live.connected : (detail?.connected ?? station.connected);
+  const row = { id, connected, connectors, powerW: null, sessionEnergyWh: null, idTags: [], source };
+  return summed({ ...row, maxPowerW: station.max_power_w });
+}
+
+/** Power, energy and id tags summed over the connectors. */
+function summed(row: StationRow, patch: Partial<StationRow> = {}): StationRow {
+  const { connectors, connected } = { ...row, ...patch };
+  return {
+    ...row,
+    ...patch,
+    powerW: connected || connectors.some((c) => c.powerW) ? sumOrNull(connectors.map((c) => c.powerW)) : null,
+    sessionEnergyWh: sumOrNull(connectors.map((c) => c.sessionEnergyWh)),
+    idTags: [...new Set(connectors.map((c) => c.idTag).filter((t): t is string => Boolean(t)))],
+  };
+}
+
+/** The live meter over a row: it wins over anything read by REST. The same row when no meter is known. */
+export function withMeters(row: StationRow, meters: RowSources['meters']): StationRow {
+  let changed = false;
+  const connectors = row.connectors.map((c) => {
+    const meter = meters.get(`${row.id}/${c.connectorId}`)?.data;
     if (!meter) return c;
+    changed = true;
     const sameSession = meter.transaction_id !== null && meter.transaction_id === c.transactionId;
     return {
       ...c,
@@ -204,17 +232,7 @@ export function stationRow(station: CsmsStation, sources: RowSources): StationRo
       socPct: sameSession ? meter.soc_pct : c.socPct,
     };
   });
-  const connected = live ? live.connected : (detail?.connected ?? station.connected);
-  return {
-    id,
-    connected,
-    connectors,
-    powerW: connected || connectors.some((c) => c.powerW) ? sumOrNull(connectors.map((c) => c.powerW)) : null,
-    sessionEnergyWh: sumOrNull(connectors.map((c) => c.sessionEnergyWh)),
-    idTags: [...new Set(connectors.map((c) => c.idTag).filter((t): t is string => Boolean(t)))],
-    maxPowerW: station.max_power_w,
-    source,
-  };
+  return changed ? summed(row, { connectors }) : row;
 }
 
 export type StatusFilter = 'all' | 'connected' | 'offline' | 'charging' | 'available' | 'faulted';
