@@ -1,0 +1,262 @@
+import { useQueryClient } from '@tanstack/react-query';
+import type { SiteAllocationDto, SiteChargingPlanDto } from '@lib/contracts';
+import { useId, useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../lib/api';
+import type { CsmsStation } from '../lib/charging';
+import { csmsKeys, useActiveTransactions, useSitePlan, useStations } from '../lib/csms-queries';
+import { CSMS_SITE_DEFAULTS, fairShares, sessionStateOf, type ShareSession } from '../lib/fair-share';
+import { useLive } from '../lib/live';
+import { useThrottled } from '../lib/use-throttled';
+import { formatDateTime, useSite } from '../lib/site';
+import { formatPowerW } from '../lib/units';
+import { Badge, ConfirmButton, ErrorNote, IfRole, Loading, Stat, type Outcome } from './ui';
+
+/** At most this many sessions are listed with their share (the sums cover all). */
+const MAX_SHARE_ROWS = 200;
+
+const STATUS_TONE: Record<SiteAllocationDto['status'], 'ok' | 'warn' | 'bad' | 'idle' | 'info'> = {
+  applied: 'ok',
+  pending: 'info',
+  rejected: 'bad',
+  error: 'bad',
+  uncontrolled: 'warn',
+  disconnected: 'idle',
+};
+
+function planOutcome(result: unknown): Outcome {
+  const plan = result as SiteChargingPlanDto | null;
+  if (!plan) return { tone: 'warn', text: 'No answer' };
+  const counts = new Map<string, number>();
+  for (const a of plan.allocations) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
+  const parts = [...counts].map(([status, n]) => `${n} ${status}`);
+  const head = plan.limit_w === null ? 'Limit lifted' : `Limit set to ${formatPowerW(plan.limit_w)}`;
+  const failed = (counts.get('rejected') ?? 0) + (counts.get('error') ?? 0);
+  return { tone: failed ? 'warn' : 'ok', text: parts.length ? `${head}: ${parts.join(', ')}` : head };
+}
+
+/**
+ * The site charging limit (GET/PUT /site/charging_limit): what it is, how ocpp-csms shares it
+ * among the open sessions, and — for a limit typed but not yet set — the fair share each session
+ * would get by the CSMS's own rule (lib/fair-share).
+ */
+export function SiteLimitCard() {
+  const ids = useId();
+  const site = useSite();
+  const client = useQueryClient();
+  const plan = useSitePlan();
+  const active = useActiveTransactions();
+  const stations = useStations();
+  // The shares follow thousands of live values; redrawn every 2 s at most, not on each of them.
+  const statuses = useThrottled(useLive('station_status'), 2_000);
+  const meters = useThrottled(useLive('station_meter'), 2_000);
+  const [typed, setTyped] = useState('');
+
+  const typedKw = typed.trim() === '' ? null : Number(typed);
+  const typedValid = typedKw !== null && Number.isFinite(typedKw) && typedKw >= 0 && typedKw <= 100_000;
+  const current = plan.data;
+  const previewW = typedValid && typedKw !== null ? Math.round(typedKw * 1000) : (current?.limit_w ?? null);
+
+  const stationMap = useMemo(
+    () => new Map<string, CsmsStation>((stations.data ?? []).map((s) => [s.station_id, s])),
+    [stations.data],
+  );
+
+  const shareRows = useMemo(() => {
+    const open = [...(active.data ?? [])]
+      .filter((t) => t.active)
+      .sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at) || a.transaction_id - b.transaction_id);
+    const allocations = new Map((current?.allocations ?? []).map((a) => [a.transaction_id, a]));
+    const control = new Map((current?.stations ?? []).map((s) => [s.station_id, s]));
+    let otherUncontrolledW = 0;
+    const sessions: ShareSession[] = [];
+    const rows = open.map((t) => {
+      const allocation = allocations.get(t.transaction_id);
+      const live = statuses.get(t.station_id)?.data;
+      const connected = live ? live.connected : (stationMap.get(t.station_id)?.connected ?? true);
+      const meterW = meters.get(`${t.station_id}/${t.connector_id}`)?.data.power_w ?? null;
+      const measuredW = allocation?.measured_w ?? meterW;
+      const connectorStatus = live?.connectors.find((c) => c.connector_id === t.connector_id)?.status;
+      if (!connected) otherUncontrolledW += Math.max(0, measuredW ?? 0);
+      else
+        sessions.push({
+          transactionId: t.transaction_id,
+          controllable: allocation
+            ? allocation.status !== 'uncontrolled' && allocation.status !== 'disconnected'
+            : (control.get(t.station_id)?.controllable ?? true),
+          state: allocation?.state ?? sessionStateOf(connectorStatus),
+          measuredW,
+          maxW: stationMap.get(t.station_id)?.max_power_w ?? CSMS_SITE_DEFAULTS.stationMaxW,
+        });
+      return { t, allocation, connected, measuredW };
+    });
+    const share = previewW === null ? null : fairShares({ limitW: previewW, sessions, otherUncontrolledW });
+    return { rows, share };
+  }, [active.data, current, statuses, meters, stationMap, previewW]);
+
+  const refresh = async (): Promise<void> => {
+    await Promise.all([
+      client.invalidateQueries({ queryKey: csmsKeys.site }),
+      client.invalidateQueries({ queryKey: ['csms', 'composite'] }),
+    ]);
+  };
+  const put = async (limit: number | null): Promise<SiteChargingPlanDto> => {
+    const answer = await api<SiteChargingPlanDto>('csms', '/site/charging_limit', {
+      method: 'PUT',
+      body: { limit, unit: 'W' },
+    });
+    client.setQueryData(csmsKeys.site, answer);
+    void refresh();
+    return answer;
+  };
+
+  const { rows, share } = shareRows;
+  const previewing = typedValid && typedKw !== null && Math.round(typedKw * 1000) !== current?.limit_w;
+
+  return (
+    <>
+      <ErrorNote error={plan.error} />
+      {plan.isPending ? <Loading what="the site limit" /> : null}
+      {current ? (
+        <div className="stats">
+          <Stat
+            label="Site charging limit"
+            testId="site-limit-current"
+            value={current.limit_w === null ? 'none' : formatPowerW(current.limit_w)}
+            hint={current.unit === 'A' && current.limit !== null ? `${current.limit} A per phase` : undefined}
+          />
+          <Stat label="Uncontrolled load" value={formatPowerW(current.uncontrolled_w)} hint="with safety margin" />
+          <Stat
+            label="Shared budget"
+            value={current.budget_w === null ? '—' : formatPowerW(current.budget_w)}
+            hint={current.planned_at ? `planned ${formatDateTime(current.planned_at, site?.timezone)}` : undefined}
+          />
+          <Stat label="Open sessions" value={String(rows.length)} />
+        </div>
+      ) : null}
+      <IfRole role="operator">
+        <div className="form-row site-limit-form">
+          <label htmlFor={`${ids}-limit`}>
+            Site charging limit (kW)
+            <input
+              id={`${ids}-limit`}
+              type="number"
+              inputMode="decimal"
+              min={0}
+              step={0.1}
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              placeholder={current?.limit_w != null ? String(current.limit_w / 1000) : 'no limit'}
+              aria-invalid={typed.trim() !== '' && !typedValid}
+            />
+          </label>
+          <ConfirmButton
+            label="Set limit"
+            disabled={!typedValid}
+            question={
+              typedValid && typedKw !== null
+                ? `Limit all EV charging on the site to ${formatPowerW(typedKw * 1000)}? Every open session is re-planned and its charger sent a new profile.`
+                : 'Enter a limit first.'
+            }
+            run={() => put(typedKw === null ? null : Math.round(typedKw * 1000))}
+            describe={planOutcome}
+          />
+          <ConfirmButton
+            label="Lift limit"
+            disabled={current?.limit_w == null}
+            question="Lift the site charging limit? Each session may then draw its station’s maximum."
+            run={() => put(null)}
+            describe={planOutcome}
+          />
+        </div>
+      </IfRole>
+      {typed.trim() !== '' && !typedValid ? (
+        <p className="note note-bad" role="alert">
+          The limit is a number of kW, 0 or more.
+        </p>
+      ) : null}
+      {rows.length === 0 ? (
+        <p className="muted small">No open session: nothing to share.</p>
+      ) : (
+        <>
+          <p className="muted small">
+            {previewW === null
+              ? 'No site limit: each session may draw its station’s maximum.'
+              : previewing
+                ? `Fair share of each session if the limit were ${formatPowerW(previewW)} (ocpp-csms’s rule: what it cannot steer comes off first, each session gets its ${formatPowerW(CSMS_SITE_DEFAULTS.minW)} minimum in order of arrival, the rest in equal parts up to each station’s maximum).`
+                : 'Fair share of each session under the current limit, and what ocpp-csms has sent.'}
+          </p>
+          <div className="table-scroll share-scroll" tabIndex={0} role="region" aria-label="Fair share per session">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Station</th>
+                  <th scope="col" className="num">
+                    Connector
+                  </th>
+                  <th scope="col">Session</th>
+                  <th scope="col" className="num">
+                    {previewing ? 'Would get' : 'Fair share'}
+                  </th>
+                  <th scope="col" className="num">
+                    Sent now
+                  </th>
+                  <th scope="col">How</th>
+                  <th scope="col" className="num">
+                    Drawing
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.slice(0, MAX_SHARE_ROWS).map(({ t, allocation, connected, measuredW }) => {
+                  const fair = share?.shares.get(t.transaction_id);
+                  return (
+                    <tr key={t.transaction_id} data-testid={`share-row-${t.station_id}-${t.connector_id}`}>
+                      <td>
+                        <Link to={`/charging/${encodeURIComponent(t.station_id)}`}>{t.station_id}</Link>
+                      </td>
+                      <td className="num">{t.connector_id}</td>
+                      <td>{t.transaction_id}</td>
+                      <td className="num">
+                        {share === null
+                          ? '—'
+                          : fair !== undefined
+                            ? formatPowerW(fair)
+                            : connected
+                              ? 'measured'
+                              : 'not connected'}
+                      </td>
+                      <td className="num">{allocation ? formatPowerW(allocation.limit_w) : '—'}</td>
+                      <td>
+                        {allocation ? (
+                          <Badge tone={STATUS_TONE[allocation.status]}>
+                            {allocation.status}
+                            {allocation.sent_as ? ` · ${allocation.sent_as}` : ''}
+                          </Badge>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td className="num">{measuredW === null ? '—' : formatPowerW(measuredW)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          {rows.length > MAX_SHARE_ROWS ? (
+            <p className="muted small">
+              Showing the first {MAX_SHARE_ROWS} of {rows.length} sessions.
+            </p>
+          ) : null}
+          {share ? (
+            <p className="muted small">
+              Budget {formatPowerW(share.budgetW)} after {formatPowerW(share.uncontrolledW)} uncontrolled (10 % margin
+              included).
+            </p>
+          ) : null}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+import { useQuery } from '@tanstack/react-query';
+import type { SiteChargingPlanDto } from '@lib/contracts';
+import { api } from './api';
+import type { CsmsStation, CsmsStationDetail, CsmsTransaction } from './charging';
+
+/** The charging pages' reads of ocpp-csms, shared by key so two views of one thing ask once. */
+export const csmsKeys = {
+  stations: ['csms', 'stations'] as const,
+  station: (id: string) => ['csms', 'station', id] as const,
+  active: ['csms', 'transactions', 'active'] as const,
+  transactions: (stationId: string | null, limit: number) => ['csms', 'transactions', stationId ?? '*', limit] as const,
+  site: ['csms', 'site'] as const,
+  logs: (id: string) => ['csms', 'logs', id] as const,
+  composite: (id: string) => ['csms', 'composite', id] as const,
+};
+
+export function useStations() {
+  return useQuery({ queryKey: csmsKeys.stations, queryFn: () => api<CsmsStation[]>('csms', '/stations') });
+}
+
+export function useStationDetail(id: string) {
+  return useQuery({
+    queryKey: csmsKeys.station(id),
+    queryFn: () => api<CsmsStationDetail>('csms', `/stations/${encodeURIComponent(id)}`),
+  });
+}
+
+/** Open transactions (the CSMS answers at most 1,000). */
+export function useActiveTransactions() {
+  return useQuery({
+    queryKey: csmsKeys.active,
+    queryFn: () => api<CsmsTransaction[]>('csms', '/transactions', { query: { active: true, limit: 1000 } }),
+  });
+}
+
+export function useSitePlan() {
+  return useQuery({
+    queryKey: csmsKeys.site,
+    queryFn: () => api<SiteChargingPlanDto>('csms', '/site/charging_limit'),
+  });
+}
