@@ -216,8 +216,8 @@ describe('operator console in Chromium (real apps, MariaDB, Mosquitto)', () => {
   it('starts a transaction on the charger from the station page (remote start, confirmed)', async () => {
     const page = await login(admin, urls.console, 'admin', 'secret');
     await page.goto(`${urls.console}/charging/${STATION}`);
-    await page.getByLabel('Connector').fill('1');
-    await page.getByLabel('Id tag').fill('TAG-CONSOLE');
+    await page.getByRole('spinbutton', { name: 'Connector', exact: true }).fill('1');
+    await page.getByRole('textbox', { name: 'Id tag', exact: true }).fill('TAG-CONSOLE');
     await page.getByRole('button', { name: 'Remote start' }).first().click();
     await page.getByRole('dialog').getByRole('button', { name: 'Remote start' }).click();
     const call = await eventually(

@@ -1,4 +1,5 @@
 import {
+  ActiveTransaction,
   ChargingProfile,
   InstalledProfile,
   clearProfiles,
@@ -25,6 +26,8 @@ export interface ChargePointOptions {
  */
 export class TestChargePoint {
   readonly profiles: InstalledProfile[] = [];
+  /** The transactions running on this station, by connector: its TxProfiles apply to these, as on a real charger. */
+  readonly transactions = new Map<number, ActiveTransaction>();
   readonly received: { method: string; params: Params }[] = [];
 
   private constructor(readonly client: RPCClient) {}
@@ -55,18 +58,22 @@ export class TestChargePoint {
   }
 
   async startTransaction(connectorId: number, idTag = 'TAG-SITE'): Promise<number> {
+    const startedAt = new Date();
     const res = await this.call<{ transactionId: number }>('StartTransaction', {
       connectorId,
       idTag,
       meterStart: 0,
-      timestamp: new Date().toISOString(),
+      timestamp: startedAt.toISOString(),
     });
+    this.transactions.set(connectorId, { transactionId: res.transactionId, startedAt });
     return res.transactionId;
   }
 
   /** Stops a transaction; its TxProfiles go with it, as OCPP 1.6 says. */
   stopTransaction(transactionId: number): Promise<Params> {
     endTransactionProfiles(this.profiles, transactionId);
+    for (const [connectorId, tx] of this.transactions)
+      if (tx.transactionId === transactionId) this.transactions.delete(connectorId);
     return this.call('StopTransaction', { transactionId, meterStop: 1000, timestamp: new Date().toISOString() });
   }
 
@@ -116,6 +123,7 @@ export class TestChargePoint {
         durationS: Number(p.duration),
         unit,
         connectorIds: [1, 2],
+        transactions: this.transactions,
         maxLimit: unit === 'W' ? 22_080 : 32,
       });
       return getCompositeScheduleConf(schedule);
