@@ -196,7 +196,7 @@ describe('operator console in Chromium (real apps, MariaDB, Mosquitto)', () => {
     for (const app of started.reverse()) await app.close();
     await plantApp?.close();
     for (const db of DBS) await mysqlAdmin(`DROP DATABASE IF EXISTS ${db}`);
-  });
+  }, 60_000);
 
   it("logs in and shows the plant's current generation as the plant's API reports it", async () => {
     const page = await login(admin, urls.console, 'admin', 'secret');
