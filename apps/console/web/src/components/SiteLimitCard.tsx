@@ -175,7 +175,8 @@ export function SiteLimitCard() {
           The limit is a number of kW, 0 or more.
         </p>
       ) : null}
-      {rows.length === 0 ? (
+      <ErrorNote error={active.error && active.error.message !== plan.error?.message ? active.error : null} />
+      {!active.data ? null : rows.length === 0 ? (
         <p className="muted small">No open session: nothing to share.</p>
       ) : (
         <>

@@ -161,7 +161,8 @@ export function StationTable() {
         </p>
       </div>
       <ErrorNote error={stations.error} />
-      <ErrorNote error={active.error} />
+      {/* The open sessions' error only when it says something the list's does not. */}
+      <ErrorNote error={active.error && active.error.message !== stations.error?.message ? active.error : null} />
       {stations.isPending ? <Loading what="stations" /> : null}
       {stations.data && rows.length === 0 ? <p className="muted">No station has connected to ocpp-csms yet.</p> : null}
       {rows.length > 0 ? (

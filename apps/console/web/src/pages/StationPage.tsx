@@ -74,8 +74,8 @@ export default function StationPage() {
       {detail.isPending ? <Loading what="the station" /> : null}
       <div className="grid">
         {station ? (
-          <Card title="Connectors" wide>
-            <div className="table-scroll" tabIndex={0} role="region" aria-label="Connectors table">
+          <Card title="Live status" wide>
+            <div className="table-scroll" tabIndex={0} role="region" aria-label="Live status table">
               <table>
                 <thead>
                   <tr>
@@ -250,7 +250,7 @@ function ActionsCard({
               )}
             </span>
             <ConfirmButton
-              label={`Remote stop connector ${c.connectorId}`}
+              label={`Remote stop #${c.connectorId}`}
               disabled={c.transactionId === null}
               question={`Stop session ${c.transactionId ?? '—'} on ${id}, connector ${c.connectorId}?`}
               run={command('/remote_stop', { transaction_id: c.transactionId })}
@@ -353,12 +353,12 @@ function CompositeCard({ station }: { station: CsmsStationDetail }) {
     <Card title="Composite schedule" wide>
       <div className="form-row">
         <label htmlFor={`${ids}-c`}>
-          Connector
+          Schedule for
           <select id={`${ids}-c`} value={connector} onChange={(e) => setConnector(Number(e.target.value))}>
-            <option value={0}>0 (whole station)</option>
+            <option value={0}>whole station (0)</option>
             {Array.from({ length: station.number_of_connectors }, (_, i) => (
               <option key={i + 1} value={i + 1}>
-                {i + 1}
+                #{i + 1}
               </option>
             ))}
           </select>
@@ -412,7 +412,7 @@ function CompositeCard({ station }: { station: CsmsStationDetail }) {
               series={series}
               format={formatPowerW}
               timezone={site?.timezone}
-              label={`Composite schedule of ${id}, connector ${connector}: limit now ${
+              label={`Composite schedule of ${id} #${connector}: limit now ${
                 chart.currentW === null ? 'unknown' : formatPowerW(chart.currentW)
               }`}
             />
@@ -587,17 +587,17 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
               />
             </label>
             <label htmlFor={`${ids}-pconn`}>
-              Profile connector
+              Applies to
               <select
                 id={`${ids}-pconn`}
                 value={purpose === 'ChargePointMaxProfile' ? '0' : profileConnector}
                 disabled={purpose === 'ChargePointMaxProfile'}
                 onChange={(e) => setProfileConnector(e.target.value)}
               >
-                <option value="0">0 (all)</option>
+                <option value="0">whole station (0)</option>
                 {Array.from({ length: station.number_of_connectors }, (_, i) => (
                   <option key={i + 1} value={String(i + 1)}>
-                    {i + 1}
+                    #{i + 1}
                   </option>
                 ))}
               </select>
