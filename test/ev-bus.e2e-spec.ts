@@ -265,6 +265,9 @@ describe('EV load from the CSMS on the bus (plain OCPP client → ocpp-csms → 
       { simulate: false },
     );
     expect(cycle.status).toBe(200);
+    // EV charging is planned for the cars plugged in only: at most 22 kW (EV_SESSION_MAX_KW) a session.
+    const sessions = (await inventory()).sessions;
+    expect(cycle.body.cycle_result.allocation.ev_charging).toBeLessThanOrEqual(sessions * 22 + 1e-6);
     const limitW = Math.round(cycle.body.cycle_result.allocation.ev_charging * 1000);
     // Other runs on the broker publish limits too: ours is among them.
     await next(limits, sinceLimits, (l) => l.limit === limitW && l.unit === 'W');

@@ -116,6 +116,11 @@ export class GridpilotEnv extends MqttEnv {
   })
   DISPATCH_DEVICES?: string;
   @Type(() => Number) @IsInt() @Min(100) @Max(60_000) DEVICE_COMMAND_TIMEOUT_MS = 3000;
+  /**
+   * What one EV session can draw at most (kW). Once ocpp-csms reports its stations, the
+   * `ev_charging` load is planned up to this times the sessions open, never for cars that are not there.
+   */
+  @Type(() => Number) @IsNumber() @Min(0.1) @Max(1000) EV_SESSION_MAX_KW = 22;
   /** The iot-mock BESS that takes the plan's battery set-point (`set_power`, BessSetPointCommand). */
   @IsOptional()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
@@ -162,6 +167,8 @@ export interface GridpilotConfig extends CommonConfig {
   deviceCommandTimeoutMs: number;
   /** The BESS the battery set-point goes to; null plans the battery without driving one. */
   bessDeviceId: string | null;
+  /** The most one EV session draws (kW): bounds the `ev_charging` load by the sessions ocpp-csms reports. */
+  evSessionMaxKw: number;
 }
 
 interface LoadJson {
@@ -297,5 +304,6 @@ export function loadGridpilotConfig(env: Env = process.env): GridpilotConfig {
     dispatchDevices: devices,
     deviceCommandTimeoutMs: e.DEVICE_COMMAND_TIMEOUT_MS,
     bessDeviceId: e.BESS_DEVICE_ID ?? null,
+    evSessionMaxKw: e.EV_SESSION_MAX_KW,
   };
 }

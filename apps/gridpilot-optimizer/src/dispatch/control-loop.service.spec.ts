@@ -44,6 +44,8 @@ function loop(config: Partial<GridpilotConfig['control']> = {}, env: Record<stri
         exportedKw: generation - consumption,
       }),
     battery: () => ({ soc: socEstimate }),
+    // No CSMS on the bus in these tests: the configured bounds stand.
+    flexibleLoads: () => settings.loads,
     setSocEstimate: (soc: number) => (socEstimate = soc),
   } as unknown as InventoryService;
   const link = { bus: { transport: 'none', connected: false }, mqtt: null } as unknown as SiteLink;

@@ -92,17 +92,19 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
       const baseLoadKw = last?.baseLoadKw ?? 0;
       const target = reading.generationKw - (exportMinKw + exportMaxKw) / 2;
       const budget = Math.max(0, target - baseLoadKw - batteryKw);
-      const gates = new Map(this.config.loads.map((l) => [l.name, this.mayRun(l, now)]));
-      const split = splitBudget(this.config.loads, budget, coolingRatio, (l) => gates.get(l.name)?.allowed ?? true);
+      // EV charging only for the cars plugged in (the sessions ocpp-csms reports).
+      const loads = this.inventory.flexibleLoads();
+      const gates = new Map(loads.map((l) => [l.name, this.mayRun(l, now)]));
+      const split = splitBudget(loads, budget, coolingRatio, (l) => gates.get(l.name)?.allowed ?? true);
       // A load inside its minimum on time keeps at least its minimum (or a sliver when that is 0).
-      for (const load of this.config.loads) {
+      for (const load of loads) {
         if (gates.get(load.name)?.forced && (split.allocation[load.name] ?? 0) <= 1e-6) {
           const kw = Math.max(load.minKw, Math.min(load.maxKw, this.states.get(load.name)?.kw ?? 0));
           split.allocation[load.name] = kw;
           if (load.cooled) split.allocation.cooling += kw * coolingRatio;
         }
       }
-      const flexibleKw = this.config.loads.reduce(
+      const flexibleKw = loads.reduce(
         (s, l) => s + (split.allocation[l.name] ?? 0) * (l.cooled ? 1 + coolingRatio : 1),
         0,
       );

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { GridpilotConfig } from '@lib/config';
+import type { FlexibleLoadConfig, GridpilotConfig } from '@lib/config';
 import {
   ASSET_DEVICE_TYPES,
   BessData,
@@ -11,6 +11,7 @@ import {
 import { BusInvalidMessages, DecodeOptions, decodeOptions } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
+import { boundEvLoad } from '../optimization/ev-bound';
 import { EvLoad, EvStationLoad, EvStations } from './ev-stations';
 import { PlantClient, PlantReading } from './plant-client';
 import { SiteLink } from './site-link';
@@ -227,6 +228,11 @@ export class InventoryService implements OnModuleInit {
       maxPowerKw: battery.maxPowerKw,
       source: 'telemetry',
     };
+  }
+
+  /** The flexible loads as they can run now: EV charging bounded by the sessions ocpp-csms reports. */
+  flexibleLoads(): FlexibleLoadConfig[] {
+    return boundEvLoad(this.config.loads, this.ev.load(), this.config.evSessionMaxKw);
   }
 
   async snapshot(): Promise<SiteSnapshot> {

@@ -78,8 +78,10 @@ export class OptimizerService implements OnModuleInit {
     if (!this.batteryLink.available) {
       notes.push(`battery ${this.batteryLink.deviceId ?? ''} ${this.batteryLink.state}: planned at 0 kW`);
     }
+    // EV charging is planned for the cars that are plugged in (the sessions ocpp-csms reports).
+    const loads = this.inventory.flexibleLoads();
     const currentKw: Record<string, number> = {};
-    for (const load of this.config.loads) currentKw[load.name] = this.last?.allocation[load.name] ?? load.minKw;
+    for (const load of loads) currentKw[load.name] = this.last?.allocation[load.name] ?? load.minKw;
     const margin = (this.config.site.exportMaxKw - this.config.site.exportMinKw) * PLANNING_MARGIN;
     const mpc = solveMpc(this.highs, {
       steps,
@@ -89,7 +91,7 @@ export class OptimizerService implements OnModuleInit {
       // Generation random-walks: its best forecast is the current value (persistence).
       generationKw: Array<number>(steps).fill(generation ?? 0),
       baseLoadKw: Array<number>(steps).fill(snapshot.baseLoadKw),
-      loads: this.config.loads,
+      loads,
       currentKw,
       coolingRatio: this.config.site.coolingRatio,
       battery: { ...this.config.battery, capacityKwh: battery.capacityKwh, maxPowerKw: batteryMaxKw },
@@ -108,8 +110,8 @@ export class OptimizerService implements OnModuleInit {
     if (mpc.status !== 'optimal' || !first) notes.push(`the LP ended ${mpc.status}; loads held at their minimums`);
     const budget = first
       ? Object.values(first.loadsKw).reduce((s, v) => s + v, 0) + first.coolingKw
-      : this.config.loads.reduce((s, l) => s + l.minKw * (l.cooled ? 1 + this.config.site.coolingRatio : 1), 0);
-    const split = splitBudget(this.config.loads, budget, this.config.site.coolingRatio);
+      : loads.reduce((s, l) => s + l.minKw * (l.cooled ? 1 + this.config.site.coolingRatio : 1), 0);
+    const split = splitBudget(loads, budget, this.config.site.coolingRatio);
     if (first && first.bandViolationKw > 1e-6) {
       notes.push(
         `export leaves the band [${this.config.site.exportMinKw}, ${this.config.site.exportMaxKw}] kW by ${first.bandViolationKw.toFixed(1)} kW: target unreachable`,
