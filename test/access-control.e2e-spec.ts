@@ -58,6 +58,7 @@ const RULES: Record<AppName, Record<string, Rule>> = {
     'GET /stations/{id}': 'viewer',
     'PUT /stations/{id}': 'admin',
     'GET /stations/{id}/logs': 'viewer',
+    'GET /stations/{id}/charging_profiles': 'viewer',
     'POST /stations/{id}/remote_start': 'operator',
     'POST /stations/{id}/remote_stop': 'operator',
     'POST /stations/{id}/reset': 'admin',

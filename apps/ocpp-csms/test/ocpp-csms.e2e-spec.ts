@@ -214,6 +214,16 @@ describe('ocpp-csms (document 004)', () => {
       expect(fromStation.body.status).toBe('success');
       expect(fromStation.body.schedule.chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 11000 }]);
       expect(fromCsms.body.schedule.chargingSchedulePeriod).toEqual(fromStation.body.schedule.chargingSchedulePeriod);
+      // The CSMS lists what it sent and the station accepted (OCPP 1.6 has no call to ask the station).
+      const listed = await http<{
+        station_id: string;
+        profiles: { charging_profile_id: number; connector_id: number }[];
+      }>(`${csms.url}/stations/${station}/charging_profiles`);
+      expect(listed.body.station_id).toBe(station);
+      expect(listed.body.profiles).toContainEqual(
+        expect.objectContaining({ charging_profile_id: 100, connector_id: 0 }),
+      );
+      expect((await http(`${csms.url}/stations/NO-SUCH-STATION/charging_profiles`)).status).toBe(404);
     });
 
     it('checks a profile against the OCPP 1.6 schema before sending it (limits are multiples of 0.1)', async () => {
@@ -308,6 +318,8 @@ describe('ocpp-csms (document 004)', () => {
       });
       expect(all.body.status).toBe('success');
       expect(cp.profiles).toEqual([]);
+      const listed = await http<{ profiles: unknown[] }>(`${csms.url}/stations/${station}/charging_profiles`);
+      expect(listed.body.profiles).toEqual([]);
       const csmsView = await http<{ schedule: { chargingSchedulePeriod: { limit: number }[] } }>(
         `${csms.url}/stations/${station}/composite_schedule?connector_id=1&duration=60&source=csms`,
       );

@@ -227,3 +227,20 @@ export class SiteChargingPlanDto {
   @ApiProperty({ type: [SiteAllocationDto] }) allocations!: SiteAllocationDto[];
   @ApiProperty({ type: [SiteStationControlDto] }) stations!: SiteStationControlDto[];
 }
+
+/** One profile the CSMS sent a station and still counts as installed. */
+export class InstalledProfileDto {
+  @ApiProperty({ example: 1 }) connector_id!: number;
+  @ApiProperty({ example: 900001 }) charging_profile_id!: number;
+  @ApiProperty({ enum: ['ChargePointMaxProfile', 'TxDefaultProfile', 'TxProfile'] }) purpose!: string;
+  @ApiProperty({ example: 8 }) stack_level!: number;
+  @ApiProperty({ nullable: true, type: Number }) transaction_id!: number | null;
+  @ApiProperty({ example: '2026-12-04T10:00:00.000Z', description: 'when the station accepted it' }) sent_at!: string;
+  @ApiProperty({ description: 'the OCPP 1.6 csChargingProfiles as sent' }) profile!: Record<string, unknown>;
+}
+
+/** GET /stations/{id}/charging_profiles: what the CSMS knows is installed (OCPP 1.6 cannot ask a station). */
+export class ChargingProfilesDto {
+  @ApiProperty() station_id!: string;
+  @ApiProperty({ type: [InstalledProfileDto] }) profiles!: InstalledProfileDto[];
+}

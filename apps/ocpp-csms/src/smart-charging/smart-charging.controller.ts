@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  ChargingProfilesDto,
   ClearProfileQueryDto,
   CompositeScheduleQueryDto,
   SendChargingProfileDto,
@@ -27,6 +28,16 @@ export class SmartChargingController {
   @ApiOperation({ summary: 'SetChargingProfile (checked against the OCPP 1.6 schema first)' })
   send(@Param('id') id: string, @Body() dto: SendChargingProfileDto): Promise<unknown> {
     return this.smartCharging.send(id, dto.connector_id, dto.profile as unknown as ChargingProfile);
+  }
+
+  @Get('charging_profiles')
+  @ApiOperation({
+    summary:
+      'The profiles the CSMS sent this station and counts as installed (replaced, cleared and ended-transaction profiles are gone)',
+  })
+  @ApiOkResponse({ type: ChargingProfilesDto })
+  profiles(@Param('id') id: string): Promise<ChargingProfilesDto> {
+    return this.smartCharging.listInstalled(id);
   }
 
   @Get('composite_schedule')

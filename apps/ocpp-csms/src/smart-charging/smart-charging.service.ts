@@ -17,6 +17,7 @@ import { CSMS_CONFIG } from '../csms.tokens';
 import { CentralSystemService } from '../ocpp/central-system.service';
 import { CsmsEvents } from '../ocpp/csms-events';
 import { ChargingProfileEntity, StationEntity } from '../persistence/entities';
+import type { ChargingProfilesDto } from '@lib/contracts';
 import { StationsService, featureList } from '../stations/stations.service';
 import { TransactionsService } from '../transactions/transactions.service';
 
@@ -160,6 +161,28 @@ export class SmartChargingService {
         sentAt: new Date(),
       },
     ]);
+  }
+
+  /** The profiles the CSMS sent this station and still counts as installed (404 for an unknown station). */
+  async listInstalled(stationId: string): Promise<ChargingProfilesDto> {
+    await this.stations.get(stationId);
+    const rows = await this.profiles.find({ where: { stationId }, order: { id: 'ASC' } });
+    return {
+      station_id: stationId,
+      profiles: rows
+        .sort(
+          (a, b) => a.connectorId - b.connectorId || a.purpose.localeCompare(b.purpose) || a.stackLevel - b.stackLevel,
+        )
+        .map((p) => ({
+          connector_id: p.connectorId,
+          charging_profile_id: p.chargingProfileId,
+          purpose: p.purpose,
+          stack_level: p.stackLevel,
+          transaction_id: p.profile.transactionId ?? null,
+          sent_at: p.sentAt.toISOString(),
+          profile: p.profile as unknown as Record<string, unknown>,
+        })),
+    };
   }
 
   async installed(stationId: string): Promise<InstalledProfile[]> {

@@ -1,4 +1,4 @@
-import { logLines, parseFrame, profilesFromLog, type LogEntry } from './ocpp-log';
+import { logLines, parseFrame, profilesFromLog, type LogEntry, profilesFromCsms } from './ocpp-log';
 
 let n = 0;
 const at = () => `2026-12-04T06:00:${String(n++ % 60).padStart(2, '0')}.000Z`;
@@ -97,5 +97,44 @@ describe('the profiles the log shows installed', () => {
         (p) => p.profileId,
       ),
     ).toEqual([200, 101]);
+  });
+});
+
+describe('profiles as ocpp-csms lists them', () => {
+  it('reads each stored profile into the row the page shows', () => {
+    const rows = profilesFromCsms({
+      station_id: 'CP-1',
+      profiles: [
+        {
+          connector_id: 1,
+          charging_profile_id: 900001,
+          purpose: 'TxProfile',
+          stack_level: 8,
+          transaction_id: 7,
+          sent_at: '2026-12-04T10:00:00.000Z',
+          profile: {
+            chargingProfileId: 900001,
+            transactionId: 7,
+            stackLevel: 8,
+            chargingProfilePurpose: 'TxProfile',
+            chargingProfileKind: 'Absolute',
+            chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7000 }] },
+          },
+        },
+      ],
+    });
+    expect(rows).toEqual([
+      {
+        profileId: 900001,
+        connectorId: 1,
+        purpose: 'TxProfile',
+        stackLevel: 8,
+        kind: 'Absolute',
+        transactionId: 7,
+        unit: 'W',
+        periods: [{ startPeriod: 0, limit: 7000 }],
+        acceptedAt: '2026-12-04T10:00:00.000Z',
+      },
+    ]);
   });
 });

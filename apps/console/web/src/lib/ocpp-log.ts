@@ -1,3 +1,4 @@
+import type { ChargingProfilesDto } from '@lib/contracts';
 /**
  * A station's recent OCPP traffic (GET /stations/{id}/logs, oldest first) read for people: each
  * frame with its action (a result named after the call it answers), and the charging profiles that
@@ -175,4 +176,25 @@ export function profilesFromLog(entries: readonly LogEntry[]): SeenProfile[] {
   return installed.sort(
     (a, b) => a.connectorId - b.connectorId || a.purpose.localeCompare(b.purpose) || a.stackLevel - b.stackLevel,
   );
+}
+
+/**
+ * What ocpp-csms lists as installed (GET /stations/{id}/charging_profiles: every profile it sent
+ * and the station accepted, less the replaced, cleared and ended ones), in the shape the page shows.
+ */
+export function profilesFromCsms(list: ChargingProfilesDto): SeenProfile[] {
+  return list.profiles.map((p) => {
+    const profile = p.profile as SetChargingProfileReq['csChargingProfiles'] & object;
+    return {
+      profileId: p.charging_profile_id,
+      connectorId: p.connector_id,
+      purpose: p.purpose,
+      stackLevel: p.stack_level,
+      kind: profile.chargingProfileKind ?? 'unknown',
+      transactionId: p.transaction_id,
+      unit: profile.chargingSchedule?.chargingRateUnit ?? 'W',
+      periods: profile.chargingSchedule?.chargingSchedulePeriod ?? [],
+      acceptedAt: p.sent_at,
+    };
+  });
 }

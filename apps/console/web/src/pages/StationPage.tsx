@@ -1,3 +1,4 @@
+import type { ChargingProfilesDto } from '@lib/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -17,7 +18,7 @@ import {
 } from '../lib/charging';
 import { csmsKeys, useActiveTransactions, useSitePlan, useStationDetail } from '../lib/csms-queries';
 import { useLive } from '../lib/live';
-import { logLines, profilesFromLog } from '../lib/ocpp-log';
+import { logLines, profilesFromCsms, profilesFromLog } from '../lib/ocpp-log';
 import { scheduleChart, type CompositeScheduleBody } from '../lib/schedule-chart';
 import { formatAge, formatDateTime, formatTime, useSite } from '../lib/site';
 import { formatEnergyWh, formatPercent, formatPowerW } from '../lib/units';
@@ -193,6 +194,7 @@ function ActionsCard({
       void client.invalidateQueries({ queryKey: csmsKeys.station(id) });
       void client.invalidateQueries({ queryKey: ['csms', 'transactions'] });
       void client.invalidateQueries({ queryKey: csmsKeys.logs(id) });
+      void client.invalidateQueries({ queryKey: [...csmsKeys.station(id), 'profiles'] });
     }, 1500);
   };
   const command = (rest: string, body: unknown) => () =>
@@ -434,7 +436,15 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
     queryKey: csmsKeys.logs(id),
     queryFn: () => api<CsmsLogs>('csms', path(id, '/logs'), { query: { limit: 1000 } }),
   });
-  const seen = useMemo(() => profilesFromLog(logs.data?.logs ?? []), [logs.data]);
+  // What ocpp-csms lists as installed; the OCPP log's replay only while that answer is not in.
+  const stored = useQuery({
+    queryKey: [...csmsKeys.station(id), 'profiles'],
+    queryFn: () => api<ChargingProfilesDto>('csms', path(id, '/charging_profiles')),
+  });
+  const seen = useMemo(
+    () => (stored.data ? profilesFromCsms(stored.data) : profilesFromLog(logs.data?.logs ?? [])),
+    [stored.data, logs.data],
+  );
   const [limitW, setLimitW] = useState('');
   const [purpose, setPurpose] = useState<'TxDefaultProfile' | 'ChargePointMaxProfile'>('TxDefaultProfile');
   const [stackLevel, setStackLevel] = useState('0');
@@ -456,6 +466,7 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
   const refresh = (): void => {
     window.setTimeout(() => {
       void client.invalidateQueries({ queryKey: csmsKeys.logs(id) });
+      void client.invalidateQueries({ queryKey: [...csmsKeys.station(id), 'profiles'] });
       void client.invalidateQueries({ queryKey: csmsKeys.composite(id) });
     }, 500);
   };
@@ -498,7 +509,7 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
     <Card title="Charging profiles" wide>
       <ErrorNote error={logs.error} />
       {seen.length === 0 ? (
-        <p className="muted small">No profile seen in the station’s recent OCPP traffic.</p>
+        <p className="muted small">No profile installed.</p>
       ) : (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Active profiles table">
           <table>
@@ -542,8 +553,9 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
         </div>
       )}
       <p className="muted small">
-        Profiles the station accepted in its recent OCPP traffic (OCPP 1.6 cannot list a station’s profiles, and
-        ocpp-csms keeps its last messages only).
+        {stored.data
+          ? 'The profiles ocpp-csms sent and the station accepted, less those replaced, cleared or ended with their session (OCPP 1.6 cannot ask a station for its profiles).'
+          : 'Profiles the station accepted in its recent OCPP traffic (ocpp-csms keeps its last messages only).'}
       </p>
       {smart ? (
         <IfRole role="operator">
