@@ -77,6 +77,33 @@ describe('ocpp-csms (document 004)', () => {
       expect(await cp.call('Heartbeat', {})).toEqual({ currentTime: expect.any(String) });
     });
 
+    it('lists the stations whole, or a page of those matching with the total in X-Total-Count', async () => {
+      for (const id of ['PAGE-A1', 'PAGE-A2', 'PAGE-B1', 'PAGE_%1']) {
+        expect(
+          (
+            await http(`${csms.url}/stations/${encodeURIComponent(id)}`, {
+              method: 'PUT',
+              headers: { 'content-type': 'application/json' },
+              body: '{}',
+            })
+          ).status,
+        ).toBeLessThan(300);
+      }
+      const all = await http<{ station_id: string }[]>(`${csms.url}/stations`);
+      expect(all.body.map((s) => s.station_id)).toEqual(
+        expect.arrayContaining(['PAGE-A1', 'PAGE-A2', 'PAGE-B1', station]),
+      );
+      const page = await http<{ station_id: string }[]>(`${csms.url}/stations?q=page-a&offset=1&limit=1`);
+      expect(page.body.map((s) => s.station_id)).toEqual(['PAGE-A2']);
+      expect(page.headers.get('x-total-count')).toBe('2');
+      // LIKE's wildcards are plain characters in q.
+      const literal = await http<{ station_id: string }[]>(`${csms.url}/stations?q=${encodeURIComponent('_%')}`);
+      expect(literal.body.map((s) => s.station_id)).toEqual(['PAGE_%1']);
+      const online = await http<{ station_id: string; connected: boolean }[]>(`${csms.url}/stations?connected=true`);
+      expect(online.body.map((s) => s.station_id)).toEqual([station]);
+      expect((await http(`${csms.url}/stations?limit=0`)).status).toBe(422);
+    });
+
     it('runs boot → authorize → start → meter values → stop, and keeps the energy', async () => {
       expect(await cp.call('Authorize', { idTag: 'TAG-1' })).toEqual({ idTagInfo: { status: 'Accepted' } });
       await cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });

@@ -244,3 +244,32 @@ export class ChargingProfilesDto {
   @ApiProperty() station_id!: string;
   @ApiProperty({ type: [InstalledProfileDto] }) profiles!: InstalledProfileDto[];
 }
+
+/** GET /stations: every station, or a page of those matching (the total in `X-Total-Count`). */
+export class StationsQueryDto {
+  @ApiPropertyOptional({ description: 'part of the station id, any case' })
+  @IsOptional()
+  @Length(1, 64)
+  @IsString()
+  q?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'only the stations connected (or not)' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  connected?: 'true' | 'false';
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @Min(0)
+  @IsInt()
+  offset?: number;
+
+  @ApiPropertyOptional({ description: 'at most this many (1–1000); all when left out' })
+  @IsOptional()
+  @Type(() => Number)
+  @Max(1000)
+  @Min(1)
+  @IsInt()
+  limit?: number;
+}

@@ -9,6 +9,7 @@ import {
   Post,
   Put,
   Query,
+  Res,
 } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
@@ -19,7 +20,9 @@ import {
   RemoteStartDto,
   RemoteStopDto,
   ResetDto,
+  StationsQueryDto,
 } from '@lib/contracts';
+import type { FastifyReply } from 'fastify';
 import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
 import { CentralSystemService } from '../ocpp/central-system.service';
 import { OcppLogEntry, OcppLogService } from '../ocpp/ocpp-log.service';
@@ -61,11 +64,19 @@ export class StationsController {
   }
 
   @Get('stations')
-  @ApiOperation({ summary: 'Known stations and whether they are connected' })
-  async list(): Promise<Answer[]> {
-    const stations = await this.stations.list();
-    const connected = await this.central.connectedAmong(stations.map((s) => s.id));
-    return stations.map((s) => this.view(s, connected.has(s.id)));
+  @ApiOperation({
+    summary:
+      'Known stations and whether they are connected; with q, connected, offset and limit a page of those matching (the total in X-Total-Count)',
+  })
+  async list(@Query() query: StationsQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer[]> {
+    const all = await this.stations.matching(query.q);
+    const connected = await this.central.connectedAmong(all.map((s) => s.id));
+    const wanted =
+      query.connected === undefined ? all : all.filter((s) => connected.has(s.id) === (query.connected === 'true'));
+    void reply.header('x-total-count', String(wanted.length));
+    const offset = query.offset ?? 0;
+    const page = wanted.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
+    return page.map((s) => this.view(s, connected.has(s.id)));
   }
 
   @Get('stations/:id')

@@ -56,6 +56,18 @@ export class StationsService {
     return this.stations.find({ order: { id: 'ASC' } });
   }
 
+  /** The stations whose id contains `q` (any case), in id order. */
+  matching(q: string | undefined): Promise<StationEntity[]> {
+    if (!q) return this.list();
+    // `!` escapes LIKE's wildcards the same way on MySQL and SQLite (a backslash does not).
+    const pattern = `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    return this.stations
+      .createQueryBuilder('s')
+      .where("LOWER(s.id) LIKE :pattern ESCAPE '!'", { pattern })
+      .orderBy('s.id', 'ASC')
+      .getMany();
+  }
+
   /** Creates or updates a station an operator registers (with its Basic-auth password, if any). */
   async register(id: string, changes: { password?: string; maxPowerW?: number }): Promise<StationEntity> {
     const existing = await this.find(id);
