@@ -13,7 +13,13 @@ export default defineConfig({
   root: here('.'),
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
-  resolve: { alias: { '@lib/contracts': here('../../../libs/contracts/src/index.ts') } },
+  resolve: {
+    alias: {
+      '@lib/contracts': here('../../../libs/contracts/src/index.ts'),
+      // Pure math shared with the backends (the CSMS's fair share): bundled, it has no dependencies.
+      '@lib/power': here('../../../libs/power/src/index.ts'),
+    },
+  },
   build: {
     outDir: here('../../../dist/apps/console/web'),
     emptyOutDir: true,

@@ -17,41 +17,9 @@ export const CSMS_SITE_DEFAULTS = {
   stationMaxW: 22_080,
 };
 
-export interface Claimant {
-  id: string;
-  minW: number;
-  maxW: number;
-}
-
-/** libs/power's allocateFairShare: minimums first (in order, while they fit), then water-filling. */
-export function allocateFairShare(limitW: number, claimants: readonly Claimant[]): Map<string, number> {
-  const shares = new Map<string, number>(claimants.map((c) => [c.id, 0]));
-  let left = Math.max(0, limitW);
-  const running: Claimant[] = [];
-  for (const c of claimants) {
-    const min = Math.min(c.minW, c.maxW);
-    if (min <= left) {
-      shares.set(c.id, min);
-      left -= min;
-      running.push(c);
-    }
-  }
-  let open = running.filter((c) => (shares.get(c.id) ?? 0) < c.maxW);
-  while (left > 1e-9 && open.length > 0) {
-    const each = left / open.length;
-    let given = 0;
-    for (const c of open) {
-      const share = shares.get(c.id) ?? 0;
-      const add = Math.min(each, c.maxW - share);
-      shares.set(c.id, share + add);
-      given += add;
-    }
-    left -= given;
-    open = open.filter((c) => (shares.get(c.id) ?? 0) < c.maxW - 1e-9);
-    if (given <= 1e-9) break;
-  }
-  return shares;
-}
+// The same sharing the CSMS runs: minimums first (in order, while they fit), then water-filling.
+export { allocateFairShare, type Claimant } from '@lib/power';
+import { allocateFairShare } from '@lib/power';
 
 export type SessionState = 'charging' | 'idle' | 'not_charging';
 
