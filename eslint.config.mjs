@@ -2,6 +2,29 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+/** The apps: none may import another's code (they share through libs/). */
+const APPS = ['solarhub-api', 'gridpilot-optimizer', 'ocpp-csms', 'plant-simulator', 'iot-mock', 'console'];
+const appBoundaries = APPS.map((app) => ({
+  files: [`apps/${app}/src/**/*.{ts,tsx}`, `apps/${app}/web/**/*.{ts,tsx}`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: APPS.filter((other) => other !== app).flatMap((other) => [
+              `**/${other}/src/**`,
+              `**/${other}/web/**`,
+            ]),
+            message: 'An app does not import another app: share it through a lib (libs/).',
+          },
+          { group: ['**/test/**', '**/test/support/**'], message: "An app's code does not import tests." },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
   js.configs.recommended,
@@ -49,4 +72,5 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
+  ...appBoundaries,
 );
