@@ -266,3 +266,40 @@ export class DeviceCommandAck {
   @IsRecentTimestamp()
   timestamp!: string;
 }
+
+/** A device as iot-mock's REST API shows it (GET /api/v1/devices). Units: kW, V, kWh, seconds. */
+export interface DeviceView {
+  device_id: string;
+  device_type: DeviceType;
+  name: string;
+  location: string;
+  base_power: number;
+  base_voltage: number;
+  enabled: boolean;
+  powered_on: boolean;
+  power_setpoint: number | null;
+  interval_s: number | null;
+  status: DeviceStatus;
+  fault: DeviceFault | null;
+  energy: number;
+  seq: number;
+  created_at: string;
+  /** Batteries (bess, pcs): what they were told to do, and the SOC of a BESS. */
+  battery: { mode: string; setpoint_kw: number; soc_pct: number | null; capacity_kwh: number | null } | null;
+  last_reading: DeviceDataMessage | null;
+}
+
+/** iot-mock's simulation (GET /api/v1/simulation/status, and the answer of start and stop). */
+export interface SimulationStatus {
+  running: boolean;
+  interval_s: number;
+  data_variation_percent: number;
+  fault_probability: number;
+  devices: number;
+  devices_online: number;
+  devices_enabled: number;
+  messages_published: number;
+  messages_failed: number;
+  started_at: string | null;
+  mqtt_connected: boolean;
+}

@@ -1,27 +1,7 @@
-import type { DeviceDataMessage, DeviceFault, DeviceStatus, DeviceType } from '@lib/contracts';
+import type { DeviceView } from '@lib/contracts';
 import type { SimulatedDevice } from '../simulation/simulated-device';
 
-/** A device as the REST API shows it. Units: kW, V, kWh, seconds. */
-export interface DeviceView {
-  device_id: string;
-  device_type: DeviceType;
-  name: string;
-  location: string;
-  base_power: number;
-  base_voltage: number;
-  enabled: boolean;
-  powered_on: boolean;
-  power_setpoint: number | null;
-  interval_s: number | null;
-  status: DeviceStatus;
-  fault: DeviceFault | null;
-  energy: number;
-  seq: number;
-  created_at: string;
-  /** Batteries (bess, pcs): what they were told to do, and the SOC of a BESS. */
-  battery: { mode: string; setpoint_kw: number; soc_pct: number | null; capacity_kwh: number | null } | null;
-  last_reading: DeviceDataMessage | null;
-}
+export type { DeviceView };
 
 export function deviceView(device: SimulatedDevice): DeviceView {
   const r = device.record;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { IotMockConfig } from '@lib/config';
-import { DEVICE_TOPICS } from '@lib/contracts';
+import { DEVICE_TOPICS, type SimulationStatus } from '@lib/contracts';
 import { BoundedQueue } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';
 import type { Counter, Gauge } from 'prom-client';
@@ -12,19 +12,7 @@ import { SimulatedDevice } from './simulated-device';
 /** How often the scheduler looks for devices that are due. Devices are spread over their interval. */
 const TICK_MS = 50;
 
-export interface SimulationStatus {
-  running: boolean;
-  interval_s: number;
-  data_variation_percent: number;
-  fault_probability: number;
-  devices: number;
-  devices_online: number;
-  devices_enabled: number;
-  messages_published: number;
-  messages_failed: number;
-  started_at: string | null;
-  mqtt_connected: boolean;
-}
+export type { SimulationStatus };
 
 /**
  * Publishes every enabled device's readings at its interval. Devices are staggered across the

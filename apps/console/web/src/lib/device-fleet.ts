@@ -3,45 +3,22 @@
  * to the REST one when it is newer, which commands each type takes (as iot-mock's device model
  * accepts them), set-point checks, and an acknowledgement in words.
  */
-import type { DeviceCommandAck, DeviceDataMessage, DeviceFault, DeviceStatus, DeviceType } from '@lib/contracts';
+import type {
+  DeviceCommandAck,
+  DeviceDataMessage,
+  DeviceFault,
+  DeviceStatus,
+  DeviceView,
+  SimulationStatus,
+} from '@lib/contracts';
 import { formatPowerKw } from './units';
 
-/** A device as iot-mock's REST API shows it (GET /api/v1/devices). Units: kW, V, kWh, seconds. */
-export interface FleetDevice {
-  device_id: string;
-  device_type: DeviceType;
-  name: string;
-  location: string;
-  base_power: number;
-  base_voltage: number;
-  enabled: boolean;
-  powered_on: boolean;
-  power_setpoint: number | null;
-  interval_s: number | null;
-  status: DeviceStatus;
-  fault: DeviceFault | null;
-  energy: number;
-  seq: number;
-  created_at: string;
-  /** Batteries (bess, pcs): what they were told to do, and the SOC of a BESS. */
-  battery: { mode: string; setpoint_kw: number; soc_pct: number | null; capacity_kwh: number | null } | null;
+/** A device as iot-mock's REST API shows it, its last reading with the type-specific fields too. */
+export type FleetDevice = Omit<DeviceView, 'last_reading'> & {
   last_reading: (DeviceDataMessage & Record<string, unknown>) | null;
-}
+};
 
-/** GET /api/v1/simulation/status */
-export interface SimulationStatus {
-  running: boolean;
-  interval_s: number;
-  data_variation_percent: number;
-  fault_probability: number;
-  devices: number;
-  devices_online: number;
-  devices_enabled: number;
-  messages_published: number;
-  messages_failed: number;
-  started_at: string | null;
-  mqtt_connected: boolean;
-}
+export type { SimulationStatus };
 
 export interface TypeGroup {
   type: string;

@@ -3,13 +3,13 @@ import { loadGridpilotConfig, loadIotMockConfig, loadPlantSimulatorConfig } from
 import { BUS_PATTERNS } from '@lib/contracts';
 import { MqttClient, connectAsync } from 'mqtt';
 import WebSocket from 'ws';
-import { createIotMockApp } from '../../iot-mock/src/app.factory';
-import { createPlantSimulatorApp } from '../../plant-simulator/src/app.factory';
-import { testServices } from '../../../test/services';
-import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
-import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
-import { testToken } from '../../../test/support/auth';
-import { createGridpilotApp } from '../src/app.factory';
+import { createIotMockApp } from '../apps/iot-mock/src/app.factory';
+import { createPlantSimulatorApp } from '../apps/plant-simulator/src/app.factory';
+import { testServices } from './services';
+import { eventually, http, listenOnFreePort, postJson } from './support/http';
+import { mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
+import { testToken } from './support/auth';
+import { createGridpilotApp } from '../apps/gridpilot-optimizer/src/app.factory';
 
 const TOKEN = 'gridpilot-e2e-token-0123456789';
 const PLANT = `gp-plant-${process.pid}`;

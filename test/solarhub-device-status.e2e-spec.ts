@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { loadIotMockConfig, loadSolarhubConfig } from '@lib/config';
 import { SERVICE_TOPICS } from '@lib/contracts';
-import { createIotMockApp } from '../../iot-mock/src/app.factory';
-import { IotMqttService } from '../../iot-mock/src/mqtt/iot-mqtt.service';
-import { testServices } from '../../../test/services';
-import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
-import { ingestEnv, mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
-import { createSolarhubApp } from '../src/app.factory';
+import { createIotMockApp } from '../apps/iot-mock/src/app.factory';
+import { IotMqttService } from '../apps/iot-mock/src/mqtt/iot-mqtt.service';
+import { testServices } from './services';
+import { eventually, http, listenOnFreePort, postJson } from './support/http';
+import { ingestEnv, mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
+import { createSolarhubApp } from '../apps/solarhub-api/src/app.factory';
 
 // Unique per run: other suites (and other people's) share the broker.
 const TAG = `${process.pid}-${Date.now() % 1_000_000}`;

@@ -2,8 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MqttClient, connectAsync } from 'mqtt';
 import { loadGridpilotConfig, loadPlantSimulatorConfig } from '@lib/config';
 import { DEVICE_TOPICS, STATION_TOPICS, TOPIC_REGISTRY } from '@lib/contracts';
-import { createPlantSimulatorApp } from '../../plant-simulator/src/app.factory';
-import { testServices } from '../../../test/services';
+import { createPlantSimulatorApp } from '../apps/plant-simulator/src/app.factory';
+import { testServices } from './services';
 import {
   aValidReading,
   aValidStationMeter,
@@ -13,11 +13,11 @@ import {
   badStationStatus,
   badTelemetry,
   publishAndCount,
-} from '../../../test/support/bus-corpus';
-import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
-import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
-import { createGridpilotApp } from '../src/app.factory';
-import { InventoryService } from '../src/inventory/inventory.service';
+} from './support/bus-corpus';
+import { eventually, http, listenOnFreePort, postJson } from './support/http';
+import { mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
+import { createGridpilotApp } from '../apps/gridpilot-optimizer/src/app.factory';
+import { InventoryService } from '../apps/gridpilot-optimizer/src/inventory/inventory.service';
 
 const TOKEN = 'gridpilot-fuzz-token-0123456789';
 const PLANT = `gp-fuzz-plant-${process.pid}`;

@@ -2,13 +2,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MqttClient, connectAsync } from 'mqtt';
 import { loadGridpilotConfig, loadIotMockConfig, loadPlantSimulatorConfig, loadSolarhubConfig } from '@lib/config';
 import { BessData, DEVICE_TOPICS } from '@lib/contracts';
-import { createIotMockApp } from '../../iot-mock/src/app.factory';
-import { createPlantSimulatorApp } from '../../plant-simulator/src/app.factory';
-import { createSolarhubApp } from '../../solarhub-api/src/app.factory';
-import { testServices } from '../../../test/services';
-import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
-import { ingestEnv, mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
-import { createGridpilotApp } from '../src/app.factory';
+import { createIotMockApp } from '../apps/iot-mock/src/app.factory';
+import { createPlantSimulatorApp } from '../apps/plant-simulator/src/app.factory';
+import { createSolarhubApp } from '../apps/solarhub-api/src/app.factory';
+import { testServices } from './services';
+import { eventually, http, listenOnFreePort, postJson } from './support/http';
+import { ingestEnv, mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
+import { createGridpilotApp } from '../apps/gridpilot-optimizer/src/app.factory';
 
 /**
  * The battery loop on the machine's Mosquitto and MariaDB: iot-mock runs a BESS, gridpilot's plan
