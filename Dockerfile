@@ -4,7 +4,8 @@
 #   docker build --build-arg APP=plant-simulator -t energy-site/plant-simulator .
 #   docker run -e APP=ocpp-csms energy-site/plant-simulator
 
-FROM node:20.20-bookworm-slim AS deps
+# Node 24, an LTS line: Nest 12 and its toolchain declare Node >= 22 (README, "Choices").
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 # better-sqlite3 is built from source (its prebuilt binaries come from outside the npm registry).
 RUN apt-get update \
@@ -19,7 +20,7 @@ FROM deps AS build
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20.20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ARG APP=plant-simulator
 ENV NODE_ENV=production \
     APP=${APP}
