@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { maxStacked, niceScale, type BarData } from '../lib/storage-series';
-import { TableScroll } from './TableScroll';
+import { TableScroll, TableHead, num } from './TableScroll';
 
 /** `--c-pv` → `bar-pv` (the colour classes in styles.css). */
 const colorClass = (color: string): string => `bar-${color.replace(/^--c-/, '')}`;
@@ -122,16 +122,7 @@ export function BarChart({
         <summary>Figures as a table</summary>
         <TableScroll label="Figures">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                {data.series.map((s) => (
-                  <th key={s.label} scope="col" className="num">
-                    {s.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['When', ...data.series.map((s) => num(s.label))]} />
             <tbody>
               {data.buckets.map((b, i) => (
                 <tr key={b.at}>

@@ -7,7 +7,7 @@ import { SCHEDULE_MODES, scheduleRequest, utcMs, type ScheduleForm, type Schedul
 import { formatPowerMw, formatPricePerMwh } from '../lib/units';
 import { Field } from './Field';
 import { Badge, Card, ConfirmButton, ErrorNote, IfRole, Loading, type Outcome } from './ui';
-import { TableScroll } from './TableScroll';
+import { TableScroll, TableHead, num } from './TableScroll';
 
 interface ScheduleEvent {
   index: number;
@@ -122,33 +122,21 @@ export function StorageSchedule({ timezone }: { timezone?: string }) {
           </p>
           <TableScroll label="Schedule events">
             <table aria-label="Schedule events" data-testid="schedule-table">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Mode</th>
-                  <th scope="col">Title</th>
-                  <th scope="col">Award</th>
-                  <th scope="col" className="num">
-                    Capacity
-                  </th>
-                  <th scope="col" className="num">
-                    Power
-                  </th>
-                  <th scope="col" className="num">
-                    Price
-                  </th>
-                  <th scope="col" className="num">
-                    Quoted
-                  </th>
-                  <th scope="col">Quote code</th>
-                  <IfRole role="admin">
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </IfRole>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  '#',
+                  'When',
+                  'Mode',
+                  'Title',
+                  'Award',
+                  num('Capacity'),
+                  num('Power'),
+                  num('Price'),
+                  num('Quoted'),
+                  'Quote code',
+                ]}
+                actionsFor="admin"
+              />
               <tbody>
                 {events.map((e) => (
                   <tr key={e.index}>

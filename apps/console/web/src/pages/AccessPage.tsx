@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { Field } from '../components/Field';
-import { TableScroll } from '../components/TableScroll';
+import { TableScroll, TableHead, num } from '../components/TableScroll';
 import { Badge, Card, ConfirmButton, ErrorNote, Loading, type Outcome } from '../components/ui';
 import { ApiError, api, describeError } from '../lib/api';
 import { useAuth, type Role } from '../lib/auth';
@@ -103,19 +103,7 @@ function UsersTable({ users, timezone }: { users: User[]; timezone?: string }) {
   return (
     <TableScroll label="Users">
       <table aria-label="Users" data-testid="users-table">
-        <thead>
-          <tr>
-            <th scope="col">User</th>
-            <th scope="col">Email</th>
-            <th scope="col">State</th>
-            <th scope="col">Since</th>
-            <th scope="col">Role</th>
-            <th scope="col">Password</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['User', 'Email', 'State', 'Since', 'Role', 'Password']} actions />
         <tbody>
           {users.map((u) => (
             <UserRow key={u.id} user={u} timezone={timezone} />
@@ -354,15 +342,7 @@ function RolesTable({ users }: { users: User[] | undefined }) {
   return (
     <TableScroll label="Roles">
       <table aria-label="Roles" data-testid="roles-table">
-        <thead>
-          <tr>
-            <th scope="col">Role</th>
-            <th scope="col">May</th>
-            <th scope="col" className="num">
-              Active users
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Role', 'May', num('Active users')]} />
         <tbody>
           {ROLES.map((r) => (
             <tr key={r}>
@@ -426,19 +406,7 @@ function ServiceTokens({ timezone }: { timezone?: string }) {
           </label>
           <TableScroll label="Service tokens">
             <table aria-label="Service tokens" data-testid="tokens-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Apps</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Name', 'Role', 'Apps', 'State', 'Created', 'Expires']} actions />
               <tbody>
                 {shown.map((t) => {
                   const state = tokenState(t, now);

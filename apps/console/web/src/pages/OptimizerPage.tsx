@@ -1,3 +1,4 @@
+import { TableHead, num } from '../components/TableScroll';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
@@ -281,44 +282,45 @@ function ControlLoopCard({
             />
           </div>
           <ul className="inline-list small" aria-label="Connections">
-            <li>
-              Prices: {s.api_connectivity.price_source}{' '}
-              {s.api_connectivity.prices_available ? (
-                <Badge tone="ok">available</Badge>
-              ) : (
-                <Badge tone="bad">{s.api_connectivity.price_error ?? 'none'}</Badge>
-              )}
-            </li>
-            <li>
-              Plant{' '}
-              {s.api_connectivity.plant_reachable ? (
-                <Badge tone="ok">reachable</Badge>
-              ) : (
-                <Badge tone="bad">{s.api_connectivity.plant_error ?? 'not reachable'}</Badge>
-              )}
-            </li>
-            <li>
-              Database{' '}
-              {s.api_connectivity.database_connected ? (
-                <Badge tone="ok">connected</Badge>
-              ) : (
-                <Badge tone="bad">disconnected</Badge>
-              )}
-            </li>
-            <li>
-              Bus ({s.api_connectivity.bus.transport}){' '}
-              {s.api_connectivity.bus.connected ? (
-                <Badge tone="ok">connected</Badge>
-              ) : (
-                <Badge tone="bad">disconnected</Badge>
-              )}
-            </li>
+            <Connection
+              label={`Prices: ${s.api_connectivity.price_source}`}
+              ok={s.api_connectivity.prices_available}
+              good="available"
+              bad={s.api_connectivity.price_error ?? 'none'}
+            />
+            <Connection
+              label="Plant"
+              ok={s.api_connectivity.plant_reachable}
+              good="reachable"
+              bad={s.api_connectivity.plant_error ?? 'not reachable'}
+            />
+            <Connection
+              label="Database"
+              ok={s.api_connectivity.database_connected}
+              good="connected"
+              bad="disconnected"
+            />
+            <Connection
+              label={`Bus (${s.api_connectivity.bus.transport})`}
+              ok={s.api_connectivity.bus.connected}
+              good="connected"
+              bad="disconnected"
+            />
           </ul>
         </>
       ) : error ? null : (
         <Loading what="the optimizer’s state" />
       )}
     </Card>
+  );
+}
+
+/** One of the optimizer's connections, and whether it works now. */
+function Connection({ label, ok, good, bad }: { label: string; ok: boolean; good: string; bad: string }) {
+  return (
+    <li>
+      {label} {ok ? <Badge tone="ok">{good}</Badge> : <Badge tone="bad">{bad}</Badge>}
+    </li>
   );
 }
 
@@ -345,17 +347,7 @@ function AllocationCard({
           </p>
           <div className="table-scroll" tabIndex={0} role="region" aria-label="Allocation table">
             <table data-testid="allocation-table">
-              <thead>
-                <tr>
-                  <th scope="col">Load</th>
-                  <th scope="col" className="num">
-                    Power
-                  </th>
-                  <th scope="col" className="num">
-                    Payment
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Load', num('Power'), num('Payment')]} />
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.load}>
@@ -638,21 +630,9 @@ function DispatchHistoryCard({
         ) : (
           <div className="table-scroll" tabIndex={0} role="region" aria-label="Dispatch history table">
             <table data-testid="dispatch-history">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Origin</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Site load
-                  </th>
-                  <th scope="col" className="num">
-                    Export after
-                  </th>
-                  <th scope="col">Allocation</th>
-                  <th scope="col">Targets</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={['Time', 'Origin', 'Status', num('Site load'), num('Export after'), 'Allocation', 'Targets']}
+              />
               <tbody>
                 {shown.map((d) => (
                   <tr key={`${d.id ?? 'x'}-${d.timestamp}`}>

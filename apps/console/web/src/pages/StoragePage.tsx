@@ -18,7 +18,7 @@ import {
   formatReactiveKvar,
   formatVolts,
 } from '../lib/units-electric';
-import { TableScroll } from '../components/TableScroll';
+import { TableScroll, TableHead, num } from '../components/TableScroll';
 
 // ---- solarhub-api answers (declared from its OpenAPI document and live answers) ----
 
@@ -282,18 +282,7 @@ function BessCard({ n, type, timezone }: { n: number; type: string; timezone?: s
       {bess.data && bess.data.table_head.length ? (
         <TableScroll label={`${type} ${n} racks`}>
           <table aria-label={`${type} ${n} racks`} data-testid={`bess-${n}-racks`}>
-            <thead>
-              <tr>
-                <th scope="col">
-                  <span className="visually-hidden">Metric</span>
-                </th>
-                {bess.data.table_head.map((rack) => (
-                  <th key={rack} scope="col" className="num">
-                    {rack}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={[{ label: 'Metric', hidden: true }, ...bess.data.table_head.map(num)]} />
             <tbody>
               {bess.data.data.map((row) => (
                 <tr key={row.metric}>
@@ -349,14 +338,7 @@ function RackAlarmsCard({ racks, type }: { racks: number; type: string }) {
         <>
           <TableScroll label={`Rack ${String(rack).padStart(2, '0')} alarms per unit`}>
             <table aria-label={`Rack ${String(rack).padStart(2, '0')} alarms per unit`} data-testid="rack-alarms">
-              <thead>
-                <tr>
-                  <th scope="col">Unit</th>
-                  <th scope="col">Protection</th>
-                  <th scope="col">Temperature</th>
-                  <th scope="col">Imbalance</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Unit', 'Protection', 'Temperature', 'Imbalance']} />
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.unit}>
@@ -417,12 +399,7 @@ function PcsCard({ n, timezone }: { n: number; timezone?: string }) {
       {alerts.data ? (
         <TableScroll label={`PCS ${n} status words`}>
           <table aria-label={`PCS ${n} status words`}>
-            <thead>
-              <tr>
-                <th scope="col">Status word</th>
-                <th scope="col">Bits set</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Status word', 'Bits set']} />
             <tbody>
               {PCS_WORDS.map(([key, label]) => {
                 const word = alerts.data[key] ?? '';
@@ -483,20 +460,7 @@ function InverterCard({ n, timezone }: { n: number; timezone?: string }) {
       {inv.data && inv.data.mppt_data.length ? (
         <TableScroll label={`Inverter ${n} MPPT trackers`}>
           <table aria-label={`Inverter ${n} MPPT trackers`}>
-            <thead>
-              <tr>
-                <th scope="col">MPPT</th>
-                <th scope="col" className="num">
-                  Voltage
-                </th>
-                <th scope="col" className="num">
-                  Current
-                </th>
-                <th scope="col" className="num">
-                  Power
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['MPPT', num('Voltage'), num('Current'), num('Power')]} />
             <tbody>
               {inv.data.mppt_data.map((m) => (
                 <tr key={m.mppt_id}>
@@ -547,33 +511,19 @@ function MetersCard({ timezone }: { timezone?: string }) {
       {meters.data ? (
         <TableScroll label="Meters">
           <table aria-label="Meters" data-testid="meters-table">
-            <thead>
-              <tr>
-                <th scope="col">Meter</th>
-                <th scope="col" className="num">
-                  Active
-                </th>
-                <th scope="col" className="num">
-                  Reactive
-                </th>
-                <th scope="col" className="num">
-                  Apparent
-                </th>
-                <th scope="col" className="num">
-                  PF
-                </th>
-                <th scope="col" className="num">
-                  Frequency
-                </th>
-                <th scope="col" className="num">
-                  Voltage A / B / C
-                </th>
-                <th scope="col" className="num">
-                  Current A / B / C
-                </th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                'Meter',
+                num('Active'),
+                num('Reactive'),
+                num('Apparent'),
+                num('PF'),
+                num('Frequency'),
+                num('Voltage A / B / C'),
+                num('Current A / B / C'),
+                'Updated',
+              ]}
+            />
             <tbody>
               {meters.data.meters.map((m) => (
                 <tr key={m.meter_id}>
