@@ -2,28 +2,33 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-/** The apps: none may import another's code (they share through libs/). */
+/** The apps: none may import another's code (they share through libs/), in src or in tests. */
 const APPS = ['solarhub-api', 'gridpilot-optimizer', 'ocpp-csms', 'plant-simulator', 'iot-mock', 'console'];
-const appBoundaries = APPS.map((app) => ({
-  files: [`apps/${app}/src/**/*.{ts,tsx}`, `apps/${app}/web/**/*.{ts,tsx}`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          {
-            group: APPS.filter((other) => other !== app).flatMap((other) => [
-              `**/${other}/src/**`,
-              `**/${other}/web/**`,
-            ]),
-            message: 'An app does not import another app: share it through a lib (libs/).',
-          },
-          { group: ['**/test/**', '**/test/support/**'], message: "An app's code does not import tests." },
-        ],
-      },
-    ],
+const TEST_FILES = ['**/*.spec.ts', '**/*.e2e-spec.ts'];
+const otherApps = (app) => ({
+  group: APPS.filter((other) => other !== app).flatMap((other) => [`**/${other}/src/**`, `**/${other}/web/**`]),
+  message: 'An app does not import another app: share it through a lib (libs/).',
+});
+const notInProduct = [
+  { group: ['**/test/**', '**/test/support/**'], message: "An app's code does not import tests." },
+  { group: ['@lib/testing'], message: 'Test builders are for tests (*.spec.ts, test/), not product code.' },
+];
+const appBoundaries = APPS.flatMap((app) => [
+  {
+    files: [`apps/${app}/src/**/*.{ts,tsx}`, `apps/${app}/web/**/*.{ts,tsx}`],
+    ignores: TEST_FILES,
+    rules: { 'no-restricted-imports': ['error', { patterns: [otherApps(app), ...notInProduct] }] },
   },
-}));
+  {
+    files: [`apps/${app}/test/**/*.ts`, ...TEST_FILES.map((t) => `apps/${app}/${t}`)],
+    rules: { 'no-restricted-imports': ['error', { patterns: [otherApps(app)] }] },
+  },
+]);
+const libBoundaries = {
+  files: ['libs/**/*.ts'],
+  ignores: [...TEST_FILES, 'libs/testing/**'],
+  rules: { 'no-restricted-imports': ['error', { patterns: notInProduct }] },
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
@@ -73,4 +78,5 @@ export default tseslint.config(
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
   ...appBoundaries,
+  libBoundaries,
 );

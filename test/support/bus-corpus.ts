@@ -6,7 +6,7 @@ import {
   StationStatusMessage,
   isoSeconds,
 } from '@lib/contracts';
-import { aDevice, quiet } from '../../apps/iot-mock/src/simulation/test-builders';
+import { aDevice, quiet } from '@lib/testing';
 import { eventually } from './http';
 
 /**

@@ -9,7 +9,7 @@ import { DEVICE_TOPICS } from '@lib/contracts';
 import { eventually, http, listenOnFreePort } from '../../../test/support/http';
 import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
 import { OwnMosquitto } from '../../../test/support/mosquitto';
-import { aDevice, quiet } from '../../iot-mock/src/simulation/test-builders';
+import { aDevice, quiet } from '@lib/testing';
 import { createSolarhubApp } from '../src/app.factory';
 
 const DB = `sh_durable_${process.pid}`;

@@ -9,7 +9,7 @@ import { testServices } from '../../../test/services';
 import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
 import { ingestEnv, mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
-import { aDevice, quiet } from '../../iot-mock/src/simulation/test-builders';
+import { aDevice, quiet } from '@lib/testing';
 import { createSolarhubApp } from '../src/app.factory';
 import { SeedService } from '../src/seed/seed.service';
 

@@ -24,7 +24,7 @@ import { DevicesService } from '../devices/devices.service';
 import { EvChargersService } from '../ev/ev-chargers.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { IotMqttService } from '../mqtt/iot-mqtt.service';
-import { CommandError } from '../simulation/simulated-device';
+import { CommandError } from '@lib/site-models';
 import { parseCommandPayload } from './command-payload';
 
 /** Commands that steer the simulation rather than the device: an offline device still takes them. */

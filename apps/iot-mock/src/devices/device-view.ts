@@ -1,5 +1,5 @@
 import type { DeviceView } from '@lib/contracts';
-import type { SimulatedDevice } from '../simulation/simulated-device';
+import type { SimulatedDevice } from '@lib/site-models';
 
 export type { DeviceView };
 

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { DeviceType } from '@lib/contracts';
-import type { AssetState } from '../simulation/assets';
+import type { AssetState } from '@lib/site-models';
 
 /** A simulated device as stored; runtime state (faults, last reading) is not. */
 @Entity({ name: 'iot_devices' })

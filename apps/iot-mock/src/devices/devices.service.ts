@@ -13,7 +13,7 @@ import { DatabaseConnection } from '@lib/persistence';
 import { seededRandom } from '@lib/power';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { IotMqttService } from '../mqtt/iot-mqtt.service';
-import { DeviceRecord, SimulatedDevice, newDeviceRecord } from '../simulation/simulated-device';
+import { DeviceRecord, SimulatedDevice, newDeviceRecord } from '@lib/site-models';
 import { DeviceEntity } from './device.entity';
 
 /** Document 002's five default devices. */

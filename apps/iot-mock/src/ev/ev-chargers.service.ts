@@ -3,7 +3,7 @@ import type { IotMockConfig } from '@lib/config';
 import type { DeviceCommandName } from '@lib/contracts';
 import { DevicesService } from '../devices/devices.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
-import { CommandError, SimulatedDevice } from '../simulation/simulated-device';
+import { CommandError, SimulatedDevice } from '@lib/site-models';
 import {
   DriverSchedule,
   DriverState,

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post, ServiceUnavailableException } from '@n
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DEVICE_TYPES } from '@lib/contracts';
 import { DevicesService } from '../devices/devices.service';
-import { DEVICE_TYPE_INFO } from './profiles';
+import { DEVICE_TYPE_INFO } from '@lib/site-models';
 import { SimulationService, SimulationStatus } from './simulation.service';
 import { Public, RequireRole } from '@lib/auth';
 

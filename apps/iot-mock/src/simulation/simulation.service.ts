@@ -7,7 +7,7 @@ import type { Counter, Gauge } from 'prom-client';
 import { DevicesService } from '../devices/devices.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { IotMqttService } from '../mqtt/iot-mqtt.service';
-import { SimulatedDevice } from './simulated-device';
+import { SimulatedDevice } from '@lib/site-models';
 
 /** How often the scheduler looks for devices that are due. Devices are spread over their interval. */
 const TICK_MS = 50;

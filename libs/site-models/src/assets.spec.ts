@@ -1,5 +1,5 @@
 import type { BessData, MeterData, PcsData, PvInverterData } from '@lib/contracts';
-import { aDevice, at, quiet } from './test-builders';
+import { aDevice, at, quiet } from '@lib/testing';
 
 const hourly = (start: string, hours: number): Date[] =>
   Array.from({ length: hours + 1 }, (_, i) => new Date(Date.parse(`2026-11-23T${start}:00Z`) + i * 3_600_000));

@@ -1,6 +1,6 @@
 import { loadFactor } from './profiles';
 import { CommandError } from './simulated-device';
-import { aDevice, at, quiet } from './test-builders';
+import { aDevice, at, quiet } from '@lib/testing';
 
 describe('daily load profiles', () => {
   it.each([

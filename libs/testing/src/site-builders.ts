@@ -1,8 +1,8 @@
 import type { DeviceType } from '@lib/contracts';
 import { seededRandom } from '@lib/power';
-import { DeviceRecord, SimulatedDevice, newDeviceRecord } from './simulated-device';
+import { DeviceRecord, SimulatedDevice, newDeviceRecord } from '@lib/site-models';
 
-/** Test data builders for the simulation's unit tests. */
+/** Devices built from the site models, for tests: a fixed seed, created at the epoch. */
 export const at = (hhmm: string): Date => new Date(`2026-11-23T${hhmm}:00Z`);
 
 export function aDevice(overrides: Partial<DeviceRecord> = {}): SimulatedDevice {
