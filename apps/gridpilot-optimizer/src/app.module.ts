@@ -3,21 +3,32 @@ import { AuthModule } from '@lib/auth';
 import type { GridpilotConfig } from '@lib/config';
 import { ObservabilityModule, ReadinessRegistry } from '@lib/observability';
 import { PersistenceModule } from '@lib/persistence';
-import { DataController, OptimizationController, SystemController } from './api/controllers';
-import { GridpilotService } from './api/gridpilot.service';
+import { AllocationController } from './allocation/allocation.controller';
+import { ControlLoopService } from './cycle/control-loop.service';
+import { CycleController } from './cycle/cycle.controller';
+import { CycleService } from './cycle/cycle.service';
+import { LoadTimers } from './cycle/load-timers';
 import { BatteryLinkService } from './dispatch/battery-link.service';
-import { ControlLoopService } from './dispatch/control-loop.service';
+import { DispatchController } from './dispatch/dispatch.controller';
 import { DispatchService } from './dispatch/dispatch.service';
+import { ForecastController } from './forecast/forecast.controller';
 import { ForecastService } from './forecast/forecast.service';
 import { GRIDPILOT_CONFIG } from './gridpilot.tokens';
+import { InventoryController } from './inventory/inventory.controller';
 import { InventoryService } from './inventory/inventory.service';
 import { SiteLink } from './inventory/site-link';
 import { LiveDataGateway } from './live/live-data.gateway';
+import { LiveService } from './live/live.service';
 import { OptimizerService } from './optimization/optimizer.service';
 import { PlanController } from './plan/plan.controller';
+import { PricesController } from './prices/prices.controller';
 import { PricesService } from './prices/prices.service';
+import { StatusController } from './status/status.controller';
+import { StatusService } from './status/status.service';
 import { GRIDPILOT_ENTITIES } from './storage/entities';
 import { GRIDPILOT_MIGRATIONS } from './storage/migrations';
+import { SystemController } from './system/system.controller';
+import { Uptime } from './system/uptime';
 
 @Module({})
 export class AppModule implements OnModuleInit, OnApplicationShutdown {
@@ -40,19 +51,34 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
           migrations: GRIDPILOT_MIGRATIONS,
         }),
       ],
-      controllers: [SystemController, DataController, OptimizationController, PlanController],
+      // One controller per feature folder, in the order of the README's endpoint list.
+      controllers: [
+        SystemController, // GET /, GET /health
+        StatusController, // GET /api/v1/system/status
+        PlanController, // GET /api/v1/optimization/plan
+        PricesController, // GET /api/v1/data/prices
+        InventoryController, // GET /api/v1/data/inventory
+        ForecastController, // POST /api/v1/ml/forecast
+        AllocationController, // POST /api/v1/optimization/allocate
+        DispatchController, // POST /api/v1/dispatch/execute, GET /api/v1/dispatch/history
+        CycleController, // POST /api/v1/system/run-full-cycle
+      ],
       providers: [
         { provide: GRIDPILOT_CONFIG, useValue: config },
         { provide: SiteLink, useFactory: () => new SiteLink(config) },
+        Uptime,
+        StatusService,
         PricesService,
-        ForecastService,
         InventoryService,
-        BatteryLinkService,
+        ForecastService,
         OptimizerService,
+        BatteryLinkService,
         DispatchService,
+        LoadTimers,
+        CycleService,
         ControlLoopService,
-        GridpilotService,
-        LiveDataGateway,
+        LiveService,
+        LiveDataGateway, // ws /ws/live-data
       ],
     };
   }

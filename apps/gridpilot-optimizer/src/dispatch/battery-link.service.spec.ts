@@ -1,36 +1,13 @@
 import { loadGridpilotConfig } from '@lib/config';
-import { DEVICE_TOPICS, isoSeconds } from '@lib/contracts';
+import { isoSeconds } from '@lib/contracts';
 import { MetricsService } from '@lib/observability';
 import type { SiteLink } from '../inventory/site-link';
 import { BatteryLinkService } from './battery-link.service';
+import { fakeBroker } from './fake-broker';
 
 const BESS = 'bess-unit-7';
 type Json = Record<string, unknown>;
 type Answer = (command: Json) => Json | string | null;
-
-/** A broker that hands each command to `answer` and delivers what it returns as the ack. */
-function fakeBroker(answer: Answer) {
-  const handlers: ((topic: string, payload: Buffer) => void)[] = [];
-  const sent: { topic: string; command: Json }[] = [];
-  const mqtt = {
-    connected: true,
-    client: {
-      on: (_event: string, handler: (topic: string, payload: Buffer) => void) => handlers.push(handler),
-      subscribe: () => undefined,
-    },
-    onEveryConnect: (action: () => void) => action(),
-    publishJson: (topic: string, command: Json): Promise<void> => {
-      sent.push({ topic, command });
-      const ack = answer(command);
-      if (ack !== null) {
-        const payload = Buffer.from(typeof ack === 'string' ? ack : JSON.stringify(ack));
-        setImmediate(() => handlers.forEach((h) => h(DEVICE_TOPICS.commandAck(BESS), payload)));
-      }
-      return Promise.resolve();
-    },
-  };
-  return { mqtt, sent };
-}
 
 function link(answer: Answer, env: Record<string, string> = {}) {
   const config = loadGridpilotConfig({

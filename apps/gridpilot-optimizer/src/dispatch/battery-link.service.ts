@@ -14,7 +14,9 @@ import { BusInvalidMessages, DecodeOptions, decodeOptions } from '@lib/messaging
 import { MetricsService } from '@lib/observability';
 import type { Counter } from 'prom-client';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
+import { r3 } from '../round';
 import { SiteLink } from '../inventory/site-link';
+import type { BatteryLinkDto } from './battery-link.dto';
 import type { TargetResult } from './dispatch.service';
 import { batterySetPointKw } from './limits';
 
@@ -30,8 +32,6 @@ export interface BatteryOutcome {
   /** The battery power the BESS took, in the plan's sign (kW, + charging); 0 when it did not answer or refused. */
   appliedKw: number;
 }
-
-const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 /**
  * The BESS as a dispatch target: sends the plan's battery power as a set-point (BessSetPointCommand,
@@ -196,7 +196,7 @@ export class BatteryLinkService implements OnModuleInit {
   }
 
   /** The battery's part of the status endpoint. */
-  view(): Record<string, unknown> {
+  view(): BatteryLinkDto {
     return {
       device_id: this.deviceId,
       state: this.state,

@@ -52,7 +52,9 @@ export interface DispatchRecord {
  * Turns an allocation into commands: the battery power as a set-point to the BESS (first, so the
  * rest counts what it took), the expected consumption to plant-simulator, the EV share as the site
  * charging limit to ocpp-csms over the bus, and `set_power` to the iot-mock devices that carry a
- * load. Every dispatch is recorded with what each target answered, and moves the SOC estimate.
+ * load, each clamped to what its receiver accepts (limits.ts). Every dispatch is recorded with what
+ * each target answered; the state it moves (the SOC estimate, the load timers) follows in
+ * CycleService.apply, the one path every dispatch takes.
  */
 @Injectable()
 export class DispatchService implements OnModuleInit {
@@ -154,8 +156,6 @@ export class DispatchService implements OnModuleInit {
       processingMs: performance.now() - started,
     };
     if (status !== 'success' && status !== 'simulated') this.logger.warn(`dispatch ${status}: ${message}`);
-    // Every path that dispatches (the full cycle, the API, the control loop) moves the SOC estimate.
-    if (!simulate) this.inventory.setSocEstimate(order.socNext);
     record.id = await this.record(record);
     this.last = record;
     this.count += 1;

@@ -3,8 +3,8 @@ import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AuthSettings, TokenVerifier, upgradeAllowed } from '@lib/auth';
 import type { GridpilotConfig } from '@lib/config';
-import { GridpilotService } from '../api/gridpilot.service';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
+import { LiveService } from './live.service';
 
 export const LIVE_DATA_PATH = '/ws/live-data';
 
@@ -17,7 +17,7 @@ export class LiveDataGateway implements OnApplicationShutdown {
 
   constructor(
     @Inject(GRIDPILOT_CONFIG) private readonly config: GridpilotConfig,
-    private readonly gridpilot: GridpilotService,
+    private readonly live: LiveService,
     private readonly settings: AuthSettings,
     private readonly verifier: TokenVerifier,
   ) {}
@@ -30,6 +30,11 @@ export class LiveDataGateway implements OnApplicationShutdown {
     return upgradeAllowed(this.settings, this.verifier, request, 'viewer');
   }
 
+  /** The clients connected now (the status shows it). */
+  get clients(): number {
+    return this.server?.clients.size ?? 0;
+  }
+
   attach(http: Server): void {
     this.server = new WebSocketServer({
       server: http,
@@ -40,9 +45,7 @@ export class LiveDataGateway implements OnApplicationShutdown {
       },
     });
     this.server.on('connection', (socket) => {
-      this.gridpilot.websocketClients = this.server?.clients.size ?? 0;
-      this.send(socket, JSON.stringify(this.gridpilot.liveMessage()));
-      socket.on('close', () => (this.gridpilot.websocketClients = this.server?.clients.size ?? 0));
+      this.send(socket, JSON.stringify(this.live.message()));
       socket.on('error', (error) => this.logger.debug(`client error: ${error.message}`));
     });
     this.timer = setInterval(() => this.broadcast(), this.config.wsIntervalMs);
@@ -55,7 +58,7 @@ export class LiveDataGateway implements OnApplicationShutdown {
 
   broadcast(): void {
     if (!this.server || this.server.clients.size === 0) return;
-    const message = JSON.stringify(this.gridpilot.liveMessage());
+    const message = JSON.stringify(this.live.message());
     for (const socket of this.server.clients) this.send(socket, message);
   }
 

@@ -5,12 +5,8 @@ import type { GridpilotConfig } from '@lib/config';
 import { isoSeconds } from '@lib/contracts';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { OptimizerService } from '../optimization/optimizer.service';
+import { r2, r4, rounded } from '../round';
 import { PlanDto } from './plan.dto';
-
-const r2 = (v: number): number => Math.round(v * 100) / 100;
-const r4 = (v: number): number => Math.round(v * 10_000) / 10_000;
-const rounded = (values: Record<string, number>): Record<string, number> =>
-  Object.fromEntries(Object.entries(values).map(([k, v]) => [k, r2(v)]));
 
 @ApiTags('optimization')
 @RequireRole('viewer')

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { TargetResult } from '../dispatch/dispatch.service';
 
 const numeric = { to: (v: number) => v, from: (v: string | number) => Number(v) };
 
@@ -13,6 +14,15 @@ export class PriceEntity {
   @Column({ type: 'varchar', length: 16 }) source!: string;
 }
 
+/** What a dispatch record keeps of the outcome (the `result` of `GET /dispatch/history`). */
+export interface DispatchResultColumn {
+  message: string;
+  /** Net export the plant reported after the dispatch (kW), when it was asked. */
+  export_kw: number | null;
+  battery_kw: number;
+  targets: TargetResult[];
+}
+
 /** Every dispatch with what was asked and what each target answered. */
 @Entity({ name: 'gp_dispatches' })
 export class DispatchEntity {
@@ -25,7 +35,7 @@ export class DispatchEntity {
   @Column({ name: 'constraints_satisfied', type: 'boolean' }) constraintsSatisfied!: boolean;
   @Column({ name: 'total_power_kw', type: 'double', transformer: numeric }) totalPowerKw!: number;
   @Column({ type: 'simple-json' }) allocation!: Record<string, number>;
-  @Column({ type: 'simple-json' }) result!: Record<string, unknown>;
+  @Column({ type: 'simple-json' }) result!: DispatchResultColumn;
 }
 
 export const GRIDPILOT_ENTITIES = [PriceEntity, DispatchEntity];

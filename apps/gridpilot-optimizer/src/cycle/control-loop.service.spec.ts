@@ -5,17 +5,21 @@ import type { InventoryService } from '../inventory/inventory.service';
 import type { PlantReading } from '../inventory/plant-client';
 import type { SiteLink } from '../inventory/site-link';
 import type { Allocation, OptimizerService } from '../optimization/optimizer.service';
-import { BatteryLinkService } from './battery-link.service';
+import type { PricesService } from '../prices/prices.service';
+import { BatteryLinkService } from '../dispatch/battery-link.service';
+import { DispatchOrder, DispatchService } from '../dispatch/dispatch.service';
 import { ControlLoopService } from './control-loop.service';
-import { DispatchOrder, DispatchService } from './dispatch.service';
+import { CycleService } from './cycle.service';
+import { LoadTimers } from './load-timers';
 
 const loads: FlexibleLoadConfig[] = [
   { name: 'training', minKw: 0, maxKw: 300, rampKwPerStep: 300, cooled: false, blocks: [{ kw: 300, valuePerMwh: 80 }] },
 ];
 
 /**
- * The loop with a plant whose generation the test sets, the real dispatcher (no broker, no
- * database: records wait in memory) and an inventory that keeps the SOC estimate.
+ * The cycle and its control loop with a plant whose generation the test sets, the real dispatcher
+ * (no broker, no database: records wait in memory), an inventory that keeps the SOC estimate and
+ * an optimizer whose plan the test sets.
  */
 function loop(config: Partial<GridpilotConfig['control']> = {}, env: Record<string, string> = {}) {
   const base = loadGridpilotConfig({
@@ -64,16 +68,33 @@ function loop(config: Partial<GridpilotConfig['control']> = {}, env: Record<stri
     orders.push(order);
     return execute(order, origin, simulate);
   };
-  const optimizer = { last: null as Partial<Allocation> | null };
+  const optimizer = {
+    last: null as Partial<Allocation> | null,
+    allocate: (): Promise<Partial<Allocation> | null> => Promise.resolve(optimizer.last),
+  };
+  const prices = { refresh: (): Promise<void> => Promise.resolve() } as unknown as PricesService;
+  const timers = new LoadTimers(settings);
+  const cycle = new CycleService(
+    settings,
+    prices,
+    optimizer as unknown as OptimizerService,
+    dispatcher,
+    inventory,
+    timers,
+  );
   const service = new ControlLoopService(
     settings,
     inventory,
     optimizer as unknown as OptimizerService,
     dispatcher,
     battery,
+    cycle,
+    timers,
   );
   return {
     service,
+    cycle,
+    timers,
     orders,
     battery,
     dispatcher,
@@ -86,6 +107,18 @@ function loop(config: Partial<GridpilotConfig['control']> = {}, env: Record<stri
 
 /** A plan that charges the battery at 100 kW and expects the SOC to rise from 0.5 to 0.52. */
 const chargingPlan: Partial<Allocation> = { batteryKw: 100, baseLoadKw: 0, soc: 0.5, socNext: 0.52 };
+
+/** The same plan as a full cycle makes it: 50 kW of training, the battery charging at 100 kW. */
+const fullPlan = (soc: number, socNext: number): Partial<Allocation> => ({
+  allocation: { training: 50, cooling: 0 },
+  payments: {},
+  batteryKw: 100,
+  baseLoadKw: 0,
+  consumptionKw: 150,
+  constraintsSatisfied: true,
+  soc,
+  socNext,
+});
 
 describe('control loop', () => {
   it('does nothing while the export is inside its band (the dead band)', async () => {
@@ -164,5 +197,48 @@ describe('control loop', () => {
     expect(second?.order.batteryKw).toBe(0);
     expect(second?.order.allocation.training).toBeCloseTo(175, 6);
     expect(second?.order.consumptionKw).toBeCloseTo(175, 6);
+  });
+});
+
+describe('the cycle: one dispatch path for the full cycle, dispatch/execute and the control loop', () => {
+  it('a full cycle and then a control-loop adjustment both move the SOC estimate and the load timers', async () => {
+    const { cycle, service, optimizer, timers, orders, socEstimate, setGeneration } = loop({ minOnMs: 60_000 });
+    const training = loads[0];
+    optimizer.last = fullPlan(0.5, 0.52);
+    const full = await cycle.full({});
+    expect(full.record.origin).toBe('api');
+    expect(orders[0].allocation.training).toBe(50);
+    expect(socEstimate()).toBe(0.52);
+    // The timers saw training start: it may not stop within its minimum on time.
+    expect(timers.mayRun(training, Date.now())).toEqual({ allowed: true, forced: true });
+    expect(timers.lastKw('training')).toBe(50);
+    // Generation rises to 400 kW (250 kW exported): the control loop re-splits and dispatches the same way.
+    setGeneration(400);
+    optimizer.last = { ...chargingPlan, soc: 0.52, socNext: 0.54 };
+    const adjustment = await service.tick();
+    expect(adjustment?.origin).toBe('control');
+    expect(orders).toHaveLength(2);
+    expect(socEstimate()).toBe(0.54);
+    // 375 kW for the middle of the band, 100 kW of it charging the battery.
+    expect(timers.lastKw('training')).toBeCloseTo(275, 6);
+  });
+
+  it('dispatch/execute takes the same path', async () => {
+    const { cycle, optimizer, timers, socEstimate } = loop();
+    optimizer.last = fullPlan(0.5, 0.51);
+    const record = await cycle.dispatchLast(false);
+    expect(record.origin).toBe('api');
+    expect(socEstimate()).toBe(0.51);
+    expect(timers.lastKw('training')).toBe(50);
+  });
+
+  it('a simulated cycle sends nothing and moves nothing', async () => {
+    const { cycle, optimizer, timers, socEstimate } = loop();
+    optimizer.last = fullPlan(0.5, 0.52);
+    const full = await cycle.full({ simulate: true });
+    expect(full.record.status).toBe('simulated');
+    expect(socEstimate()).toBe(0.5);
+    expect(timers.mayRun(loads[0], Date.now())).toEqual({ allowed: true, forced: false });
+    expect(timers.lastKw('training')).toBe(0);
   });
 });

@@ -1,31 +1,26 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { FlexibleLoadConfig, GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '@lib/config';
+import { BatteryLinkService } from '../dispatch/battery-link.service';
+import { DispatchRecord, DispatchService } from '../dispatch/dispatch.service';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { InventoryService } from '../inventory/inventory.service';
 import { OptimizerService } from '../optimization/optimizer.service';
 import { splitBudget } from '../optimization/split';
-import { BatteryLinkService } from './battery-link.service';
-import { DispatchRecord, DispatchService } from './dispatch.service';
-
-interface LoadState {
-  on: boolean;
-  since: number;
-  kw: number;
-}
+import { CycleService, controlLoopEnabled } from './cycle.service';
+import { LoadTimers } from './load-timers';
 
 /**
  * Follows generation between optimizations. Every CONTROL_PERIOD_S it reads the plant; while the
  * net export is inside its band it does nothing (the band is the dead band). Outside it, it aims
  * for the middle of the band: the flexible power budget is re-split by the auction, keeping the
- * battery where the last plan put it. A load that runs stays on for MIN_ON_S and one that stopped
- * stays off for MIN_OFF_S, so loads do not flap with every wobble of generation.
+ * battery where the last plan put it, within the load timers (LoadTimers). Its orders go through
+ * the cycle's one dispatch path (CycleService.apply), which moves the timers and the SOC estimate.
  */
 @Injectable()
 export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('control');
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  private readonly states = new Map<string, LoadState>();
   ticks = 0;
   holds = 0;
   adjustments = 0;
@@ -36,10 +31,12 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
     private readonly optimizer: OptimizerService,
     private readonly dispatch: DispatchService,
     private readonly battery: BatteryLinkService,
+    private readonly cycle: CycleService,
+    private readonly timers: LoadTimers,
   ) {}
 
   get enabled(): boolean {
-    return this.config.control.enabled && this.inventory.plant !== null;
+    return controlLoopEnabled(this.config, this.inventory);
   }
 
   onModuleInit(): void {
@@ -50,25 +47,6 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
-  }
-
-  /** Records what was dispatched, so the timers know which loads run. */
-  observe(allocation: Record<string, number>, at = Date.now()): void {
-    for (const load of this.config.loads) {
-      const kw = allocation[load.name] ?? 0;
-      const on = kw > 1e-6;
-      const state = this.states.get(load.name);
-      if (!state || state.on !== on) this.states.set(load.name, { on, since: at, kw });
-      else state.kw = kw;
-    }
-  }
-
-  /** Whether a load may run in the next allocation, given its timers. */
-  private mayRun(load: FlexibleLoadConfig, now: number): { allowed: boolean; forced: boolean } {
-    const state = this.states.get(load.name);
-    if (!state) return { allowed: true, forced: false };
-    if (state.on) return { allowed: true, forced: now - state.since < this.config.control.minOnMs };
-    return { allowed: now - state.since >= this.config.control.minOffMs, forced: false };
   }
 
   async tick(now = Date.now()): Promise<DispatchRecord | null> {
@@ -94,12 +72,12 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
       const budget = Math.max(0, target - baseLoadKw - batteryKw);
       // EV charging only for the cars plugged in (the sessions ocpp-csms reports).
       const loads = this.inventory.flexibleLoads();
-      const gates = new Map(loads.map((l) => [l.name, this.mayRun(l, now)]));
+      const gates = new Map(loads.map((l) => [l.name, this.timers.mayRun(l, now)]));
       const split = splitBudget(loads, budget, coolingRatio, (l) => gates.get(l.name)?.allowed ?? true);
       // A load inside its minimum on time keeps at least its minimum (or a sliver when that is 0).
       for (const load of loads) {
         if (gates.get(load.name)?.forced && (split.allocation[load.name] ?? 0) <= 1e-6) {
-          const kw = Math.max(load.minKw, Math.min(load.maxKw, this.states.get(load.name)?.kw ?? 0));
+          const kw = Math.max(load.minKw, Math.min(load.maxKw, this.timers.lastKw(load.name)));
           split.allocation[load.name] = kw;
           if (load.cooled) split.allocation.cooling += kw * coolingRatio;
         }
@@ -116,7 +94,7 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
         return null;
       }
       this.adjustments += 1;
-      const record = await this.dispatch.execute(
+      return await this.cycle.apply(
         {
           allocation: split.allocation,
           batteryKw,
@@ -128,9 +106,9 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
           socNext: last && batteryKw === last.batteryKw ? last.socNext : soc,
         },
         'control',
+        false,
+        now,
       );
-      this.observe(split.allocation, now);
-      return record;
     } catch (error) {
       this.logger.warn(`control tick failed: ${(error as Error).message}`);
       return null;
