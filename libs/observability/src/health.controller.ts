@@ -1,8 +1,31 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { ReadinessRegistry } from './readiness';
+
+export class LivenessDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+const BY_DEPENDENCY: ApiPropertyOptions = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    additionalProperties: true,
+  },
+  description: 'per dependency: up or down, with what it reports',
+};
+
+/** @nestjs/terminus's HealthCheckResult, documented. */
+export class ReadinessDto {
+  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status!: string;
+  @ApiPropertyOptional(BY_DEPENDENCY) info?: object;
+  @ApiPropertyOptional(BY_DEPENDENCY) error?: object;
+  @ApiProperty(BY_DEPENDENCY) details!: object;
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -15,12 +38,14 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process serves HTTP (checks nothing external)' })
+  @ApiOkResponse({ type: LivenessDto })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 503 while a dependency the app needs (broker, database, cache) is down' })
+  @ApiOkResponse({ type: ReadinessDto })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     const states = await this.readiness.states();
     const checks = Object.entries(states).map(([name, state]) => () => {

@@ -1,19 +1,12 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { SolarhubConfig } from '@lib/config';
+import { assertConfigured } from '../common/units';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
-import { DeviceStatusService } from '../telemetry/device-status.service';
+import { UnitOnline } from '../devices/unit-online.service';
 import { Latest, LatestReader } from '../telemetry/latest-reader';
-import {
-  BessLatest,
-  InverterDetail,
-  MeterRow,
-  PCS_ALERT_WORDS,
-  PCS_WORD_COLUMNS,
-  RACK_ALARMS,
-  RackRow,
-  word16,
-} from '../telemetry/records';
-import { isoLocal, round } from '../analytics/history';
+import { BessLatest, RACK_ALARMS, RackRow } from '../telemetry/records';
+import { isoLocal, round } from '../analysis/history';
+import type { BessSummaryDto, BessViewDto, RackAlertsDto } from './bess.dto';
 
 const NORMAL = '正常';
 const ABNORMAL = '異常';
@@ -27,37 +20,24 @@ const IMBALANCE_BITS = bitsOf((a) => a.flag === 'cell_imbalance');
 const rackLabel = (i: number): string => `Rack ${String(i).padStart(2, '0')}`;
 const rackId = (i: number): string => `rack${String(i).padStart(2, '0')}`;
 
-/** The asset endpoints of document 001, built from the latest telemetry of each unit. */
+/** A BESS unit's rack table and a rack's alarms in every unit, from the latest telemetry. */
 @Injectable()
-export class AssetsService {
+export class BessService {
   constructor(
     @Inject(SOLARHUB_CONFIG) private readonly config: SolarhubConfig,
     private readonly latest: LatestReader,
-    private readonly statuses: DeviceStatusService,
+    private readonly online: UnitOnline,
   ) {}
-
-  private assertConfigured(what: string, unit: number, count: number, variable: string): void {
-    if (unit > count) throw new NotFoundException(`${what} ${unit} is not configured (${variable}=${count})`);
-  }
-
-  isFresh(ts: number | undefined): boolean {
-    return ts !== undefined && Date.now() - ts <= this.config.ingest.staleS * 1000;
-  }
-
-  /** Online: its telemetry is fresh and neither its status nor its service's says offline. */
-  isOnline(value: { ts: number; deviceId: string } | null | undefined): boolean {
-    return !!value && this.isFresh(value.ts) && this.statuses.isOnline(value.deviceId);
-  }
 
   /** Each unit's view as JSON, rebuilt only when its latest value changes (the hot dashboard path). */
   private readonly bessJson = new WeakMap<object, { online: boolean; json: string }>();
 
   async bessAsJson(unit: number): Promise<string> {
-    this.assertConfigured('BESS', unit, this.config.units.bess, 'BESS_NUMBER');
+    assertConfigured('BESS', unit, this.config.units.bess, 'BESS_NUMBER');
     const latest = await this.latest.bess(unit);
     // Values from Redis keep their identity while unchanged; database rows are new objects each time.
     if (!latest.value || latest.source !== 'redis') return JSON.stringify(this.bessView(unit, latest));
-    const online = this.isOnline(latest.value);
+    const online = this.online.isOnline(latest.value);
     let cached = this.bessJson.get(latest.value);
     if (cached?.online !== online) {
       cached = { online, json: JSON.stringify(this.bessView(unit, latest)) };
@@ -66,7 +46,7 @@ export class AssetsService {
     return cached.json;
   }
 
-  private bessView(unit: number, { value, source }: Latest<BessLatest>) {
+  private bessView(unit: number, { value, source }: Latest<BessLatest>): BessViewDto {
     const count = this.config.units.racks;
     const head = Array.from({ length: count }, (_, i) => rackLabel(i + 1));
     const racks = new Map((value?.racks ?? []).map((r) => [r.rackNumber, r]));
@@ -92,14 +72,14 @@ export class AssetsService {
         metric('Alarm', (r) => (r.alarmBits === 0 ? NORMAL : ABNORMAL)),
       ],
       summary: value ? bessSummary(value) : null,
-      online: this.isOnline(value),
+      online: this.online.isOnline(value),
       updated_at: value ? isoLocal(value.ts) : null,
       source,
       status: 'success',
     };
   }
 
-  async rackAlerts(rack: string) {
+  async rackAlerts(rack: string): Promise<RackAlertsDto> {
     const index = Number(rack.slice(4));
     if (index > this.config.units.racks)
       throw new NotFoundException(`${rack} is not configured (RACK_NUMBER=${this.config.units.racks})`);
@@ -113,82 +93,13 @@ export class AssetsService {
       battery[`battery_${n}_protection`] = state(PROTECTION_BITS);
       battery[`battery_${n}_alarm`] = state(TEMPERATURE_BITS);
       battery[`battery_${n}_warning`] = state(IMBALANCE_BITS);
-      bams[`bams_${63 + n}_status`] = reading && this.isFresh(value?.ts) ? NORMAL : NO_COMMUNICATION;
+      bams[`bams_${63 + n}_status`] = reading && this.online.isFresh(value?.ts) ? NORMAL : NO_COMMUNICATION;
     });
     return { rack_number: rack, battery_alerts: battery, bams_alerts: bams, status: 'success' };
   }
-
-  async pcs(unit: number) {
-    this.assertConfigured('PCS', unit, this.config.units.pcs, 'PCS_NUMBER');
-    const [{ value, source }] = await this.latest.pcs([unit]);
-    return {
-      pcs_number: unit,
-      pcs_type: this.config.pcsType,
-      mode: value?.mode ?? null,
-      active_power: value ? round(value.powerKw) : null,
-      reactive_power: value ? round(value.reactivePower) : null,
-      dc_voltage: value ? round(value.dcVoltage) : null,
-      online: this.isOnline(value),
-      updated_at: value ? isoLocal(value.ts) : null,
-      source,
-      status: 'success',
-    };
-  }
-
-  async pcsAlert(unit: number) {
-    this.assertConfigured('PCS', unit, this.config.units.pcs, 'PCS_NUMBER');
-    const [{ value }] = await this.latest.pcs([unit]);
-    const words = Object.fromEntries(
-      PCS_ALERT_WORDS.map((w) => [w, value ? word16(value[PCS_WORD_COLUMNS[w]]) : null]),
-    );
-    return { pcs_number: unit, ...words, updated_at: value ? isoLocal(value.ts) : null, status: 'success' };
-  }
-
-  async meters() {
-    const units = Array.from({ length: this.config.units.meters }, (_, i) => i + 1);
-    const latest = await this.latest.meters(units);
-    const meters = latest.flatMap(({ value }) =>
-      value ? [{ ...meterView(value), online: this.isOnline(value) }] : [],
-    );
-    return {
-      meters,
-      meter_count: meters.length,
-      total_power: round(meters.reduce((sum, m) => sum + m.active_power, 0)),
-      source: latest.every((l) => l.source === 'redis') ? 'redis' : 'database',
-      status: 'success',
-    };
-  }
-
-  async inverter(unit: number) {
-    this.assertConfigured('Inverter', unit, this.config.units.inverters, 'INVERTER_NUMBER');
-    const [{ value, source }] = await this.latest.inverters([unit]);
-    if (!value) throw new NotFoundException(`No telemetry from inverter ${unit} yet`);
-    const detail = JSON.parse(value.detail) as InverterDetail;
-    return {
-      inverter_number: unit,
-      inverter_data: {
-        nominal_active_power: value.nominalActivePower,
-        total_active_power: value.totalActivePower,
-        total_apparent_power: value.totalApparentPower,
-        total_reactive_power: value.totalReactivePower,
-        daily_power_yields: value.dailyPowerYields,
-        total_power_yields: value.totalPowerYields,
-        internal_temperature: value.internalTemperature,
-        bus_voltage: value.busVoltage,
-        dc_power: value.dcPower,
-      },
-      mppt_data: detail.mppt,
-      string_currents: detail.strings,
-      phase_data: detail.phases,
-      online: this.isOnline(value),
-      updated_at: isoLocal(value.ts),
-      source,
-      status: 'success',
-    };
-  }
 }
 
-function bessSummary(b: BessLatest) {
+function bessSummary(b: BessLatest): BessSummaryDto {
   return {
     mode: b.mode,
     soc_pct: round(b.socPct, 1),
@@ -196,23 +107,5 @@ function bessSummary(b: BessLatest) {
     capacity_kwh: round(b.capacityKwh),
     charge_energy_kwh: round(b.chargeEnergyKwh),
     discharge_energy_kwh: round(b.dischargeEnergyKwh),
-  };
-}
-
-export function meterView(m: MeterRow) {
-  return {
-    meter_id: m.meterId,
-    phase_a_current: m.phaseACurrent,
-    phase_b_current: m.phaseBCurrent,
-    phase_c_current: m.phaseCCurrent,
-    phase_a_voltage: m.phaseAVoltage,
-    phase_b_voltage: m.phaseBVoltage,
-    phase_c_voltage: m.phaseCVoltage,
-    active_power: m.activePower,
-    reactive_power: m.reactivePower,
-    apparent_power: m.apparentPower,
-    frequency: m.frequency,
-    power_factor: m.powerFactor,
-    updated_at: isoLocal(m.ts),
   };
 }
