@@ -33,3 +33,16 @@ export async function inMemorySolarhub(days = 1, env: Record<string, string> = {
     close: () => app.close(),
   };
 }
+
+/** The app for a spec file: started before its tests, closed after them. */
+export function solarhubForThisFile(days = 1, env: Record<string, string> = {}): () => InMemoryApp {
+  let app: InMemoryApp | undefined;
+  beforeAll(async () => {
+    app = await inMemorySolarhub(days, env);
+  });
+  afterAll(() => app?.close());
+  return () => {
+    if (!app) throw new Error('the app did not start');
+    return app;
+  };
+}

@@ -1,15 +1,10 @@
-import { InMemoryApp, inMemorySolarhub } from '../test-app';
+import { solarhubForThisFile } from '../test-app';
 
 describe('solarhub-api BESS views', () => {
-  let app: InMemoryApp;
-
-  beforeAll(async () => {
-    app = await inMemorySolarhub();
-  });
-  afterAll(() => app?.close());
+  const app = solarhubForThisFile();
 
   it("shows a unit's racks as a table: one column per rack, one row per metric", async () => {
-    const res = await app.get<{ table_head: string[]; data: Record<string, string>[]; source: string }>(
+    const res = await app().get<{ table_head: string[]; data: Record<string, string>[]; source: string }>(
       '/api/v1/bess/1',
     );
     expect(res.status).toBe(200);
@@ -28,11 +23,11 @@ describe('solarhub-api BESS views', () => {
   });
 
   it("lists a rack's alarms in every unit, and refuses a unit beyond BESS_NUMBER with a 404 naming it", async () => {
-    const rack = await app.get<{ battery_alerts: Record<string, string> }>('/api/v1/bess/alert/rack/rack01');
+    const rack = await app().get<{ battery_alerts: Record<string, string> }>('/api/v1/bess/alert/rack/rack01');
     expect(Object.keys(rack.body.battery_alerts)).toEqual(
       expect.arrayContaining(['battery_1_protection', 'battery_2_warning']),
     );
-    const beyond = await app.get<{ detail: string }>('/api/v1/bess/12');
+    const beyond = await app().get<{ detail: string }>('/api/v1/bess/12');
     expect(beyond.status).toBe(404);
     expect(JSON.stringify(beyond.body)).toContain('BESS_NUMBER');
   });

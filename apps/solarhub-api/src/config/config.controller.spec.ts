@@ -1,15 +1,10 @@
-import { InMemoryApp, inMemorySolarhub } from '../test-app';
+import { solarhubForThisFile } from '../test-app';
 
 describe('solarhub-api dashboard config', () => {
-  let app: InMemoryApp;
-
-  beforeAll(async () => {
-    app = await inMemorySolarhub(0, { BESS_NUMBER: '3', PCS_NUMBER: '3', CCTV_URL: 'https://cctv.example.com' });
-  });
-  afterAll(() => app?.close());
+  const app = solarhubForThisFile(0, { BESS_NUMBER: '3', PCS_NUMBER: '3', CCTV_URL: 'https://cctv.example.com' });
 
   it('counts the configured units for the sidebar', async () => {
-    const res = await app.get('/api/v1/config/sidebar');
+    const res = await app().get('/api/v1/config/sidebar');
     expect(res.body).toMatchObject({
       bess_number: 3,
       pcs_number: 3,
@@ -19,7 +14,7 @@ describe('solarhub-api dashboard config', () => {
   });
 
   it('shows no alert in the header before any telemetry', async () => {
-    const res = await app.get('/api/v1/config/header');
+    const res = await app().get('/api/v1/config/header');
     expect(res.body).toEqual({
       protection_info: { count: 0, items: [] },
       warning_info: { count: 0, items: [] },

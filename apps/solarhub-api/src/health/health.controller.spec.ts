@@ -1,15 +1,10 @@
-import { InMemoryApp, inMemorySolarhub } from '../test-app';
+import { solarhubForThisFile } from '../test-app';
 
 describe('solarhub-api health', () => {
-  let app: InMemoryApp;
-
-  beforeAll(async () => {
-    app = await inMemorySolarhub(0);
-  });
-  afterAll(() => app?.close());
+  const app = solarhubForThisFile(0);
 
   it('says what is not configured rather than calling it down', async () => {
-    const res = await app.get('/health/detailed');
+    const res = await app().get('/health/detailed');
     expect(res.body).toMatchObject({
       status: 'healthy',
       infrastructure: {

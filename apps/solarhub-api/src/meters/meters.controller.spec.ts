@@ -1,15 +1,10 @@
-import { InMemoryApp, inMemorySolarhub } from '../test-app';
+import { solarhubForThisFile } from '../test-app';
 
 describe('solarhub-api meters', () => {
-  let app: InMemoryApp;
-
-  beforeAll(async () => {
-    app = await inMemorySolarhub();
-  });
-  afterAll(() => app?.close());
+  const app = solarhubForThisFile();
 
   it('lists every meter with its phases, and their total power', async () => {
-    const res = await app.get<{ meters: { meter_id: number; active_power: number }[]; total_power: number }>(
+    const res = await app().get<{ meters: { meter_id: number; active_power: number }[]; total_power: number }>(
       '/api/v1/meters',
     );
     expect(res.body.meters.map((m) => m.meter_id)).toEqual([1, 2]);
@@ -19,7 +14,7 @@ describe('solarhub-api meters', () => {
 
   it("summarises the auxiliary meter's day: average within minimum and maximum", async () => {
     const today = new Date().toISOString().slice(0, 10);
-    const res = await app.get<{ data: { avg_power: number; min_power: number; max_power: number } }>(
+    const res = await app().get<{ data: { avg_power: number; min_power: number; max_power: number } }>(
       `/api/v1/meters/aux?time=${today}&data_type=summary`,
     );
     expect(res.status).toBe(200);

@@ -1,15 +1,10 @@
-import { InMemoryApp, inMemorySolarhub } from '../test-app';
+import { solarhubForThisFile } from '../test-app';
 
 describe('solarhub-api system', () => {
-  let app: InMemoryApp;
-
-  beforeAll(async () => {
-    app = await inMemorySolarhub();
-  });
-  afterAll(() => app?.close());
+  const app = solarhubForThisFile();
 
   it('totals the site from the latest telemetry of every unit', async () => {
-    const res = await app.get<{ bess: { unit_count: number; capacity_kwh: number; soc_pct: number } }>(
+    const res = await app().get<{ bess: { unit_count: number; capacity_kwh: number; soc_pct: number } }>(
       '/api/v1/system/overview',
     );
     expect(res.body.bess.unit_count).toBe(2);
@@ -19,7 +14,7 @@ describe('solarhub-api system', () => {
   });
 
   it('names each dependency and its state, never a host or a port', async () => {
-    const res = await app.get<{ nodes: { id: string }[] }>('/api/v1/system/topology');
+    const res = await app().get<{ nodes: { id: string }[] }>('/api/v1/system/topology');
     expect(res.body.nodes.map((n) => n.id)).toEqual(['main_server', 'main_mysql']);
     expect(JSON.stringify(res.body)).not.toMatch(/memory|127\.0\.0\.1|:\d{4}/);
   });
