@@ -41,6 +41,54 @@ async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
   }
 }
 
+interface Schema {
+  $ref?: string;
+  type?: string;
+  nullable?: boolean;
+  required?: string[];
+  properties?: Record<string, Schema>;
+  additionalProperties?: Schema | boolean;
+  items?: Schema;
+  oneOf?: Schema[];
+  allOf?: Schema[];
+}
+interface OpenApi {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema?: Schema }> }> }>
+  >;
+  components: { schemas: Record<string, Schema> };
+}
+
+/** Where an answer strays from its documented schema: undocumented or missing keys, wrong types, nulls. */
+function strays(doc: OpenApi, schema: Schema, value: unknown, at = '$'): string[] {
+  if (schema.$ref) return strays(doc, doc.components.schemas[schema.$ref.split('/').pop() ?? ''], value, at);
+  if (value === null) return schema.nullable ? [] : [`${at} is null`];
+  if (schema.allOf) return schema.allOf.flatMap((s) => strays(doc, s, value, at));
+  if (schema.oneOf) {
+    return schema.oneOf.some((s) => strays(doc, s, value, at).length === 0) ? [] : [`${at} matches none of oneOf`];
+  }
+  if (Array.isArray(value)) {
+    if (schema.type !== 'array') return [`${at} is an array, documented ${schema.type}`];
+    return value.slice(0, 3).flatMap((v, i) => (schema.items ? strays(doc, schema.items, v, `${at}[${i}]`) : []));
+  }
+  if (typeof value === 'object') {
+    if (schema.type !== 'object' && !schema.properties) return [`${at} is an object, documented ${schema.type}`];
+    const documented = schema.properties ?? {};
+    const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+    return [
+      ...(schema.required ?? []).filter((k) => !(k in value)).map((k) => `${at}.${k} is missing`),
+      ...Object.entries(value).flatMap(([k, v]) => {
+        const property = documented[k] ?? extra;
+        if (!property) return schema.additionalProperties === true ? [] : [`${at}.${k} is not documented`];
+        return strays(doc, property, v, `${at}.${k}`);
+      }),
+    ];
+  }
+  const types = typeof value === 'number' ? ['number', 'integer'] : [typeof value];
+  return schema.type && !types.includes(schema.type) ? [`${at} is ${typeof value}, documented ${schema.type}`] : [];
+}
+
 describe('solarhub-api (document 001)', () => {
   let app: NestFastifyApplication;
   let url: string;
@@ -114,8 +162,17 @@ describe('solarhub-api (document 001)', () => {
       });
     });
 
-    it('documents every endpoint of the document at /docs', async () => {
-      const spec = await http<{ paths: Record<string, unknown> }>(`${url}/docs/openapi.json`);
+    it('documents every endpoint of the document at /docs, each answer with its schema', async () => {
+      const spec = await http<OpenApi>(`${url}/docs/openapi.json`);
+      const undocumented = Object.entries(spec.body.paths).flatMap(([path, operations]) =>
+        Object.entries(operations).flatMap(([method, op]) =>
+          Object.entries(op.responses)
+            .filter(([status]) => /^2/.test(status) && status !== '204')
+            .filter(([, response]) => !response.content?.['application/json']?.schema)
+            .map(([status]) => `${method.toUpperCase()} ${path} ${status}`),
+        ),
+      );
+      expect(undocumented).toEqual([]);
       for (const path of [
         '/api/v1/auth/login',
         '/api/v1/auth/refresh',
@@ -540,6 +597,49 @@ describe('solarhub-api (document 001)', () => {
       expect((topology.body.nodes as { id: string }[]).map((n) => n.id)).toEqual(
         expect.arrayContaining(['main_server', 'main_mysql', 'main_redis', 'mqtt_broker']),
       );
+    });
+
+    it('answers in exactly the shapes /docs/openapi.json documents', async () => {
+      const doc = (await http<OpenApi>(`${url}/docs/openapi.json`)).body;
+      const login = await postJson<Tokens>(`${url}/api/v1/auth/login/json`, { username: 'admin', password: 'secret' });
+      const at = `${day(yesterday)}%2000:00:00`;
+      const answers: [string, string][] = [
+        ['/', '/'],
+        ['/health', '/health'],
+        ['/health/detailed', '/health/detailed'],
+        ['/health/live', '/health/live'],
+        ['/health/ready', '/health/ready'],
+        ['/api/v1/auth/me', '/api/v1/auth/me'],
+        ['/api/v1/auth/users', '/api/v1/auth/users'],
+        ['/api/v1/auth/service-tokens', '/api/v1/auth/service-tokens'],
+        ['/.well-known/jwks.json', '/.well-known/jwks.json'],
+        ['/api/v1/system/overview', '/api/v1/system/overview'],
+        ['/api/v1/system/topology', '/api/v1/system/topology'],
+        ['/api/v1/bess/{bess_number}', '/api/v1/bess/1'],
+        ['/api/v1/bess/alert/rack/{rack_number}', '/api/v1/bess/alert/rack/rack01'],
+        ['/api/v1/pcs/{pcs_number}', '/api/v1/pcs/1'],
+        ['/api/v1/pcs/alert', '/api/v1/pcs/alert?pcs_number=1'],
+        ['/api/v1/devices/status', '/api/v1/devices/status'],
+        ['/api/v1/meters', '/api/v1/meters'],
+        ['/api/v1/meters/aux', `/api/v1/meters/aux?time=${day(yesterday)}`],
+        ['/api/v1/meters/aux', `/api/v1/meters/aux?time=${day(yesterday)}&data_type=summary`],
+        ['/api/v1/inverter', '/api/v1/inverter?inverter_number=1'],
+        ['/api/v1/schedule', '/api/v1/schedule?weeks=2'],
+        ['/api/v1/schedule/income/daily', `/api/v1/schedule/income/daily?start_time=${at}`],
+        ['/api/v1/schedule/income/monthly', `/api/v1/schedule/income/monthly?start_time=${day(yesterday).slice(0, 7)}`],
+        ['/api/v1/schedule/exec-rate', `/api/v1/schedule/exec-rate?date=${at}`],
+        ['/api/v1/analysis/power-loss', `/api/v1/analysis/power-loss?start_time=${at}&days=2`],
+        ['/api/v1/analysis/power-io', `/api/v1/analysis/power-io?select_time=${day(yesterday)}`],
+        ['/api/v1/analysis/freq-power', '/api/v1/analysis/freq-power?date_period=60'],
+        ['/api/v1/config/sidebar', '/api/v1/config/sidebar'],
+        ['/api/v1/config/header', '/api/v1/config/header'],
+      ];
+      for (const [path, request] of answers) {
+        const res = await api(request, bearer(login.body.access_token));
+        expect([request, res.status]).toEqual([request, 200]);
+        const schema = doc.paths[path].get.responses['200'].content?.['application/json']?.schema ?? {};
+        expect([request, strays(doc, schema, res.body)]).toEqual([request, []]);
+      }
     });
 
     it('filters the schedule by mode', async () => {

@@ -4,6 +4,7 @@
  * and `device_type`; the asset block follows. Units are in the names or noted: kW, kVAr, kVA, V,
  * A, Hz, kWh, °C, %. Bounds: see BOUNDS in bounds.ts.
  */
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -31,9 +32,10 @@ export type BatteryMode = (typeof BATTERY_MODES)[number];
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
 
-/** A finite number in [min, max]. */
+/** A finite number in [min, max]; documented so, where an API answers the same shape. */
 function Bounded(min: number, max: number): PropertyDecorator {
   return (target: object, key: string | symbol): void => {
+    ApiProperty({ type: Number, minimum: min, maximum: max })(target, key);
     IsNumber(finite)(target, key);
     Min(min)(target, key);
     Max(max)(target, key);
@@ -69,7 +71,7 @@ function Nested(type: () => new () => object): PropertyDecorator {
 }
 
 export class PhaseReading {
-  @IsIn(['A', 'B', 'C']) phase!: 'A' | 'B' | 'C';
+  @ApiProperty({ enum: ['A', 'B', 'C'] }) @IsIn(['A', 'B', 'C']) phase!: 'A' | 'B' | 'C';
   @Voltage() voltage!: number;
   @Current() current!: number;
 }

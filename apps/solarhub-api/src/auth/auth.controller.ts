@@ -14,14 +14,29 @@ import {
 import {
   ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, RequireRole } from '@lib/auth';
 import type { Principal } from '@lib/auth';
-import { CreateUserDto, LoginFormDto, LoginJsonDto, RefreshDto, UpdateUserDto } from './auth.dto';
+import {
+  CreateUserDto,
+  JwksDto,
+  LoginFormDto,
+  LoginJsonDto,
+  LogoutDto,
+  MachinePrincipalDto,
+  RefreshDto,
+  TokenPairDto,
+  UpdateUserDto,
+  UserDto,
+  UsersDto,
+} from './auth.dto';
 import { AuthService, TokenPair } from './auth.service';
 import { CreateServiceTokenDto, CreatedServiceTokenDto, ServiceTokenDto } from './service-tokens.dto';
 import { ServiceTokensService } from './service-tokens.service';
@@ -40,6 +55,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOperation({ summary: 'OAuth2 password login (form): access token 30 min, refresh token 7 days' })
+  @ApiOkResponse({ type: TokenPairDto })
   @ApiTooManyRequestsResponse({ description: 'Too many failures for this user and address; see Retry-After' })
   login(@Body() body: LoginFormDto, @Ip() ip: string): Promise<TokenPair> {
     return this.auth.login(body.username, body.password, ip);
@@ -49,6 +65,7 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'JSON login' })
+  @ApiOkResponse({ type: TokenPairDto })
   @ApiTooManyRequestsResponse({ description: 'Too many failures for this user and address; see Retry-After' })
   loginJson(@Body() body: LoginJsonDto, @Ip() ip: string): Promise<TokenPair> {
     return this.auth.login(body.username, body.password, ip);
@@ -58,6 +75,7 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'New token pair for a refresh token (rotated: each works once; reuse ends the session)' })
+  @ApiOkResponse({ type: TokenPairDto })
   refresh(@Body() body: RefreshDto): Promise<TokenPair> {
     return this.auth.refresh(body.refresh_token);
   }
@@ -65,7 +83,11 @@ export class AuthController {
   @Get('me')
   @RequireRole('viewer')
   @ApiOperation({ summary: 'The current user (or service token) and roles' })
-  async me(@CurrentPrincipal() principal: Principal) {
+  @ApiExtraModels(UserDto, MachinePrincipalDto)
+  @ApiOkResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(UserDto) }, { $ref: getSchemaPath(MachinePrincipalDto) }] },
+  })
+  async me(@CurrentPrincipal() principal: Principal): Promise<UserDto | MachinePrincipalDto> {
     if (principal.kind !== 'user') {
       return { username: principal.username, kind: principal.kind, roles: principal.roles.map((name) => ({ name })) };
     }
@@ -76,7 +98,8 @@ export class AuthController {
   @HttpCode(200)
   @RequireRole('viewer')
   @ApiOperation({ summary: 'Ends the session: its refresh tokens stop working, and its access tokens on every app' })
-  async logout(@CurrentPrincipal() principal: Principal) {
+  @ApiOkResponse({ type: LogoutDto })
+  async logout(@CurrentPrincipal() principal: Principal): Promise<LogoutDto> {
     if (principal.kind === 'user' && principal.sessionId) await this.auth.revokeSession(principal.sessionId);
     return { message: 'Logged out', status: 'success' };
   }
@@ -84,25 +107,28 @@ export class AuthController {
   @Get('users')
   @RequireRole('admin')
   @ApiOperation({ summary: 'All users (admin)' })
-  users() {
+  @ApiOkResponse({ type: UsersDto })
+  users(): Promise<UsersDto> {
     return this.auth.listUsers();
   }
 
   @Post('users')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Create a user (admin)' })
-  createUser(@Body() body: CreateUserDto) {
+  @ApiCreatedResponse({ type: UserDto })
+  createUser(@Body() body: CreateUserDto): Promise<UserDto> {
     return this.auth.createUser(body);
   }
 
   @Patch('users/:id')
   @RequireRole('admin')
   @ApiOperation({ summary: "Change a user's roles, activity or password; their sessions end on every app (admin)" })
+  @ApiOkResponse({ type: UserDto })
   updateUser(
     @Param('id', ParseIntPipe) id: number,
     @Body() body: UpdateUserDto,
     @CurrentPrincipal() principal: Principal,
-  ) {
+  ): Promise<UserDto> {
     return this.auth.updateUser(id, body, principal.username);
   }
 
@@ -110,6 +136,7 @@ export class AuthController {
   @HttpCode(204)
   @RequireRole('admin')
   @ApiOperation({ summary: 'Deactivate a user (kept for the record) and end their sessions everywhere (admin)' })
+  @ApiNoContentResponse({ description: 'Deactivated' })
   deleteUser(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() principal: Principal): Promise<void> {
     return this.auth.deleteUser(id, principal.username);
   }
@@ -137,6 +164,7 @@ export class AuthController {
   @HttpCode(204)
   @RequireRole('admin')
   @ApiOperation({ summary: 'Revoke a service token on every app (admin)' })
+  @ApiNoContentResponse({ description: 'Revoked' })
   revokeServiceToken(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     return this.serviceTokens.revoke(id);
   }
@@ -150,7 +178,8 @@ export class JwksController {
   @Get('jwks.json')
   @Public()
   @ApiOperation({ summary: 'The public keys of the site tokens (ES256 mode; empty with a shared HS256 secret)' })
-  jwks() {
+  @ApiOkResponse({ type: JwksDto })
+  jwks(): JwksDto {
     return this.keys.jwks;
   }
 }

@@ -14,7 +14,7 @@ import type { SolarhubConfig } from '@lib/config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
 import { RefreshTokenEntity, RoleEntity, UserEntity, UserRoleEntity } from '../storage/entities';
-import { isoLocal } from '../analytics/history';
+import { isoLocal } from '../analysis/history';
 import type { CreateUserDto, UpdateUserDto } from './auth.dto';
 import { LoginThrottle } from './login-throttle';
 import { isRole } from '@lib/auth';

@@ -6,7 +6,7 @@ import { seededRandom } from '@lib/power';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
 import { FrequencyBaselineEntity, ScheduleEventEntity, ScheduleMode } from '../storage/entities';
-import { DAY_MS, HOUR_MS, MINUTE_MS, startOfUtcDay } from '../analytics/history';
+import { DAY_MS, HOUR_MS, MINUTE_MS, startOfUtcDay } from '../analysis/history';
 import { ParsedTelemetry, parseTelemetry } from '../telemetry/parse';
 import { TelemetryWriter } from '../telemetry/telemetry-writer';
 

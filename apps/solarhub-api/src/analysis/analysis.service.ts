@@ -3,8 +3,9 @@ import type { DataSource } from 'typeorm';
 import { SolarhubConfig, bessDomain } from '@lib/config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
-import { queryTime } from '../api/dto';
-import type { FreqPowerQuery, PowerIoQuery, PowerLossQuery, AuxQuery } from '../api/dto';
+import { queryTime } from '../common/query';
+import type { FreqPowerQuery, PowerIoQuery, PowerLossQuery } from './analysis.dto';
+import type { AuxQuery } from '../meters/meters.dto';
 import {
   DAY_MS,
   HOUR_MS,

@@ -1,4 +1,4 @@
-import { HOUR_MS, round } from './history';
+import { HOUR_MS, round } from '../analysis/history';
 
 /** The schedule fields income depends on: MW, $/MWh and the slot. */
 export interface AwardedSlot {

@@ -2,11 +2,16 @@ import { ConflictException, Injectable, NotFoundException, UnprocessableEntityEx
 import { Between, LessThan, MoreThan } from 'typeorm';
 import { SolarhubDatabases } from '../storage/databases';
 import { ScheduleEventEntity } from '../storage/entities';
-import { queryTime } from '../api/dto';
-import type { DailyIncomeQuery, ExecRateQuery, MonthlyIncomeQuery, ScheduleQuery } from '../api/dto';
-import type { CreateScheduleEventDto } from '../api/schedule.dto';
-import { DAY_MS, HOUR_MS, MINUTE_MS, isoDate, isoLocal, round, startOfUtcDay } from './history';
-import { HistoryQueries } from './analysis.service';
+import { queryTime } from '../common/query';
+import type {
+  CreateScheduleEventDto,
+  DailyIncomeQuery,
+  ExecRateQuery,
+  MonthlyIncomeQuery,
+  ScheduleQuery,
+} from './schedule.dto';
+import { DAY_MS, HOUR_MS, MINUTE_MS, isoDate, isoLocal, round, startOfUtcDay } from '../analysis/history';
+import { HistoryQueries } from '../analysis/analysis.service';
 import { AwardedSlot, dayIncome, scheduledPowerAt } from './income';
 
 const WEEK_MS = 7 * DAY_MS;

@@ -1,20 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
 import type { SolarhubConfig } from '@lib/config';
+import { ActiveAlerts } from '../config/active-alerts.service';
+import { UnitOnline } from '../devices/unit-online.service';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases, describeTarget } from '../storage/databases';
-import { AlertEntity, AlertLevel } from '../storage/entities';
 import { LatestStore } from '../storage/latest-store';
 import { IngestionService } from '../telemetry/ingestion.service';
 import { LatestReader } from '../telemetry/latest-reader';
-import { TelemetryWriter } from '../telemetry/telemetry-writer';
-import { isoLocal, round } from '../analytics/history';
-import { AssetsService } from './assets.service';
+import { isoLocal, round } from '../analysis/history';
+import type { OverviewDto, TopologyDto } from './system.dto';
 
-export const SERVICE_NAME = 'SolarHub API';
-export const SERVICE_VERSION = '1.0.0';
-
-/** Overview, topology, health detail and the dashboard's sidebar and header. */
+/** The site overview from the latest telemetry, and the topology of the server's dependencies. */
 @Injectable()
 export class SystemService {
   constructor(
@@ -23,51 +19,15 @@ export class SystemService {
     private readonly store: LatestStore,
     private readonly ingestion: IngestionService,
     private readonly latest: LatestReader,
-    private readonly assets: AssetsService,
-    private readonly writer: TelemetryWriter,
+    private readonly online: UnitOnline,
+    private readonly alerts: ActiveAlerts,
   ) {}
-
-  async detailedHealth() {
-    const [domains, redis] = await Promise.all([this.databases.domainStates(), this.store.health()]);
-    const dbUp = Object.values(domains).every(Boolean);
-    const redisConnections = Object.fromEntries(Object.entries(redis).filter(([, v]) => v !== null));
-    const redisUp = redis.main !== false && redis.gtr !== false;
-    const broker = this.ingestion.state();
-    const healthy = dbUp && redisUp && (broker?.up ?? true);
-    const problems = [
-      ...(dbUp
-        ? []
-        : [
-            `database unavailable: ${Object.keys(domains)
-              .filter((d) => !domains[d])
-              .join(', ')}`,
-          ]),
-      ...(redisUp ? [] : ['redis unavailable: latest values are read from the database']),
-      ...(broker && !broker.up ? ['broker unavailable: no live telemetry'] : []),
-    ];
-    return {
-      status: healthy ? 'healthy' : 'degraded',
-      service: SERVICE_NAME,
-      version: SERVICE_VERSION,
-      infrastructure: {
-        databases: { status: dbUp ? 'healthy' : 'unhealthy', connections: domains },
-        redis: {
-          status: redis.main === null ? 'not_configured' : redisUp ? 'healthy' : 'unhealthy',
-          connections: redisConnections,
-        },
-        broker: broker
-          ? { status: broker.up ? 'healthy' : 'unhealthy', history_backlog: this.writer.backlog }
-          : { status: 'not_configured' },
-      },
-      message: healthy ? 'All systems operational' : problems.join('; '),
-    };
-  }
 
   /**
    * Public (no token needed), so it names each dependency and its state only: no host or port
    * that would map the site's internal network for a caller on the LAN.
    */
-  topology() {
+  topology(): TopologyDto {
     const nodes: Record<string, string | number>[] = [
       { id: 'main_server', name: 'Main Server', type: 'server', status: 'online' },
     ];
@@ -106,14 +66,14 @@ export class SystemService {
     return { nodes, links, timestamp: isoLocal(Date.now()) };
   }
 
-  async overview() {
+  async overview(): Promise<OverviewDto> {
     const units = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
     const [bess, pcs, meters, inverters, alerts] = await Promise.all([
       this.latest.allBess(this.config.units.bess),
       this.latest.pcs(units(this.config.units.pcs)),
       this.latest.meters(units(this.config.units.meters)),
       this.latest.inverters(units(this.config.units.inverters)),
-      this.activeAlerts(),
+      this.alerts.byLevel(),
     ]);
     const values = <T>(list: { value: T | null }[]): T[] => list.flatMap((l) => (l.value ? [l.value] : []));
     const b = values(bess);
@@ -129,19 +89,19 @@ export class SystemService {
       generation: {
         power_kw: sum(inv, (x) => x.totalActivePower),
         daily_yield_kwh: sum(inv, (x) => x.dailyPowerYields),
-        inverters_online: inv.filter((x) => this.assets.isOnline(x)).length,
+        inverters_online: inv.filter((x) => this.online.isOnline(x)).length,
         inverter_count: this.config.units.inverters,
       },
       bess: {
         power_kw: sum(b, (x) => x.powerKw),
         capacity_kwh: round(capacity),
         soc_pct: capacity > 0 ? round(b.reduce((s, x) => s + x.socPct * x.capacityKwh, 0) / capacity, 1) : null,
-        units_online: b.filter((x) => this.assets.isOnline(x)).length,
+        units_online: b.filter((x) => this.online.isOnline(x)).length,
         unit_count: this.config.units.bess,
       },
       pcs: {
         power_kw: sum(p, (x) => x.powerKw),
-        units_online: p.filter((x) => this.assets.isOnline(x)).length,
+        units_online: p.filter((x) => this.online.isOnline(x)).length,
         unit_count: this.config.units.pcs,
       },
       grid: {
@@ -154,42 +114,6 @@ export class SystemService {
         warning: alerts.warning.length,
         fault: alerts.fault.length,
       },
-      status: 'success',
-    };
-  }
-
-  async activeAlerts(): Promise<Record<AlertLevel, string[]>> {
-    const rows = await this.databases
-      .source('ess')
-      .getRepository(AlertEntity)
-      .find({ where: { clearedAt: IsNull() }, order: { raisedAt: 'ASC', id: 'ASC' } });
-    const out: Record<AlertLevel, string[]> = { protection: [], warning: [], fault: [] };
-    for (const row of rows) out[row.level]?.push(row.message);
-    return out;
-  }
-
-  async header() {
-    const alerts = await this.activeAlerts();
-    const info = (items: string[]) => ({ count: items.length, items });
-    return {
-      protection_info: info(alerts.protection),
-      warning_info: info(alerts.warning),
-      fault_info: info(alerts.fault),
-      status: 'success',
-    };
-  }
-
-  sidebar() {
-    const u = this.config.units;
-    return {
-      bess_type: this.config.bessType,
-      bess_number: u.bess,
-      pcs_number: u.pcs,
-      inverter_number: u.inverters,
-      rack_number: u.racks,
-      meter_number: u.meters,
-      number_of_devices: u.bess + u.pcs + u.inverters + u.racks,
-      cctv_url: this.config.cctvUrl,
       status: 'success',
     };
   }

@@ -1,4 +1,4 @@
-import { HOUR_MS } from './history';
+import { HOUR_MS } from '../analysis/history';
 import { AwardedSlot, dayIncome, hourIncome, scheduledPowerAt } from './income';
 
 const day = Date.UTC(2024, 0, 1);
