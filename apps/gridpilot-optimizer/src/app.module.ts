@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } fr
 import { AuthModule } from '@lib/auth';
 import type { GridpilotConfig } from '@lib/config';
 import { ObservabilityModule, ReadinessRegistry } from '@lib/observability';
-import { PersistenceModule } from '@lib/persistence';
+import { DatabaseOptions, PersistenceModule } from '@lib/persistence';
 import { DataController, OptimizationController, SystemController } from './api/controllers';
 import { GridpilotService } from './api/gridpilot.service';
 import { BatteryLinkService } from './dispatch/battery-link.service';
@@ -19,6 +19,18 @@ import { PricesService } from './prices/prices.service';
 import { GRIDPILOT_ENTITIES } from './storage/entities';
 import { GRIDPILOT_MIGRATIONS } from './storage/migrations';
 
+/** The app's database: also what `main.js migrate` migrates. */
+export function databaseOptions(config: GridpilotConfig): DatabaseOptions {
+  return {
+    url: config.databaseUrl,
+    createDatabase: config.createDatabases,
+    migrate: config.migrateOnStart,
+    appName: 'gridpilot-optimizer',
+    entities: GRIDPILOT_ENTITIES,
+    migrations: GRIDPILOT_MIGRATIONS,
+  };
+}
+
 @Module({})
 export class AppModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
@@ -32,13 +44,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
       imports: [
         ObservabilityModule.forApp({ appName: 'gridpilot-optimizer', config }),
         AuthModule.forApp({ appName: 'gridpilot-optimizer', config }),
-        PersistenceModule.forRoot({
-          url: config.databaseUrl,
-          createDatabase: config.createDatabases,
-          appName: 'gridpilot-optimizer',
-          entities: GRIDPILOT_ENTITIES,
-          migrations: GRIDPILOT_MIGRATIONS,
-        }),
+        PersistenceModule.forRoot(databaseOptions(config)),
       ],
       controllers: [SystemController, DataController, OptimizationController, PlanController],
       providers: [
