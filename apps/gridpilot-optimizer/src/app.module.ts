@@ -15,6 +15,7 @@ import { SiteLink } from './inventory/site-link';
 import { LiveDataGateway } from './live/live-data.gateway';
 import { OptimizerService } from './optimization/optimizer.service';
 import { PlanController } from './plan/plan.controller';
+import { DailyPricesController } from './prices/prices.controller';
 import { PricesService } from './prices/prices.service';
 import { GRIDPILOT_ENTITIES } from './storage/entities';
 import { GRIDPILOT_MIGRATIONS } from './storage/migrations';
@@ -46,7 +47,7 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
         AuthModule.forApp({ appName: 'gridpilot-optimizer', config }),
         PersistenceModule.forRoot(databaseOptions(config)),
       ],
-      controllers: [SystemController, DataController, OptimizationController, PlanController],
+      controllers: [SystemController, DataController, DailyPricesController, OptimizationController, PlanController],
       providers: [
         { provide: GRIDPILOT_CONFIG, useValue: config },
         { provide: SiteLink, useFactory: () => new SiteLink(config) },
