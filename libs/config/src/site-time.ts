@@ -37,6 +37,11 @@ export class SiteClock {
     return this.at(ms).startOf('week').toMillis();
   }
 
+  /** The instant of wall-clock hour `hour` (0-23) on the local day starting at `dayStartMs`. */
+  atLocalHour(dayStartMs: number, hour: number): number {
+    return this.at(dayStartMs).set({ hour, minute: 0, second: 0, millisecond: 0 }).toMillis();
+  }
+
   /** Day boundaries from local day `fromDay` for `days` days: days + 1 instants. */
   dayEdges(fromDay: number, days: number): number[] {
     return Array.from({ length: days + 1 }, (_, i) => this.addDays(fromDay, i));
