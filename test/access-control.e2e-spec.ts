@@ -81,6 +81,7 @@ const RULES: Record<AppName, Record<string, Rule>> = {
     'GET /api/v1/system/status': 'viewer',
     'POST /api/v1/system/run-full-cycle': 'operator',
     'GET /api/v1/data/prices': 'viewer',
+    'GET /api/v1/data/prices/daily': 'viewer',
     'GET /api/v1/data/inventory': 'viewer',
     'POST /api/v1/ml/forecast': 'viewer',
     'POST /api/v1/optimization/allocate': 'operator',

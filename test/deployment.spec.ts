@@ -161,6 +161,14 @@ interface K8sContainer {
   resources: { requests: Record<string, string>; limits: Record<string, string> };
 }
 
+interface JobContainer {
+  name: string;
+  image: string;
+  command: string[];
+  env: { name: string; value?: string }[];
+  envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+}
+
 describe('k8s/', () => {
   const objects = readdirSync(join(root, 'k8s'))
     .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
@@ -249,6 +257,83 @@ describe('k8s/', () => {
     const mqttSecret = named('Secret', 'energy-site-mqtt');
     expect(mqttSecret?.stringData).toHaveProperty(key, '');
     expect(mqttSecret?.stringData).toHaveProperty(`MQTT_PASSWORD_${app.toUpperCase().replace(/-/g, '_')}`, '');
+  });
+
+  describe('the migrations Job (k8s/migrate-job.yaml)', () => {
+    const DATABASE_APPS = ['solarhub-api', 'gridpilot-optimizer', 'iot-mock', 'ocpp-csms'] as const;
+    const job = objects.find((o) => o.kind === 'Job') as unknown as
+      | {
+          metadata: { name: string };
+          spec: {
+            template: {
+              spec: { restartPolicy: string; initContainers?: JobContainer[]; containers: JobContainer[] };
+            };
+          };
+        }
+      | undefined;
+    const containers = [
+      ...(job?.spec.template.spec.initContainers ?? []),
+      ...(job?.spec.template.spec.containers ?? []),
+    ];
+
+    it('is listed by kustomization.yaml and never restarts a finished migration in place', () => {
+      expect((load(read('k8s/kustomization.yaml')) as { resources: string[] }).resources).toContain('migrate-job.yaml');
+      expect(job?.spec.template.spec.restartPolicy).toBe('Never');
+    });
+
+    it.each(DATABASE_APPS)(
+      "runs %s's migrate command, the one its main.ts answers, with the release's image",
+      (app) => {
+        const container = containers.find((c) => c.name === app);
+        if (!container) throw new Error(`the Job has no container for ${app}`);
+        expect(container.command).toEqual(['node', `dist/apps/${app}/main.js`, 'migrate']);
+        // The Dockerfile runs the same file; the app's main.ts has the command.
+        expect(read('Dockerfile')).toContain('dist/apps/${APP}/main.js');
+        expect(read(`apps/${app}/src/main.ts`)).toContain("process.argv[2] === 'migrate'");
+        const deployment = named('Deployment', app) ?? named('StatefulSet', app);
+        expect(container.image).toBe((deployment?.spec.template?.spec.containers[0] as { image?: string }).image);
+        // Same ConfigMap and Secret as the servers: the same DATABASE_URL and DB_CREATE_DATABASES.
+        expect(container.envFrom).toEqual([
+          { configMapRef: { name: configMap?.metadata.name } },
+          { secretRef: { name: secret?.metadata.name } },
+        ]);
+        const own = Object.fromEntries(
+          container.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]),
+        );
+        expect(own.APP).toBe(app);
+        const filled = Object.fromEntries(
+          Object.keys(secret?.stringData ?? {}).map((k) => [k, 'a-real-secret-for-the-check-0123']),
+        );
+        filled.DATABASE_URL = 'mysql://app:secret@mysql:3306/energy';
+        // Its MQTT_URL comes from the energy-site-mqtt Secret, as the server's does.
+        const mqtt = container.env.find((e) => e.name === 'MQTT_URL') as { valueFrom?: { secretKeyRef?: unknown } };
+        expect(mqtt?.valueFrom?.secretKeyRef).toEqual({
+          name: 'energy-site-mqtt',
+          key: `MQTT_URL_${app.toUpperCase().replace(/-/g, '_')}`,
+        });
+        filled.MQTT_URL = `mqtt://${app}:a-real-secret@mosquitto:1883`;
+        const config = APP_CONFIG_LOADERS[app]({ ...configMap?.data, ...filled, ...own });
+        expect(config.migrateOnStart).toBe(true);
+      },
+    );
+
+    it('migrates the four apps one after the other (init containers, then the last)', () => {
+      expect(containers.map((c) => c.name).sort()).toEqual([...DATABASE_APPS].sort());
+      expect(job?.spec.template.spec.containers).toHaveLength(1);
+    });
+
+    it.each(DATABASE_APPS)('runs the %s servers with DB_MIGRATE=false, leaving the migrations to the Job', (app) => {
+      const deployment = named('Deployment', app) ?? named('StatefulSet', app);
+      const env = deployment?.spec.template?.spec.containers[0].env ?? [];
+      expect(env.find((e) => e.name === 'DB_MIGRATE')?.value).toBe('false');
+      const filled = Object.fromEntries(
+        Object.keys(secret?.stringData ?? {}).map((k) => [k, 'a-real-secret-for-the-check-0123']),
+      );
+      filled.DATABASE_URL = 'mysql://app:secret@mysql:3306/energy';
+      filled.MQTT_URL = `mqtt://${app}:a-real-secret@mosquitto:1883`;
+      const own = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+      expect(APP_CONFIG_LOADERS[app]({ ...configMap?.data, ...filled, ...own }).migrateOnStart).toBe(false);
+    });
   });
 
   it('refuses to start in production with the Secret left empty', () => {

@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } fr
 import { AuthModule } from '@lib/auth';
 import type { GridpilotConfig } from '@lib/config';
 import { ObservabilityModule, ReadinessRegistry } from '@lib/observability';
-import { PersistenceModule } from '@lib/persistence';
+import { DatabaseOptions, PersistenceModule } from '@lib/persistence';
 import { AllocationController } from './allocation/allocation.controller';
 import { ControlLoopService } from './cycle/control-loop.service';
 import { CycleController } from './cycle/cycle.controller';
@@ -30,6 +30,18 @@ import { GRIDPILOT_MIGRATIONS } from './storage/migrations';
 import { SystemController } from './system/system.controller';
 import { Uptime } from './system/uptime';
 
+/** The app's database: also what `main.js migrate` migrates. */
+export function databaseOptions(config: GridpilotConfig): DatabaseOptions {
+  return {
+    url: config.databaseUrl,
+    createDatabase: config.createDatabases,
+    migrate: config.migrateOnStart,
+    appName: 'gridpilot-optimizer',
+    entities: GRIDPILOT_ENTITIES,
+    migrations: GRIDPILOT_MIGRATIONS,
+  };
+}
+
 @Module({})
 export class AppModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
@@ -43,20 +55,14 @@ export class AppModule implements OnModuleInit, OnApplicationShutdown {
       imports: [
         ObservabilityModule.forApp({ appName: 'gridpilot-optimizer', config }),
         AuthModule.forApp({ appName: 'gridpilot-optimizer', config }),
-        PersistenceModule.forRoot({
-          url: config.databaseUrl,
-          createDatabase: config.createDatabases,
-          appName: 'gridpilot-optimizer',
-          entities: GRIDPILOT_ENTITIES,
-          migrations: GRIDPILOT_MIGRATIONS,
-        }),
+        PersistenceModule.forRoot(databaseOptions(config)),
       ],
       // One controller per feature folder, in the order of the README's endpoint list.
       controllers: [
         SystemController, // GET /, GET /health
         StatusController, // GET /api/v1/system/status
         PlanController, // GET /api/v1/optimization/plan
-        PricesController, // GET /api/v1/data/prices
+        PricesController, // GET /api/v1/data/prices, GET /api/v1/data/prices/daily
         InventoryController, // GET /api/v1/data/inventory
         ForecastController, // POST /api/v1/ml/forecast
         AllocationController, // POST /api/v1/optimization/allocate

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@lib/auth';
 import type { IotMockConfig } from '@lib/config';
 import { ObservabilityModule, ServiceInfoModule } from '@lib/observability';
-import { PersistenceModule } from '@lib/persistence';
+import { DatabaseOptions, PersistenceModule } from '@lib/persistence';
 import { CommandsService } from './commands/commands.service';
 import { DeviceEntity } from './devices/device.entity';
 import { DevicesController } from './devices/devices.controller';
@@ -13,6 +13,18 @@ import { IOT_MOCK_CONFIG } from './iot-mock.tokens';
 import { IotMqttService } from './mqtt/iot-mqtt.service';
 import { SimulationController } from './simulation/simulation.controller';
 import { SimulationService } from './simulation/simulation.service';
+
+/** The app's database: also what `main.js migrate` migrates. */
+export function databaseOptions(config: IotMockConfig): DatabaseOptions {
+  return {
+    url: config.databaseUrl,
+    createDatabase: config.createDatabases,
+    migrate: config.migrateOnStart,
+    appName: 'iot-mock',
+    entities: [DeviceEntity],
+    migrations: IOT_MOCK_MIGRATIONS,
+  };
+}
 
 @Module({})
 export class AppModule {
@@ -28,13 +40,7 @@ export class AppModule {
             'Simulated energy devices over MQTT (document 002): devices, readings, commands with acknowledgements, simulation control.',
         }),
         AuthModule.forApp({ appName: 'iot-mock', config }),
-        PersistenceModule.forRoot({
-          url: config.databaseUrl,
-          createDatabase: config.createDatabases,
-          appName: 'iot-mock',
-          entities: [DeviceEntity],
-          migrations: IOT_MOCK_MIGRATIONS,
-        }),
+        PersistenceModule.forRoot(databaseOptions(config)),
       ],
       controllers: [DevicesController, SimulationController],
       providers: [

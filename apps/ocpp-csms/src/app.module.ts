@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@lib/auth';
 import type { OcppCsmsConfig } from '@lib/config';
 import { ObservabilityModule, ServiceInfoModule } from '@lib/observability';
-import { PersistenceModule } from '@lib/persistence';
+import { DatabaseOptions, PersistenceModule } from '@lib/persistence';
 import { StationBusService } from './bus/station-bus.service';
 import { CSMS_CONFIG } from './csms.tokens';
 import { CentralSystemService } from './ocpp/central-system.service';
@@ -20,6 +20,18 @@ import { StationsService } from './stations/stations.service';
 import { TransactionsController } from './transactions/transactions.controller';
 import { TransactionsService } from './transactions/transactions.service';
 
+/** The app's database: also what `main.js migrate` migrates. */
+export function databaseOptions(config: OcppCsmsConfig): DatabaseOptions {
+  return {
+    url: config.databaseUrl,
+    createDatabase: config.createDatabases,
+    migrate: config.migrateOnStart,
+    appName: 'ocpp-csms',
+    entities: CSMS_ENTITIES,
+    migrations: CSMS_MIGRATIONS,
+  };
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: OcppCsmsConfig): DynamicModule {
@@ -34,13 +46,7 @@ export class AppModule {
             'OCPP 1.6-J central system with the Smart Charging REST API (document 004) and site load management.',
         }),
         AuthModule.forApp({ appName: 'ocpp-csms', config }),
-        PersistenceModule.forRoot({
-          url: config.databaseUrl,
-          createDatabase: config.createDatabases,
-          appName: 'ocpp-csms',
-          entities: CSMS_ENTITIES,
-          migrations: CSMS_MIGRATIONS,
-        }),
+        PersistenceModule.forRoot(databaseOptions(config)),
       ],
       controllers: [StationsController, SmartChargingController, TransactionsController, SiteController],
       providers: [

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsTimeZone, Matches, Max, Min } from 'class-validator';
 import { AuthConfig, AuthEnv, authConfig } from './auth';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -55,6 +55,21 @@ export class CommonEnv extends AuthEnv {
   @IsIn(['true', 'false'])
   DB_CREATE_DATABASES: 'true' | 'false' = 'true';
 
+  /**
+   * Run the pending migrations when the server starts. `false` when a release job runs them
+   * (`main.js migrate`): the server then waits for the schema and /health/ready names what is pending.
+   */
+  @IsIn(['true', 'false'])
+  DB_MIGRATE: 'true' | 'false' = 'true';
+
+  /**
+   * The site's IANA time zone (`Europe/Berlin`): local days, hours of day and "today" follow its
+   * clock. Unset: UTC (the console: the host's zone).
+   */
+  @IsOptional()
+  @IsTimeZone({ message: 'must be an IANA time zone such as Europe/Berlin' })
+  SITE_TIMEZONE?: string;
+
   /** Origins allowed to call the API from a browser, comma separated; `*` for any. Unset: no CORS. */
   @IsOptional() @IsString() CORS_ORIGINS?: string;
 
@@ -107,6 +122,15 @@ export interface CommonConfig {
   auth: AuthConfig;
   /** MySQL: create missing databases (utf8mb4) at start-up. */
   createDatabases: boolean;
+  /** Run pending migrations at start-up (false: a release job runs `main.js migrate`). */
+  migrateOnStart: boolean;
+  /** The site's IANA time zone: local days and hours of day. */
+  timezone: string;
+}
+
+/** The site's zone: SITE_TIMEZONE (validated by the schema), else `fallback`. */
+export function siteTimezone(env: CommonEnv, fallback = 'UTC'): string {
+  return env.SITE_TIMEZONE ?? fallback;
 }
 
 export function commonConfig(env: CommonEnv, defaultPort: number): CommonConfig {
@@ -129,5 +153,7 @@ export function commonConfig(env: CommonEnv, defaultPort: number): CommonConfig 
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     auth: authConfig(env),
     createDatabases: env.DB_CREATE_DATABASES === 'true',
+    migrateOnStart: env.DB_MIGRATE === 'true',
+    timezone: siteTimezone(env),
   };
 }

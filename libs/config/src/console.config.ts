@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { CommonConfig, commonConfig } from './common';
-import { ConfigError, Env, validateEnv } from './env';
+import { CommonConfig, commonConfig, siteTimezone } from './common';
+import { Env, validateEnv } from './env';
 import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
 import { DEFAULT_PORTS } from './ports';
 
@@ -30,9 +30,6 @@ export class ConsoleEnv extends MqttEnv {
   /** The plant the site page shows (plant-simulator's PLANT_ID). */
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
   PLANT_ID = 'complexo-paranhos';
-
-  /** The site's IANA time zone: days, totals and clocks on the page use it. Unset: the host's zone. */
-  @IsOptional() @IsString() SITE_TIMEZONE?: string;
 
   /** Where the built web app is; unset: `web/` beside the host's main.js. */
   @IsOptional() @IsString() CONSOLE_WEB_DIR?: string;
@@ -68,7 +65,6 @@ export interface ConsoleUpstream {
 export interface ConsoleConfig extends CommonConfig {
   upstreams: ConsoleUpstream[];
   plantId: string;
-  timezone: string;
   webDir: string | null;
   liveFlushMs: number;
   healthIntervalMs: number;
@@ -76,19 +72,8 @@ export interface ConsoleConfig extends CommonConfig {
   mqtt: MqttConfig | null;
 }
 
-function validTimezone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
   const e = validateEnv(ConsoleEnv, env);
-  const timezone = e.SITE_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (!validTimezone(timezone)) throw new ConfigError([`SITE_TIMEZONE: "${timezone}" is not an IANA time zone`]);
   const given: Record<ConsoleUpstreamName, string | undefined> = {
     solarhub: e.SOLARHUB_API_URL,
     gridpilot: e.GRIDPILOT_URL,
@@ -104,7 +89,8 @@ export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
       return { name, app, url: url.replace(/\/+$/, '') };
     }),
     plantId: e.PLANT_ID,
-    timezone,
+    // Days, totals and clocks on the page: the site's zone, else the host's.
+    timezone: siteTimezone(e, Intl.DateTimeFormat().resolvedOptions().timeZone),
     webDir: e.CONSOLE_WEB_DIR ?? null,
     liveFlushMs: e.CONSOLE_LIVE_FLUSH_MS,
     healthIntervalMs: e.CONSOLE_HEALTH_INTERVAL_MS,

@@ -13,3 +13,4 @@ export * from './solarhub.config';
 export * from './gridpilot.config';
 export * from './console.config';
 export * from './loaders';
+export * from './site-time';

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsString, IsTimeZone, Matches, Max, Min } from 'class-validator';
-import { CommonConfig, commonConfig } from './common';
+import { IsIn, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
+import { CommonConfig, commonConfig, siteTimezone } from './common';
 import { Env, refuseDefaultSecrets, validateEnv } from './env';
 import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
 import { DEFAULT_PORTS } from './ports';
@@ -85,10 +85,6 @@ export class IotMockEnv extends MqttEnv {
   @Max(2_147_483_647)
   EV_DRIVERS_SEED = 1;
 
-  /** The site's time zone (IANA, e.g. Europe/Berlin): the drivers' daily pattern follows its clock. */
-  @IsTimeZone()
-  SITE_TIMEZONE = 'UTC';
-
   /** How long REST /command waits for the device's acknowledgement before 504. */
   @Type(() => Number)
   @IsInt()
@@ -170,7 +166,7 @@ export function loadIotMockConfig(env: Env = process.env): IotMockConfig {
           .filter((p) => p.length > 0),
         demo: e.EV_DRIVERS_DEMO === 'true',
         seed: e.EV_DRIVERS_SEED,
-        timeZone: e.SITE_TIMEZONE,
+        timeZone: siteTimezone(e),
       },
     },
   };

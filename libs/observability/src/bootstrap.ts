@@ -99,13 +99,16 @@ export async function listen(app: NestFastifyApplication, config: CommonConfig, 
   return url;
 }
 
+/** Errors whose message says it all (a bad variable, a failed migration): printed without a stack. */
+const PLAIN_ERRORS = new Set(['ConfigError', 'MigrateError']);
+
 /** Entry point helper: a bad configuration stops the app with a message naming the variable. */
 export async function runMain(main: () => Promise<unknown>): Promise<void> {
   try {
     await main();
   } catch (error) {
     const message =
-      error instanceof Error ? (error.name === 'ConfigError' ? error.message : error.stack) : String(error);
+      error instanceof Error ? (PLAIN_ERRORS.has(error.name) ? error.message : error.stack) : String(error);
     process.stderr.write(`${message}\n`);
     process.exit(1);
   }

@@ -1,7 +1,7 @@
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import { DataSource, DataSourceOptions, EntitySchema, MigrationExecutor, MixedList } from 'typeorm';
 import type { DependencyState } from '@lib/observability';
 import { DatabaseTarget, parseDatabaseUrl } from './database-url';
 
@@ -20,6 +20,11 @@ export interface DatabaseOptions {
   retryDelayMs?: number;
   /** MySQL: create the database when it does not exist (and the user may); default true. */
   createDatabase?: boolean;
+  /**
+   * Run pending migrations on connecting; default true. false (DB_MIGRATE=false): a release job
+   * runs them (`main.js migrate`), and until it has, the connection is not ready and says what is pending.
+   */
+  migrate?: boolean;
 }
 
 /** Unknown database; access denied to it (MySQL does not say which of the two to a user without rights). */
@@ -83,6 +88,9 @@ export class DatabaseConnection {
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
   private connecting: Promise<void> = Promise.resolve();
+  /** Migrations not yet applied while this app does not run them itself (DB_MIGRATE=false). */
+  private pending: string[] = [];
+  private recheck: NodeJS.Timeout | null = null;
   private readonly ready: Promise<void>;
   private resolveReady!: () => void;
 
@@ -108,15 +116,23 @@ export class DatabaseConnection {
   /** The data source, or a 503 the global filter turns into `{"detail": "Database unavailable"}`. */
   get(): DataSource {
     if (!this.source?.isInitialized) throw new ServiceUnavailableException('Database unavailable');
+    if (this.pending.length > 0) throw new ServiceUnavailableException(`Database unavailable (${this.behind()})`);
     return this.source;
   }
 
-  /** Readiness: a round trip to the database, so a drop after start-up is seen too. */
+  private behind(): string {
+    return `schema behind: pending migration ${this.pending.join(', ')}; run the migrate command (DB_MIGRATE=false)`;
+  }
+
+  /** Readiness: a round trip to the database, so a drop after start-up is seen too; and no pending migration. */
   async state(): Promise<DependencyState> {
     const info = { type: this.target.type };
     if (!this.source?.isInitialized) return { up: false, info: { ...info, error: this.lastError ?? 'connecting' } };
     try {
       await this.source.query('SELECT 1');
+      if (this.pending.length > 0) await this.checkPending(this.source);
+      if (this.pending.length > 0)
+        return { up: false, info: { ...info, pending: this.pending.join(', '), error: this.behind() } };
       return { up: true, info };
     } catch (error) {
       return { up: false, info: { ...info, error: (error as Error).message } };
@@ -131,6 +147,7 @@ export class DatabaseConnection {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
+    if (this.recheck) clearInterval(this.recheck);
     // An attempt still migrating must finish (it sees `closed` and lets go of its connection)
     // before the caller tears down what it uses, such as the database itself in a test.
     await this.connecting;
@@ -194,31 +211,78 @@ export class DatabaseConnection {
     }
   }
 
-  private async connect(): Promise<void> {
-    if (this.closed) return;
+  /** A data source connected to the database, created first when it is missing (and allowed). */
+  private async open(): Promise<DataSource> {
     const source = new DataSource(dataSourceOptions(this.target, this.options));
     try {
-      try {
-        await source.initialize();
-      } catch (error) {
-        if (!(await this.createMissingDatabase(error))) throw error;
-        await source.initialize();
-      }
-      await this.ensureUtf8mb4(source, 'before');
-      const applied = await source.runMigrations({ transaction: 'each' });
-      await this.ensureUtf8mb4(source, 'after');
-      if (applied.length > 0) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+      await source.initialize();
+    } catch (error) {
+      if (!(await this.createMissingDatabase(error))) throw error;
+      await source.initialize();
+    }
+    return source;
+  }
+
+  /** The pending migrations, utf8mb4 before and after; the names applied. */
+  private async applyMigrations(source: DataSource): Promise<string[]> {
+    await this.ensureUtf8mb4(source, 'before');
+    const applied = await source.runMigrations({ transaction: 'each' });
+    await this.ensureUtf8mb4(source, 'after');
+    if (applied.length > 0) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+    return applied.map((m) => m.name);
+  }
+
+  private async checkPending(source: DataSource): Promise<void> {
+    const pending = await new MigrationExecutor(source).getPendingMigrations();
+    this.pending = pending.map((m) => m.name);
+    if (this.pending.length === 0) {
+      if (this.recheck) clearInterval(this.recheck);
+      this.recheck = null;
+      this.resolveReady();
+    }
+  }
+
+  /**
+   * The migrate command: connect once (creating the database when allowed), apply every pending
+   * migration and close. Throws, with the cause, when any step fails.
+   */
+  async migrateOnce(): Promise<string[]> {
+    const source = await this.open();
+    try {
+      return await this.applyMigrations(source);
+    } finally {
+      await source.destroy();
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    let source: DataSource | null = null;
+    try {
+      source = await this.open();
+      if (this.options.migrate !== false) await this.applyMigrations(source);
+      else await this.checkPending(source);
       if (this.closed) {
         await source.destroy();
         return;
       }
       this.source = source;
       this.lastError = null;
+      if (this.pending.length > 0) {
+        this.logger.warn(`connected (${this.target.type}), ${this.behind()}`);
+        // Ready once the release job has migrated: look again now and then, not only when probed.
+        const current = source;
+        this.recheck = setInterval(() => {
+          void this.checkPending(current).catch(() => undefined);
+        }, this.options.retryDelayMs ?? 2000);
+        this.recheck.unref();
+        return;
+      }
       this.logger.log(`connected (${this.target.type})`);
       this.resolveReady();
     } catch (error) {
       this.lastError = (error as Error).message;
-      if (source.isInitialized) await source.destroy().catch(() => undefined);
+      if (source?.isInitialized) await source.destroy().catch(() => undefined);
       this.logger.warn(`database unavailable (${this.lastError}); retrying`);
       this.retry = setTimeout(() => this.attempt(), this.options.retryDelayMs ?? 2000);
     }

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { GridpilotConfig, SiteClock } from '@lib/config';
+import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { PricesService } from '../prices/prices.service';
 import { EnsembleForecast, ensembleForecast } from './ensemble';
-import { Method, holtWinters, lagRegression, seasonalNaive } from './methods';
+import { HourCalendar, Method, holtWinters, lagRegression, seasonalNaive } from './methods';
 
 const HOUR_MS = 3_600_000;
 /** Hours of history the models are fitted on (three weeks, or what there is). */
@@ -20,10 +22,22 @@ export interface PriceForecast extends EnsembleForecast {
 export class ForecastService {
   private cache: { key: string; forecast: PriceForecast } | null = null;
 
-  constructor(private readonly prices: PricesService) {}
+  /** Hours of day and weekends on the site's clock (SITE_TIMEZONE): prices follow local life. */
+  private readonly calendar: HourCalendar;
+
+  constructor(
+    private readonly prices: PricesService,
+    @Inject(GRIDPILOT_CONFIG) config: GridpilotConfig,
+  ) {
+    const clock = new SiteClock(config.timezone);
+    this.calendar = (hourIndex) => {
+      const at = hourIndex * HOUR_MS;
+      return { hour: clock.hourOfDay(at), weekend: clock.weekday(at) >= 6 };
+    };
+  }
 
   methods(advanced: boolean): Method[] {
-    const base = [seasonalNaive(), lagRegression(), holtWinters()];
+    const base = [seasonalNaive(), lagRegression(1, this.calendar), holtWinters()];
     return advanced ? [...base, seasonalNaive(168)] : base;
   }
 

@@ -62,17 +62,24 @@ export function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Ar
   return x;
 }
 
+/** The hour of day (0 ≤ h < 24) and whether it is a weekend, of an hour counted from the epoch. */
+export type HourCalendar = (hourIndex: number) => { hour: number; weekend: boolean };
+
+export const UTC_CALENDAR: HourCalendar = (hourIndex) => {
+  const day = (Math.floor(hourIndex / DAY) + 4) % 7; // 1970-01-01 was a Thursday
+  return { hour: ((hourIndex % DAY) + DAY) % DAY, weekend: day === 0 || day === 6 };
+};
+
 /**
  * Ridge regression on time features (three daily harmonics, weekend) and lags (a day and a week
  * back); beyond a day ahead it feeds its own predictions back as lags.
  */
-export function lagRegression(ridge = 1): Method {
+export function lagRegression(ridge = 1, calendar: HourCalendar = UTC_CALENDAR): Method {
   const features = (series: readonly number[], i: number, hourIndex: number): number[] => {
-    const hour = ((hourIndex % DAY) + DAY) % DAY;
-    const day = (Math.floor(hourIndex / DAY) + 4) % 7; // 1970-01-01 was a Thursday
+    const { hour, weekend } = calendar(hourIndex);
     const lagDay = series[i - DAY];
     const lagWeek = i >= WEEK ? series[i - WEEK] : lagDay;
-    const row = [1, day === 0 || day === 6 ? 1 : 0, lagDay, lagWeek];
+    const row = [1, weekend ? 1 : 0, lagDay, lagWeek];
     for (let k = 1; k <= 3; k++) {
       const angle = (2 * Math.PI * k * hour) / DAY;
       row.push(Math.sin(angle), Math.cos(angle));

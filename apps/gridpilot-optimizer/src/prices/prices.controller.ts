@@ -1,9 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UnprocessableEntityException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@lib/auth';
 import { isoSeconds } from '@lib/contracts';
 import { r3 } from '../round';
-import { PricesDto, PricesQueryDto } from './prices.dto';
+import { DailyPricesDto, DailyPricesQueryDto, PricesDto, PricesQueryDto } from './prices.dto';
 import { PricesService } from './prices.service';
 import { rollingVolatility } from './volatility';
 
@@ -40,6 +40,38 @@ export class PricesController {
         unit: '$/MWh',
         timestamp: isoSeconds(),
       },
+    };
+  }
+
+  @Get('prices/daily')
+  @ApiOperation({
+    summary:
+      'Hourly mean prices ($/MWh) of one local day of the site: 24 entries, 23 or 25 on the day DST starts or ends',
+  })
+  @ApiOkResponse({ type: DailyPricesDto })
+  async daily(@Query() query: DailyPricesQueryDto): Promise<DailyPricesDto> {
+    const day = await this.prices.localDay(query.date);
+    if (!day) {
+      throw new UnprocessableEntityException({
+        detail: [{ type: 'value_error', loc: ['query', 'date'], msg: 'date is not a valid date', input: query.date }],
+      });
+    }
+    return {
+      date: day.date,
+      timezone: this.prices.clock.zone,
+      start: isoSeconds(new Date(day.start)),
+      end: isoSeconds(new Date(day.end)),
+      hours: Math.round((day.end - day.start) / 3_600_000),
+      data: day.hours.map((h, i) => ({
+        hour: i,
+        timestamp: isoSeconds(new Date(h.start)),
+        local_time: h.localTime,
+        energy_price: h.energyPrice,
+        hash_price: h.hashPrice,
+        token_price: h.tokenPrice,
+        samples: h.samples,
+      })),
+      unit: '$/MWh',
     };
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export class PricesQueryDto {
   @ApiPropertyOptional({ default: 24, minimum: 1, maximum: 2160, description: 'Hours of history' })
@@ -37,4 +37,31 @@ export class PricesMetadataDto {
 export class PricesDto {
   @ApiProperty({ type: [PricePointDto], description: 'oldest first' }) data!: PricePointDto[];
   @ApiProperty({ type: PricesMetadataDto }) metadata!: PricesMetadataDto;
+}
+
+export class DailyPricesQueryDto {
+  @ApiProperty({ example: '2026-03-29', description: "A day of the site's calendar (SITE_TIMEZONE)" })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date (YYYY-MM-DD)' })
+  date!: string;
+}
+
+export class DailyPricePointDto {
+  @ApiProperty({ description: 'hour of the local day, from 0' }) hour!: number;
+  @ApiProperty({ example: '2026-03-29T00:00:00Z', description: 'the hour’s start, UTC' }) timestamp!: string;
+  @ApiProperty({ example: '2026-03-29T01:00:00+01:00', description: 'the hour’s start, site time' })
+  local_time!: string;
+  @ApiProperty({ type: Number, nullable: true, description: '$/MWh, mean of the hour' }) energy_price!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) hash_price!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) token_price!: number | null;
+  @ApiProperty({ description: 'price points averaged' }) samples!: number;
+}
+
+export class DailyPricesDto {
+  @ApiProperty({ example: '2026-03-29' }) date!: string;
+  @ApiProperty({ example: 'Europe/Berlin' }) timezone!: string;
+  @ApiProperty() start!: string;
+  @ApiProperty() end!: string;
+  @ApiProperty({ description: '24, or 23 / 25 on a DST change' }) hours!: number;
+  @ApiProperty({ type: [DailyPricePointDto] }) data!: DailyPricePointDto[];
+  @ApiProperty({ example: '$/MWh' }) unit!: string;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { GridpilotConfig } from '@lib/config';
+import { GridpilotConfig, SiteClock } from '@lib/config';
 import { DatabaseConnection } from '@lib/persistence';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { PriceEntity } from '../storage/entities';
@@ -9,6 +9,20 @@ import { SimulatedMarket } from './simulated-market';
 
 const HOUR_MS = 3_600_000;
 const CHUNK = 500;
+
+export interface LocalDayPrices {
+  date: string;
+  start: number;
+  end: number;
+  hours: {
+    start: number;
+    localTime: string;
+    energyPrice: number | null;
+    hashPrice: number | null;
+    tokenPrice: number | null;
+    samples: number;
+  }[];
+}
 
 /**
  * Market prices: fetched from the configured source every REFRESH_INTERVAL_S, kept in memory for
@@ -24,6 +38,8 @@ export class PricesService implements OnModuleInit, OnApplicationShutdown {
   private unsaved: PricePoint[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly keepMs: number;
+  /** Local days and hours of day (SITE_TIMEZONE). */
+  readonly clock: SiteClock;
   lastRefresh: Date | null = null;
   lastError: string | null = null;
   private refreshing: Promise<void> | null = null;
@@ -36,7 +52,13 @@ export class PricesService implements OnModuleInit, OnApplicationShutdown {
     this.source =
       p.source === 'http' && p.url
         ? new HttpPriceSource(p.url)
-        : new SimulatedMarket({ seed: p.seed, basePerMwh: p.basePerMwh, intervalMin: p.intervalMin });
+        : new SimulatedMarket({
+            seed: p.seed,
+            basePerMwh: p.basePerMwh,
+            intervalMin: p.intervalMin,
+            timezone: config.timezone,
+          });
+    this.clock = new SiteClock(config.timezone);
     this.keepMs = Math.max(p.backfillDays, 21) * 24 * HOUR_MS;
   }
 
@@ -124,6 +146,55 @@ export class PricesService implements OnModuleInit, OnApplicationShutdown {
 
   latest(): PricePoint | null {
     return this.series.at(-1) ?? null;
+  }
+
+  /** Points in [from, to), oldest first: from memory when it holds them (or the database is away), else stored. */
+  async between(from: number, to: number): Promise<PricePoint[]> {
+    const heldSince = this.series[0]?.at.getTime() ?? Infinity;
+    if (from >= heldSince || !this.database.connected) {
+      return this.series.filter((p) => p.at.getTime() >= from && p.at.getTime() < to);
+    }
+    const rows = await this.database
+      .get()
+      .getRepository(PriceEntity)
+      .createQueryBuilder('p')
+      .where('p.at >= :from AND p.at < :to', { from: new Date(from), to: new Date(to) })
+      .orderBy('p.at', 'ASC')
+      .getMany();
+    return rows.map((r) => ({
+      at: new Date(r.at),
+      energyPrice: r.energyPrice,
+      hashPrice: r.hashPrice,
+      tokenPrice: r.tokenPrice,
+      volume: r.volume,
+    }));
+  }
+
+  /**
+   * A local day's prices hour by hour (the day's UTC range computed from SITE_TIMEZONE): 24 hours,
+   * 23 or 25 on a DST change; an hour without a price has nulls and 0 samples.
+   */
+  async localDay(date: string): Promise<LocalDayPrices | null> {
+    const day = this.clock.day(date);
+    if (!day) return null;
+    const edges = this.clock.hourEdges(day.start);
+    const points = await this.between(day.start, day.end);
+    const hours = edges.slice(0, -1).map((start, i) => {
+      const inHour = points.filter((p) => p.at.getTime() >= start && p.at.getTime() < edges[i + 1]);
+      const mean = (pick: (p: PricePoint) => number): number | null =>
+        inHour.length === 0
+          ? null
+          : Math.round((inHour.reduce((s, p) => s + pick(p), 0) / inHour.length) * 1000) / 1000;
+      return {
+        start,
+        localTime: this.clock.isoWithOffset(start),
+        energyPrice: mean((p) => p.energyPrice),
+        hashPrice: mean((p) => p.hashPrice),
+        tokenPrice: mean((p) => p.tokenPrice),
+        samples: inHour.length,
+      };
+    });
+    return { date, start: day.start, end: day.end, hours };
   }
 
   /** Points of the last `hours` hours: from memory within its window (or while the database is away), else from the database. */

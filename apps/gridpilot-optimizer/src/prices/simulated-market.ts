@@ -1,3 +1,4 @@
+import { SiteClock } from '@lib/config';
 import { seededRandom } from '@lib/power';
 import type { PricePoint, PriceSource } from './price-point';
 
@@ -45,18 +46,23 @@ export class SimulatedMarket implements PriceSource {
   readonly name = 'simulated';
   readonly canBackfill = true;
 
-  constructor(private readonly options: { seed: number; basePerMwh: number; intervalMin: number }) {}
+  private readonly clock: SiteClock;
+
+  /** `timezone`: the site's; the daily and weekly shapes follow its clock (the sun and the working week do). */
+  constructor(private readonly options: { seed: number; basePerMwh: number; intervalMin: number; timezone?: string }) {
+    this.clock = new SiteClock(options.timezone ?? 'UTC');
+  }
 
   at(start: Date): PricePoint {
     const { seed, basePerMwh } = this.options;
     const t = start.getTime();
     const slot = Math.floor(t / (this.options.intervalMin * 60_000));
     const hourIndex = Math.floor(t / HOUR_MS);
-    const hour = start.getUTCHours() + start.getUTCMinutes() / 60;
+    const hour = this.clock.hourOfDay(t);
     const regime = 1 + 0.15 * valueNoise(seed, 1, t, 6 * HOUR_MS);
     const noise = 1 + 0.05 * (draw(seed, 2, slot) * 2 - 1);
     const spike = draw(seed, 3, hourIndex) < 0.012 ? 2.5 + 2.5 * draw(seed, 4, hourIndex) : 1;
-    const energy = basePerMwh * dailyShape(hour) * weeklyShape(start.getUTCDay()) * regime * noise * spike;
+    const energy = basePerMwh * dailyShape(hour) * weeklyShape(this.clock.weekday(t) % 7) * regime * noise * spike;
     return {
       at: start,
       energyPrice: round(energy, 2),

@@ -1,24 +1,23 @@
 import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { SolarhubConfig, bessDomain } from '@lib/config';
+import { SiteClock, SolarhubConfig, bessDomain } from '@lib/config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
-import { queryTime } from '../common/query';
 import type { FreqPowerQuery, PowerIoQuery, PowerLossQuery } from './analysis.dto';
 import type { AuxQuery } from '../meters/meters.dto';
 import {
   DAY_MS,
-  HOUR_MS,
+  Edges,
   MINUTE_MS,
   SeriesQuery,
   bucketExpr,
   bucketStats,
   counterDeltas,
-  isoDate,
   isoLocal,
   round,
-  startOfUtcDay,
+  siteQueryTime,
   sumOfAverages,
+  uniformEdges,
 } from './history';
 
 type BessCounter = 'charge_energy_kwh' | 'discharge_energy_kwh';
@@ -27,17 +26,20 @@ const AUX_CHART_BUCKET_MS = 15 * MINUTE_MS;
 /** Site history queries shared by the analysis, meter and income endpoints. */
 @Injectable()
 export class HistoryQueries {
+  /** Days, months and hours of day are the site's (SITE_TIMEZONE). */
+  readonly clock: SiteClock;
+
   constructor(
     @Inject(SOLARHUB_CONFIG) readonly config: SolarhubConfig,
     private readonly databases: SolarhubDatabases,
-  ) {}
+  ) {
+    this.clock = new SiteClock(config.timezone);
+  }
 
   /** A per-unit series summed over the BESS units, each queried in its own database. */
   private async sumOverBess(
     series: (source: DataSource, q: SeriesQuery) => Promise<Map<number, number>>,
-    fromMs: number,
-    toMs: number,
-    bucketMs: number,
+    edges: Edges,
   ): Promise<Map<number, number>> {
     const total = new Map<number, number>();
     for (let unit = 1; unit <= this.config.units.bess; unit++) {
@@ -45,9 +47,7 @@ export class HistoryQueries {
         table: 'sh_bess_readings',
         unitColumn: 'bess_number',
         units: [unit],
-        fromMs,
-        toMs,
-        bucketMs,
+        edges,
       });
       for (const [b, v] of part) total.set(b, (total.get(b) ?? 0) + v);
     }
@@ -55,41 +55,35 @@ export class HistoryQueries {
   }
 
   /** Energy in or out of all batteries per bucket (kWh), from their cumulative registers. */
-  bessEnergy(counter: BessCounter, fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
-    return this.sumOverBess((source, q) => counterDeltas(source, { ...q, counter }), fromMs, toMs, bucketMs);
+  bessEnergy(counter: BessCounter, edges: Edges): Promise<Map<number, number>> {
+    return this.sumOverBess((source, q) => counterDeltas(source, { ...q, counter }), edges);
   }
 
   /** Total battery power per bucket (kW, discharge positive). */
-  bessPower(fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
+  bessPower(edges: Edges): Promise<Map<number, number>> {
     return this.sumOverBess(
       async (source, q) => sumOfAverages(await bucketStats(source, { ...q, value: 'power_kw' })),
-      fromMs,
-      toMs,
-      bucketMs,
+      edges,
     );
   }
 
-  meterEnergy(meterIds: number[], fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
+  meterEnergy(meterIds: number[], edges: Edges): Promise<Map<number, number>> {
     return counterDeltas(this.databases.source('meter'), {
       table: 'sh_meter_readings',
       unitColumn: 'meter_id',
       units: meterIds,
       counter: 'energy_kwh',
-      fromMs,
-      toMs,
-      bucketMs,
+      edges,
     });
   }
 
-  meterStats(meterIds: number[], column: string, fromMs: number, toMs: number, bucketMs: number) {
+  meterStats(meterIds: number[], column: string, edges: Edges) {
     return bucketStats(this.databases.source('meter'), {
       table: 'sh_meter_readings',
       unitColumn: 'meter_id',
       units: meterIds,
       value: column,
-      fromMs,
-      toMs,
-      bucketMs,
+      edges,
     });
   }
 
@@ -100,36 +94,46 @@ export class HistoryQueries {
     );
   }
 
-  async baseline(fromMs: number, toMs: number, bucketMs: number): Promise<Map<number, number>> {
+  async baseline(edges: Edges): Promise<Map<number, number>> {
     const source = this.databases.source('baseline');
-    const bucket = bucketExpr(source, 'ts', bucketMs);
+    const bucket = bucketExpr(source, 'ts', edges);
     const rows: { b: number | string; f: number }[] = await source.query(
       `SELECT ${bucket} AS b, AVG(frequency_hz) AS f FROM sh_frequency_baseline WHERE ts >= ? AND ts < ? GROUP BY ${bucket}`,
-      [fromMs, toMs],
+      [edges[0], edges[edges.length - 1]],
     );
-    return new Map(rows.map((r) => [Number(r.b) * bucketMs, Number(r.f)]));
+    return new Map(rows.map((r) => [edges[Number(r.b)], Number(r.f)]));
   }
 }
 
-/** Document 001's analysis endpoints and the auxiliary meter, computed from stored history. */
+/**
+ * Document 001's analysis endpoints and the auxiliary meter, computed from stored history. Days and
+ * months are the site's local ones (SITE_TIMEZONE): a query's date without an offset is a local
+ * wall-clock time, `date` fields are local dates, `time` fields stay UTC instants.
+ */
 @Injectable()
 export class AnalysisService {
   constructor(private readonly history: HistoryQueries) {}
 
+  private get clock(): SiteClock {
+    return this.history.clock;
+  }
+
   async powerLoss(q: PowerLossQuery) {
-    const start = startOfUtcDay(queryTime('start_time', q.start_time));
-    const end = start + q.days * DAY_MS;
+    const clock = this.clock;
+    const start = clock.dayStart(siteQueryTime(clock, 'start_time', q.start_time));
+    const edges = clock.dayEdges(start, q.days);
     const [charge, discharge, aux] = await Promise.all([
-      this.history.bessEnergy('charge_energy_kwh', start, end, DAY_MS),
-      this.history.bessEnergy('discharge_energy_kwh', start, end, DAY_MS),
-      this.history.meterEnergy([this.history.config.units.auxMeterId], start, end, DAY_MS),
+      this.history.bessEnergy('charge_energy_kwh', edges),
+      this.history.bessEnergy('discharge_energy_kwh', edges),
+      this.history.meterEnergy([this.history.config.units.auxMeterId], edges),
     ]);
     const daily = [];
-    for (let day = start; day < end && day <= Date.now(); day += DAY_MS) {
+    for (const day of edges.slice(0, -1)) {
+      if (day > Date.now()) break;
       const c = charge.get(day) ?? 0;
       const d = discharge.get(day) ?? 0;
       daily.push({
-        date: isoDate(day),
+        date: clock.date(day),
         discharge_energy: round(d),
         charge_energy: round(c),
         loss: round(c - d),
@@ -140,7 +144,7 @@ export class AnalysisService {
     const totalCharge = daily.reduce((s, x) => s + x.charge_energy, 0);
     const totalDischarge = daily.reduce((s, x) => s + x.discharge_energy, 0);
     return {
-      start_date: isoDate(start),
+      start_date: clock.date(start),
       unit: 'kWh',
       daily_data: daily,
       total_discharge: round(totalDischarge),
@@ -152,30 +156,25 @@ export class AnalysisService {
   }
 
   async powerIo(q: PowerIoQuery) {
-    const day = queryTime('select_time', q.select_time);
-    let from: number;
-    let to: number;
-    let bucket: number;
+    const clock = this.clock;
+    const at = siteQueryTime(clock, 'select_time', q.select_time);
+    let edges: number[];
     if (q.data_type === 'daily') {
-      [from, to, bucket] = [day, day + DAY_MS, HOUR_MS];
+      // The local day's hours: 23 or 25 on a DST change.
+      edges = clock.hourEdges(clock.dayStart(at));
     } else {
-      const d = new Date(day);
-      from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-      to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-      bucket = DAY_MS;
+      const from = clock.monthStart(at);
+      edges = clock.dayEdges(from, Math.round((clock.addMonths(from, 1) - from) / DAY_MS));
     }
     const [charge, discharge] = await Promise.all([
-      this.history.bessEnergy('charge_energy_kwh', from, to, bucket),
-      this.history.bessEnergy('discharge_energy_kwh', from, to, bucket),
+      this.history.bessEnergy('charge_energy_kwh', edges),
+      this.history.bessEnergy('discharge_energy_kwh', edges),
     ]);
-    const data = [];
-    for (let t = from; t < to; t += bucket) {
-      data.push({
-        time: q.data_type === 'daily' ? isoLocal(t) : isoDate(t),
-        charge_energy: round(charge.get(t) ?? 0),
-        discharge_energy: round(discharge.get(t) ?? 0),
-      });
-    }
+    const data = edges.slice(0, -1).map((t) => ({
+      time: q.data_type === 'daily' ? isoLocal(t) : clock.date(t),
+      charge_energy: round(charge.get(t) ?? 0),
+      discharge_energy: round(discharge.get(t) ?? 0),
+    }));
     return {
       select_time: q.select_time,
       data_type: q.data_type,
@@ -198,15 +197,16 @@ export class AnalysisService {
           ],
         });
       }
-      from = Math.floor(queryTime('select_time', q.select_time) / bucket) * bucket;
+      from = Math.floor(siteQueryTime(this.clock, 'select_time', q.select_time) / bucket) * bucket;
     } else {
       from = Math.floor((Date.now() - DAY_MS) / bucket) * bucket + bucket;
     }
     const to = from + DAY_MS;
+    const edges = uniformEdges(from, to, bucket);
     const [frequency, power, baseline] = await Promise.all([
-      this.history.meterStats(this.history.gridMeters(), 'frequency', from, to, bucket),
-      this.history.bessPower(from, to, bucket),
-      this.history.baseline(from, to, bucket),
+      this.history.meterStats(this.history.gridMeters(), 'frequency', edges),
+      this.history.bessPower(edges),
+      this.history.baseline(edges),
     ]);
     const series = (m: Map<number, number>, digits: number): [number, number][] =>
       [...m.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => [t, round(v, digits)]);
@@ -229,22 +229,24 @@ export class AnalysisService {
   }
 
   async aux(q: AuxQuery) {
-    const day = q.time ? queryTime('time', q.time) : startOfUtcDay(Date.now());
+    const clock = this.clock;
+    const day = clock.dayStart(q.time ? siteQueryTime(clock, 'time', q.time) : Date.now());
+    const end = clock.addDays(day, 1);
     const meter = this.history.config.units.auxMeterId;
     if (q.data_type === 'chart') {
-      const stats = await this.history.meterStats([meter], 'active_power', day, day + DAY_MS, AUX_CHART_BUCKET_MS);
+      const stats = await this.history.meterStats([meter], 'active_power', uniformEdges(day, end, AUX_CHART_BUCKET_MS));
       const data = [...stats.entries()]
         .sort((a, b) => a[0] - b[0])
         .map(([t, perMeter]) => ({ time: isoLocal(t), power: round(perMeter.get(meter)?.avg ?? 0) }));
-      return { date: isoDate(day), meter_id: meter, data, data_type: 'chart', status: 'success' };
+      return { date: clock.date(day), meter_id: meter, data, data_type: 'chart', status: 'success' };
     }
     const [energy, stats] = await Promise.all([
-      this.history.meterEnergy([meter], day, day + DAY_MS, DAY_MS),
-      this.history.meterStats([meter], 'active_power', day, day + DAY_MS, DAY_MS),
+      this.history.meterEnergy([meter], [day, end]),
+      this.history.meterStats([meter], 'active_power', [day, end]),
     ]);
     const s = stats.get(day)?.get(meter);
     return {
-      date: isoDate(day),
+      date: clock.date(day),
       meter_id: meter,
       data: {
         total_energy: round(energy.get(day) ?? 0),

@@ -1,3 +1,4 @@
+import { SiteClock } from '@lib/config';
 import { HOUR_MS } from '../analysis/history';
 import { AwardedSlot, dayIncome, hourIncome, scheduledPowerAt } from './income';
 
@@ -59,6 +60,19 @@ describe('income from schedule × price and delivered energy', () => {
     expect(d.total_efficiency_fee).toBe(6 * 900);
     expect(d.total_income).toBe(6000 + 5400);
     expect(d.hourly_data[3].capacity_fee).toBe(0);
+  });
+
+  it('a local day on a DST change has 23 or 25 hours of income, each at its real hour', () => {
+    const berlin = new SiteClock('Europe/Berlin');
+    const spring = berlin.day('2026-03-29')!;
+    const autumn = berlin.day('2026-10-25')!;
+    expect(dayIncome(berlin.hourEdges(spring.start), [], new Map()).hourly_data).toHaveLength(23);
+    // 01:00-02:00 UTC on 25 October is the second 02:00 in Berlin (CET): hour 3 after local midnight.
+    const award = slot({ timeStart: Date.UTC(2026, 9, 25, 1), timeEnd: Date.UTC(2026, 9, 25, 2) });
+    const d = dayIncome(berlin.hourEdges(autumn.start), [award], new Map([[Date.UTC(2026, 9, 25, 1), 4]]));
+    expect(d.hourly_data).toHaveLength(25);
+    expect(d.hourly_data[3]).toMatchObject({ hour: 3, time: '2026-10-25T01:00:00', exec_rate: 1 });
+    expect(d.total_capacity_fee).toBe(4000);
   });
 
   it('knows the scheduled power at an instant', () => {

@@ -1,4 +1,4 @@
-import { HOUR_MS, round } from '../analysis/history';
+import { HOUR_MS, isoLocal, round, uniformEdges } from '../analysis/history';
 
 /** The schedule fields income depends on: MW, $/MWh and the slot. */
 export interface AwardedSlot {
@@ -13,7 +13,10 @@ export interface AwardedSlot {
 }
 
 export interface HourIncome {
+  /** Hours since the local day's midnight (0 … 22 / 23 / 24: a DST day has 23 or 25). */
   hour: number;
+  /** The hour's start, UTC (the document's format). */
+  time: string;
   capacity_fee: number;
   efficiency_fee: number;
   exec_rate: number;
@@ -36,6 +39,7 @@ export const paying = (slots: AwardedSlot[]): AwardedSlot[] => slots.filter((s) 
  * Hours without an award earn nothing and have rates of 0.
  */
 export function hourIncome(hour: number, hourStart: number, slots: AwardedSlot[], deliveredMwh: number): HourIncome {
+  const time = isoLocal(hourStart);
   let scheduled = 0;
   let capacityValue = 0;
   let quotedValue = 0;
@@ -49,6 +53,7 @@ export function hourIncome(hour: number, hourStart: number, slots: AwardedSlot[]
   if (scheduled <= 0) {
     return {
       hour,
+      time,
       capacity_fee: 0,
       efficiency_fee: 0,
       exec_rate: 0,
@@ -61,6 +66,7 @@ export function hourIncome(hour: number, hourStart: number, slots: AwardedSlot[]
   const execRate = Math.min(1, performance);
   return {
     hour,
+    time,
     capacity_fee: round(capacityValue * execRate),
     efficiency_fee: round(Math.min(deliveredMwh, scheduled) * (quotedValue / scheduled)),
     exec_rate: round(execRate, 4),
@@ -79,11 +85,17 @@ export interface DayIncome {
   avg_performance_index: number;
 }
 
-/** A day of hourly income; averages are over the hours that had an award. */
-export function dayIncome(dayStart: number, slots: AwardedSlot[], deliveredMwhByHour: Map<number, number>): DayIncome {
-  const hours = Array.from({ length: 24 }, (_, h) =>
-    hourIncome(h, dayStart + h * HOUR_MS, slots, deliveredMwhByHour.get(dayStart + h * HOUR_MS) ?? 0),
-  );
+/**
+ * A day of hourly income; averages are over the hours that had an award. `day` is the local day's
+ * hour boundaries (SiteClock.hourEdges: 24 hours, 23 or 25 on a DST change), or a UTC midnight.
+ */
+export function dayIncome(
+  day: number | readonly number[],
+  slots: AwardedSlot[],
+  deliveredMwhByHour: Map<number, number>,
+): DayIncome {
+  const edges = typeof day === 'number' ? uniformEdges(day, day + 24 * HOUR_MS, HOUR_MS) : day;
+  const hours = edges.slice(0, -1).map((start, h) => hourIncome(h, start, slots, deliveredMwhByHour.get(start) ?? 0));
   const scheduled = hours.filter((h) => h.scheduled_mwh > 0);
   const capacity = hours.reduce((s, h) => s + h.capacity_fee, 0);
   const efficiency = hours.reduce((s, h) => s + h.efficiency_fee, 0);

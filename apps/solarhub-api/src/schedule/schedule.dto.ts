@@ -99,7 +99,9 @@ export class ScheduleEventsDto {
 }
 
 export class HourIncomeDto implements HourIncome {
-  @ApiProperty({ minimum: 0, maximum: 23 }) hour!: number;
+  @ApiProperty({ minimum: 0, maximum: 24, description: 'hours since local midnight (a DST day has 23 or 25)' })
+  hour!: number;
+  @ApiProperty({ ...TIMESTAMP, description: "the hour's start, UTC" }) time!: string;
   @ApiProperty() capacity_fee!: number;
   @ApiProperty() efficiency_fee!: number;
   @ApiProperty({ description: 'delivered ÷ scheduled energy, at most 1' }) exec_rate!: number;

@@ -2,7 +2,6 @@ import { ConflictException, Injectable, NotFoundException, UnprocessableEntityEx
 import { Between, LessThan, MoreThan } from 'typeorm';
 import { SolarhubDatabases } from '../storage/databases';
 import { ScheduleEventEntity } from '../storage/entities';
-import { queryTime } from '../common/query';
 import type {
   CreateScheduleEventDto,
   DailyIncomeQuery,
@@ -10,11 +9,10 @@ import type {
   MonthlyIncomeQuery,
   ScheduleQuery,
 } from './schedule.dto';
-import { DAY_MS, HOUR_MS, MINUTE_MS, isoDate, isoLocal, round, startOfUtcDay } from '../analysis/history';
+import { DAY_MS, MINUTE_MS, isoLocal, round, siteQueryTime, uniformEdges } from '../analysis/history';
 import { HistoryQueries } from '../analysis/analysis.service';
 import { AwardedSlot, dayIncome, scheduledPowerAt } from './income';
 
-const WEEK_MS = 7 * DAY_MS;
 const EXEC_BUCKET_MS = 5 * MINUTE_MS;
 const ROLLING_POINTS = 12;
 
@@ -49,13 +47,11 @@ export function eventView(e: ScheduleEventEntity) {
   };
 }
 
-/** Monday 00:00 UTC of the week holding `ms`. */
-const startOfWeek = (ms: number): number => {
-  const day = startOfUtcDay(ms);
-  return day - ((new Date(day).getUTCDay() + 6) % 7) * DAY_MS;
-};
-
-/** Schedule events and the income they earned, from the stored awards and battery history. */
+/**
+ * Schedule events and the income they earned, from the stored awards and battery history. Days,
+ * weeks and hours of day are the site's (SITE_TIMEZONE): a slot's `time_number` is its local hour
+ * + 1 and `time_date` its local day; a time without an offset is a site wall-clock time.
+ */
 @Injectable()
 export class ScheduleService {
   constructor(
@@ -67,10 +63,14 @@ export class ScheduleService {
     return this.databases.source('schedule').getRepository(ScheduleEventEntity);
   }
 
-  /** The current week and the `weeks − 1` before it (Monday to Monday, UTC). */
+  private get clock() {
+    return this.history.clock;
+  }
+
+  /** The current week and the `weeks − 1` before it (Monday to Monday, local). */
   async events(q: ScheduleQuery) {
-    const to = startOfWeek(Date.now()) + WEEK_MS;
-    const from = to - q.weeks * WEEK_MS;
+    const to = this.clock.addDays(this.clock.weekStart(Date.now()), 7);
+    const from = this.clock.addDays(to, -7 * q.weeks);
     const events = await this.repo().find({
       where: {
         timeStart: Between(new Date(from), new Date(to - 1)),
@@ -89,8 +89,9 @@ export class ScheduleService {
   }
 
   async create(dto: CreateScheduleEventDto) {
-    const start = new Date(dto.time_start);
-    if (Date.parse(dto.time_end) <= start.getTime()) {
+    const start = new Date(this.bodyTime('time_start', dto.time_start));
+    const end = new Date(this.bodyTime('time_end', dto.time_end));
+    if (end.getTime() <= start.getTime()) {
       throw new UnprocessableEntityException({
         detail: [
           {
@@ -104,10 +105,10 @@ export class ScheduleService {
     }
     const event = this.repo().create({
       mode: dto.mode,
-      timeNumber: start.getUTCHours() + 1,
+      timeNumber: Math.floor(this.clock.hourOfDay(start.getTime())) + 1,
       timeStart: start,
-      timeEnd: new Date(dto.time_end),
-      timeDate: new Date(startOfUtcDay(start.getTime())),
+      timeEnd: end,
+      timeDate: new Date(this.clock.dayStart(start.getTime())),
       isGet: dto.is_get,
       interrupt: dto.interrupt ?? false,
       quoteCapacity: dto.quote_capacity,
@@ -129,6 +130,17 @@ export class ScheduleService {
     }
   }
 
+  /** A body time: with an offset that instant, without one a wall-clock time of the site. */
+  private bodyTime(field: string, value: string): number {
+    const ms = this.clock.parse(value);
+    if (ms === null) {
+      throw new UnprocessableEntityException({
+        detail: [{ type: 'value_error', loc: ['body', field], msg: `${field} is not a valid date`, input: value }],
+      });
+    }
+    return ms;
+  }
+
   async remove(id: number): Promise<void> {
     const result = await this.repo().delete({ id });
     if (!result.affected) throw new NotFoundException(`Schedule event ${id} not found`);
@@ -141,22 +153,28 @@ export class ScheduleService {
     return events.map(toSlot);
   }
 
-  /** Energy the batteries delivered per hour, MWh. */
-  private async deliveredMwh(from: number, to: number, bucket = HOUR_MS): Promise<Map<number, number>> {
-    const kwh = await this.history.bessEnergy('discharge_energy_kwh', from, to, bucket);
+  /** Energy the batteries delivered per hour (hours counted from `from`, a local midnight), MWh. */
+  private async deliveredMwh(from: number, to: number): Promise<Map<number, number>> {
+    const kwh = await this.history.bessEnergy('discharge_energy_kwh', uniformEdges(from, to, 3_600_000));
     return new Map([...kwh].map(([t, v]) => [t, v / 1000]));
   }
 
+  /** The local day a query names (today without one). */
+  private localDay(field: string, value: string | undefined): number[] {
+    const at = value === undefined ? Date.now() : siteQueryTime(this.clock, field, value);
+    return this.clock.hourEdges(this.clock.dayStart(at));
+  }
+
   async dailyIncome(q: DailyIncomeQuery) {
-    const day = startOfUtcDay(q.start_time ? queryTime('start_time', q.start_time) : Date.now());
-    const [slots, delivered] = await Promise.all([this.slots(day, day + DAY_MS), this.deliveredMwh(day, day + DAY_MS)]);
-    return { date: isoDate(day), ...dayIncome(day, slots, delivered) };
+    const hours = this.localDay('start_time', q.start_time);
+    const [day, end] = [hours[0], hours[hours.length - 1]];
+    const [slots, delivered] = await Promise.all([this.slots(day, end), this.deliveredMwh(day, end)]);
+    return { date: this.clock.date(day), ...dayIncome(hours, slots, delivered) };
   }
 
   async monthlyIncome(q: MonthlyIncomeQuery) {
-    const [year, month] = q.start_time.split('-').map(Number);
-    const from = Date.UTC(year, month - 1, 1);
-    const to = Date.UTC(year, month, 1);
+    const from = siteQueryTime(this.clock, 'start_time', `${q.start_time}-01`);
+    const to = this.clock.addMonths(from, 1);
     const [slots, delivered] = await Promise.all([this.slots(from, to), this.deliveredMwh(from, to)]);
     const days: {
       date: string;
@@ -165,10 +183,10 @@ export class ScheduleService {
       total_income: number;
       avg_exec_rate: number;
     }[] = [];
-    for (let day = from; day < to; day += DAY_MS) {
-      const d = dayIncome(day, slots, delivered);
+    for (const day of this.clock.dayEdges(from, Math.round((to - from) / DAY_MS)).slice(0, -1)) {
+      const d = dayIncome(this.clock.hourEdges(day), slots, delivered);
       days.push({
-        date: isoDate(day),
+        date: this.clock.date(day),
         capacity_fee: d.total_capacity_fee,
         efficiency_fee: d.total_efficiency_fee,
         total_income: d.total_income,
@@ -193,16 +211,17 @@ export class ScheduleService {
    * (exec_rate), its one-hour rolling mean (roll_exec_rate), or per hour (hour_exec_rate).
    */
   async execRate(q: ExecRateQuery) {
-    const day = startOfUtcDay(queryTime('date', q.date));
-    const slots = await this.slots(day, day + DAY_MS);
+    const hours = this.localDay('date', q.date);
+    const [day, end] = [hours[0], hours[hours.length - 1]];
+    const slots = await this.slots(day, end);
     let data: [number, number][];
     if (q.data_type === 'hour_exec_rate') {
-      const income = dayIncome(day, slots, await this.deliveredMwh(day, day + DAY_MS));
-      data = income.hourly_data.filter((h) => h.scheduled_mwh > 0).map((h) => [day + h.hour * HOUR_MS, h.exec_rate]);
+      const income = dayIncome(hours, slots, await this.deliveredMwh(day, end));
+      data = income.hourly_data.filter((h) => h.scheduled_mwh > 0).map((h) => [hours[h.hour], h.exec_rate]);
     } else {
-      const power = await this.history.bessPower(day, day + DAY_MS, EXEC_BUCKET_MS);
+      const power = await this.history.bessPower(uniformEdges(day, end, EXEC_BUCKET_MS));
       data = [];
-      for (let t = day; t < day + DAY_MS; t += EXEC_BUCKET_MS) {
+      for (let t = day; t < end; t += EXEC_BUCKET_MS) {
         const scheduledKw = scheduledPowerAt(slots, t + EXEC_BUCKET_MS / 2) * 1000;
         const actual = power.get(t);
         if (scheduledKw <= 0 || actual === undefined) continue;
@@ -215,6 +234,6 @@ export class ScheduleService {
         });
       }
     }
-    return { date: isoDate(day), data_type: q.data_type, data, status: 'success' };
+    return { date: this.clock.date(day), data_type: q.data_type, data, status: 'success' };
   }
 }

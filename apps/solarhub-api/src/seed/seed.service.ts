@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AssetData, BessData, MeterData, PcsData, PvInverterData, RackReading } from '@lib/contracts';
 import { isoSeconds } from '@lib/contracts';
-import type { SolarhubConfig } from '@lib/config';
+import { SiteClock, SolarhubConfig } from '@lib/config';
 import { seededRandom } from '@lib/power';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
 import { FrequencyBaselineEntity, ScheduleEventEntity, ScheduleMode } from '../storage/entities';
-import { DAY_MS, HOUR_MS, MINUTE_MS, startOfUtcDay } from '../analysis/history';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../analysis/history';
 import { ParsedTelemetry, parseTelemetry } from '../telemetry/parse';
 import { TelemetryWriter } from '../telemetry/telemetry-writer';
 
@@ -51,9 +51,11 @@ export class SeedService {
     await this.databases.whenReady();
     const now = options.now ?? Date.now();
     const end = Math.floor(now / STEP_MS) * STEP_MS;
-    const start = startOfUtcDay(end - options.days * DAY_MS);
+    // The site's days: the sun, the night charging and the awards follow its clock (SITE_TIMEZONE).
+    const clock = new SiteClock(this.config.timezone);
+    const start = clock.dayStart(end - options.days * DAY_MS);
     const random = seededRandom(options.seed ?? 42);
-    const events = await this.seedSchedule(start, startOfUtcDay(end) + 2 * DAY_MS, random);
+    const events = await this.seedSchedule(clock, start, clock.addDays(clock.dayStart(end), 2), random);
     const awards = events.filter((e) => e.isGet && !e.interrupt);
     const u = this.config.units;
     const soc = Array.from({ length: u.bess }, () => 50);
@@ -76,13 +78,13 @@ export class SeedService {
     for (let t = start; t <= end; t += STEP_MS) {
       const seq = t / STEP_MS;
       const timestamp = isoSeconds(new Date(t));
-      const hour = (t % DAY_MS) / HOUR_MS;
+      const hour = clock.hourOfDay(t);
       const award = awards.find((a) => a.timeStart.getTime() <= t && t < a.timeEnd.getTime());
       const sun = Math.max(0, Math.sin((Math.PI * (hour - 6)) / 12));
       const cloud = 0.8 + 0.2 * random();
 
       let pvKw = 0;
-      if (t % DAY_MS === 0) pvToday.fill(0);
+      if (t === clock.dayStart(t)) pvToday.fill(0);
       for (let i = 0; i < u.inverters; i++) {
         const power = PV_NOMINAL_KW * sun * cloud * 0.95;
         pvKw += power;
@@ -137,13 +139,18 @@ export class SeedService {
     return { readings, events: events.length, from: isoSeconds(new Date(start)), to: isoSeconds(new Date(end)) };
   }
 
-  private async seedSchedule(from: number, to: number, random: () => number): Promise<ScheduleEventEntity[]> {
+  private async seedSchedule(
+    clock: SiteClock,
+    from: number,
+    to: number,
+    random: () => number,
+  ): Promise<ScheduleEventEntity[]> {
     const repo = this.databases.source('schedule').getRepository(ScheduleEventEntity);
     const rows: Partial<ScheduleEventEntity>[] = [];
     const mw = this.config.units.bess * (BESS_MAX_KW / 1000);
-    for (let day = from; day < to; day += DAY_MS) {
+    for (let day = from; day < to; day = clock.addDays(day, 1)) {
       for (const a of DAILY_AWARDS) {
-        const start = day + a.hour * HOUR_MS;
+        const start = clock.atLocalHour(day, a.hour);
         const price = Math.round(700 + 300 * random());
         rows.push({
           mode: a.mode,

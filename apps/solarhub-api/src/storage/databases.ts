@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, ServiceUnavail
 import type { DataSource } from 'typeorm';
 import { SOLARHUB_BASE_DOMAINS, SolarhubConfig, SolarhubDomain, bessDomain } from '@lib/config';
 import { ReadinessRegistry } from '@lib/observability';
-import { DatabaseConnection, parseDatabaseUrl } from '@lib/persistence';
+import { DatabaseConnection, DatabaseOptions, parseDatabaseUrl } from '@lib/persistence';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import * as entities from './entities';
 import * as migrations from './migrations';
@@ -54,6 +54,31 @@ export function describeTarget(url: string): { type: string; host: string; port:
   return { type: 'mysql', host: u.hostname, port: Number(u.port || 3306), database: u.pathname.slice(1) };
 }
 
+/** The domains shown: the base ones and BESS1…N. */
+function domainsOf(config: SolarhubConfig): SolarhubDomain[] {
+  return [...SOLARHUB_BASE_DOMAINS, ...Array.from({ length: config.units.bess }, (_, i) => bessDomain(i + 1))];
+}
+
+/** One database per distinct URL, with the tables of the domains it holds: also what `main.js migrate` migrates. */
+export function solarhubDatabaseOptions(config: SolarhubConfig): DatabaseOptions[] {
+  const groups = new Map<string, Set<DomainKind>>();
+  for (const domain of domainsOf(config)) {
+    const url = config.databases[domain];
+    groups.set(url, (groups.get(url) ?? new Set()).add(kindOf(domain)));
+  }
+  return [...groups].map(([url, kinds]) => {
+    const parts = [...kinds].map((k) => DOMAIN_PARTS[k]);
+    return {
+      url,
+      createDatabase: config.createDatabases,
+      migrate: config.migrateOnStart,
+      appName: 'solarhub-api',
+      entities: parts.flatMap((p) => p.entities),
+      migrations: parts.flatMap((p) => p.migrations),
+    };
+  });
+}
+
 /**
  * The document's database domains (ess, schedule, meter, pcs, inverter, baseline, BESS1…N). By
  * default they share one database; DB_NAME_* moves a domain to its own. Each distinct database gets
@@ -69,26 +94,13 @@ export class SolarhubDatabases implements OnModuleInit, OnApplicationShutdown {
     @Inject(SOLARHUB_CONFIG) config: SolarhubConfig,
     private readonly readiness: ReadinessRegistry,
   ) {
-    this.domains = [
-      ...SOLARHUB_BASE_DOMAINS,
-      ...Array.from({ length: config.units.bess }, (_, i) => bessDomain(i + 1)),
-    ];
-    const groups = new Map<string, Set<DomainKind>>();
-    for (const domain of this.domains) {
-      const url = config.databases[domain];
-      groups.set(url, (groups.get(url) ?? new Set()).add(kindOf(domain)));
-    }
-    for (const [url, kinds] of groups) {
-      const parts = [...kinds].map((k) => DOMAIN_PARTS[k]);
-      const connection = new DatabaseConnection({
-        url,
-        createDatabase: config.createDatabases,
-        appName: 'solarhub-api',
-        entities: parts.flatMap((p) => p.entities),
-        migrations: parts.flatMap((p) => p.migrations),
-      });
-      this.connections.push({ url, connection });
-      for (const domain of this.domains) if (config.databases[domain] === url) this.byDomain.set(domain, connection);
+    this.domains = domainsOf(config);
+    for (const options of solarhubDatabaseOptions(config)) {
+      const connection = new DatabaseConnection(options);
+      this.connections.push({ url: options.url, connection });
+      for (const domain of this.domains) {
+        if (config.databases[domain] === options.url) this.byDomain.set(domain, connection);
+      }
     }
   }
 

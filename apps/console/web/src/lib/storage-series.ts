@@ -22,6 +22,8 @@ export interface PowerIo {
 }
 
 export interface DailyIncomeHour {
+  /** The hour's start (UTC); solarhub-api counts hours from the site's local midnight. */
+  time?: string;
   hour: number;
   capacity_fee: number;
   efficiency_fee: number;
@@ -144,7 +146,7 @@ export function dailyIncomeBars(income: DailyIncome, timezone?: string): BarData
   const hours = [...income.hourly_data].sort((a, b) => a.hour - b.hour);
   return {
     buckets: hours.map((h) => {
-      const at = dayStart + h.hour * 3_600_000;
+      const at = h.time ? utcMs(h.time) : dayStart + h.hour * 3_600_000;
       return { at, label: hourLabel(at, timezone) };
     }),
     series: [
