@@ -119,7 +119,7 @@ function sortKeys(value: unknown): unknown {
   );
 }
 
-export const snapshotText = (document: OpenAPIObject): string => `${JSON.stringify(sortKeys(document), null, 2)}\n`;
+const snapshotText = (document: OpenAPIObject): string => `${JSON.stringify(sortKeys(document), null, 2)}\n`;
 
 type Schema = Record<string, unknown>;
 
