@@ -113,7 +113,7 @@ export class DeviceCommandDto {
   @IsString()
   command!: string;
 
-  @ApiPropertyOptional({ example: { power: 30 } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { power: 30 } })
   @IsOptional()
   @IsObject()
   parameters?: Record<string, unknown>;
@@ -133,47 +133,57 @@ const finite = { allowNaN: false, allowInfinity: false } as const;
  * base class, then the class of its `device_type`.
  */
 export class DeviceDataMessage {
+  @ApiProperty({ example: 'mock-hvac-001' })
   @Matches(DEVICE_ID)
   @IsString()
   device_id!: string;
 
+  @ApiProperty({ example: '2026-12-04T10:00:00Z' })
   @IsRecentTimestamp()
   timestamp!: string;
 
   /** kW */
+  @ApiProperty({ description: 'kW (negative: the device gives power, e.g. a discharging battery)' })
   @Max(BOUNDS.powerKw)
   @Min(-BOUNDS.powerKw)
   @IsNumber(finite)
   power!: number;
 
   /** V */
+  @ApiProperty({ description: 'V' })
   @Max(BOUNDS.voltageV)
   @Min(0)
   @IsNumber(finite)
   voltage!: number;
 
   /** A */
+  @ApiProperty({ description: 'A' })
   @Max(BOUNDS.currentA)
   @Min(-BOUNDS.currentA)
   @IsNumber(finite)
   current!: number;
 
   /** kWh since the device was created; never decreases */
+  @ApiProperty({ description: 'kWh since the device was created; never decreases' })
   @Max(BOUNDS.energyKwh)
   @Min(0)
   @IsNumber(finite)
   energy!: number;
 
+  @ApiProperty({ enum: ['online', 'offline'] })
   @IsIn(['online', 'offline'])
   status!: DeviceStatus;
 
+  @ApiProperty()
   @IsBoolean()
   enabled!: boolean;
 
   /** Rises by one per data message of this device, so consumers can detect gaps. */
+  @ApiProperty({ description: 'rises by one per data message of the device' })
   @IsSafeCount()
   seq!: number;
 
+  @ApiPropertyOptional({ enum: DEVICE_FAULTS })
   @IsOptional()
   @IsIn(DEVICE_FAULTS)
   fault?: DeviceFault;
@@ -183,6 +193,10 @@ export class DeviceDataMessage {
    * load by it, never by the shape of the id. Optional for document 002's senders; a message
    * without it is taken as a load.
    */
+  @ApiPropertyOptional({
+    enum: DEVICE_TYPES,
+    description: "energy assets add their type's block of readings (libs/contracts telemetry.ts)",
+  })
   @IsOptional()
   @IsIn(DEVICE_TYPES)
   device_type?: DeviceType;
@@ -190,30 +204,37 @@ export class DeviceDataMessage {
 
 /** Published, retained, on DEVICE_TOPICS.status. */
 export class DeviceStatusMessage {
+  @ApiProperty({ example: 'mock-hvac-001' })
   @Matches(DEVICE_ID)
   @IsString()
   device_id!: string;
 
+  @ApiProperty({ enum: ['online', 'offline'] })
   @IsIn(['online', 'offline'])
   status!: DeviceStatus;
 
+  @ApiProperty()
   @IsBoolean()
   enabled!: boolean;
 
+  @ApiProperty({ example: '2026-12-04T10:00:00Z' })
   @IsRecentTimestamp()
   timestamp!: string;
 
+  @ApiPropertyOptional({ enum: DEVICE_FAULTS, nullable: true })
   @IsOptional()
   @IsIn(DEVICE_FAULTS)
   fault?: DeviceFault | null;
 
   /** The service the device belongs to (`iot-mock`): its service status (its last will) covers the device. */
+  @ApiPropertyOptional({ example: 'iot-mock' })
   @IsOptional()
   @MaxLength(64)
   @IsString()
   service?: string;
 
   /** The device's type, so a subscriber can tell a BESS from a load without its data. */
+  @ApiPropertyOptional({ enum: DEVICE_TYPES })
   @IsOptional()
   @IsIn(DEVICE_TYPES)
   device_type?: DeviceType;
@@ -237,69 +258,90 @@ export class DeviceCommandMessage {
 
 /** Published on DEVICE_TOPICS.commandAck for every command received, valid or not. */
 export class DeviceCommandAck {
+  @ApiProperty({ example: 'mock-hvac-001' })
   @Matches(DEVICE_ID)
   @IsString()
   device_id!: string;
 
+  @ApiProperty({ type: String, nullable: true })
   @IsOptional()
   @MaxLength(128)
   @IsString()
   command_id!: string | null;
 
+  @ApiProperty({ type: String, nullable: true, example: 'set_power' })
   @IsOptional()
   @MaxLength(64)
   @IsString()
   command!: string | null;
 
+  @ApiProperty()
   @IsBoolean()
   success!: boolean;
 
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'what changed',
+    example: { power: 30 },
+  })
   @IsOptional()
   @IsObject()
   result?: Record<string, unknown>;
 
+  @ApiPropertyOptional()
   @IsOptional()
   @MaxLength(1000)
   @IsString()
   error?: string;
 
+  @ApiProperty({ example: '2026-12-04T10:00:00Z' })
   @IsRecentTimestamp()
   timestamp!: string;
 }
 
+/** A battery's (bess, pcs) orders, and the SOC of a BESS. */
+export class DeviceBatteryView {
+  @ApiProperty({ example: 'charge' }) mode!: string;
+  @ApiProperty({ description: 'kW' }) setpoint_kw!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'BESS only' }) soc_pct!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'BESS only' }) capacity_kwh!: number | null;
+}
+
 /** A device as iot-mock's REST API shows it (GET /api/v1/devices). Units: kW, V, kWh, seconds. */
-export interface DeviceView {
-  device_id: string;
-  device_type: DeviceType;
-  name: string;
-  location: string;
-  base_power: number;
-  base_voltage: number;
-  enabled: boolean;
-  powered_on: boolean;
-  power_setpoint: number | null;
-  interval_s: number | null;
-  status: DeviceStatus;
-  fault: DeviceFault | null;
-  energy: number;
-  seq: number;
-  created_at: string;
+export class DeviceView {
+  @ApiProperty({ example: 'mock-hvac-001' }) device_id!: string;
+  @ApiProperty({ enum: DEVICE_TYPES }) device_type!: DeviceType;
+  @ApiProperty() name!: string;
+  @ApiProperty() location!: string;
+  @ApiProperty({ description: 'kW' }) base_power!: number;
+  @ApiProperty({ description: 'V' }) base_voltage!: number;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty() powered_on!: boolean;
+  @ApiProperty({ type: Number, nullable: true, description: 'kW' }) power_setpoint!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: "its own reading interval; null: the simulation's" })
+  interval_s!: number | null;
+  @ApiProperty({ enum: ['online', 'offline'] }) status!: DeviceStatus;
+  @ApiProperty({ enum: DEVICE_FAULTS, nullable: true }) fault!: DeviceFault | null;
+  @ApiProperty({ description: 'kWh' }) energy!: number;
+  @ApiProperty() seq!: number;
+  @ApiProperty() created_at!: string;
   /** Batteries (bess, pcs): what they were told to do, and the SOC of a BESS. */
-  battery: { mode: string; setpoint_kw: number; soc_pct: number | null; capacity_kwh: number | null } | null;
-  last_reading: DeviceDataMessage | null;
+  @ApiProperty({ type: DeviceBatteryView, nullable: true }) battery!: DeviceBatteryView | null;
+  @ApiProperty({ type: DeviceDataMessage, nullable: true }) last_reading!: DeviceDataMessage | null;
 }
 
 /** iot-mock's simulation (GET /api/v1/simulation/status, and the answer of start and stop). */
-export interface SimulationStatus {
-  running: boolean;
-  interval_s: number;
-  data_variation_percent: number;
-  fault_probability: number;
-  devices: number;
-  devices_online: number;
-  devices_enabled: number;
-  messages_published: number;
-  messages_failed: number;
-  started_at: string | null;
-  mqtt_connected: boolean;
+export class SimulationStatus {
+  @ApiProperty() running!: boolean;
+  @ApiProperty() interval_s!: number;
+  @ApiProperty() data_variation_percent!: number;
+  @ApiProperty() fault_probability!: number;
+  @ApiProperty() devices!: number;
+  @ApiProperty() devices_online!: number;
+  @ApiProperty() devices_enabled!: number;
+  @ApiProperty() messages_published!: number;
+  @ApiProperty() messages_failed!: number;
+  @ApiProperty({ type: String, nullable: true }) started_at!: string | null;
+  @ApiProperty() mqtt_connected!: boolean;
 }

@@ -22,6 +22,8 @@ export class SendChargingProfileDto {
   connector_id!: number;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description: 'OCPP 1.6 csChargingProfiles; checked against the 1.6 schema before it is sent',
     example: {
       chargingProfileId: 100,
@@ -153,7 +155,7 @@ export class ChangeConfigurationDto {
 
 /** The site's charging limit, shared fairly among active transactions. Also the bus payload of BUS_PATTERNS.siteChargingLimit. */
 export class SiteChargingLimitDto {
-  @ApiProperty({ example: 50000, description: 'null lifts the limit' })
+  @ApiProperty({ type: Number, nullable: true, example: 50000, description: 'null lifts the limit' })
   @IsOptional()
   @Max(100_000_000)
   @Min(0)
@@ -194,7 +196,8 @@ export class SiteAllocationDto {
       'idle: has drawn nothing for SITE_IDLE_AFTER_S; not_charging: the connector reports it is not charging',
   })
   state!: 'charging' | 'idle' | 'not_charging';
-  @ApiPropertyOptional({ nullable: true, description: 'Latest measured power (W)' }) measured_w!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Latest measured power (W)' })
+  measured_w!: number | null;
   @ApiPropertyOptional() message?: string;
 }
 
@@ -209,21 +212,26 @@ export class SiteStationControlDto {
     description: 'The profile purpose it accepted last',
   })
   mode!: SiteProfilePurpose | null;
-  @ApiPropertyOptional({ nullable: true }) reason!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'When profiles are tried again (ISO-8601)' })
+  @ApiPropertyOptional({ type: String, nullable: true }) reason!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'When profiles are tried again (ISO-8601)' })
   retry_at!: string | null;
 }
 
 /** The site charging limit, the plan that shares it and how each station took it. */
 export class SiteChargingPlanDto {
-  @ApiProperty({ nullable: true }) limit!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) limit!: number | null;
   @ApiProperty({ enum: ['W', 'A'] }) unit!: 'W' | 'A';
-  @ApiProperty({ nullable: true }) limit_w!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) limit_w!: number | null;
   @ApiProperty({ description: 'Measured draw of the loads the CSMS cannot steer, with the safety margin (W)' })
   uncontrolled_w!: number;
-  @ApiProperty({ nullable: true, description: 'What is shared among steerable sessions: limit − uncontrolled (W)' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'What is shared among steerable sessions: limit − uncontrolled (W)',
+  })
   budget_w!: number | null;
-  @ApiProperty({ nullable: true, description: 'When the plan was made (ISO-8601)' }) planned_at!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When the plan was made (ISO-8601)' })
+  planned_at!: string | null;
   @ApiProperty({ type: [SiteAllocationDto] }) allocations!: SiteAllocationDto[];
   @ApiProperty({ type: [SiteStationControlDto] }) stations!: SiteStationControlDto[];
 }
@@ -236,7 +244,8 @@ export class InstalledProfileDto {
   @ApiProperty({ example: 8 }) stack_level!: number;
   @ApiProperty({ nullable: true, type: Number }) transaction_id!: number | null;
   @ApiProperty({ example: '2026-12-04T10:00:00.000Z', description: 'when the station accepted it' }) sent_at!: string;
-  @ApiProperty({ description: 'the OCPP 1.6 csChargingProfiles as sent' }) profile!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the OCPP 1.6 csChargingProfiles as sent' })
+  profile!: Record<string, unknown>;
 }
 
 /** GET /stations/{id}/charging_profiles: what the CSMS knows is installed (OCPP 1.6 cannot ask a station). */

@@ -58,13 +58,31 @@ export class SourceValueDto {
 }
 
 export class ConsumptionSourcesDto {
-  @IsObject() @ValidateNested() @Type(() => SourceValueDto) container_eles!: SourceValueDto;
-  @IsObject() @ValidateNested() @Type(() => SourceValueDto) container_mazp!: SourceValueDto;
+  @ApiProperty({ type: SourceValueDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SourceValueDto)
+  container_eles!: SourceValueDto;
+
+  @ApiProperty({ type: SourceValueDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SourceValueDto)
+  container_mazp!: SourceValueDto;
 }
 
 export class GenerationSourcesDto {
-  @IsObject() @ValidateNested() @Type(() => SourceValueDto) generoso!: SourceValueDto;
-  @IsObject() @ValidateNested() @Type(() => SourceValueDto) nogueira!: SourceValueDto;
+  @ApiProperty({ type: SourceValueDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SourceValueDto)
+  generoso!: SourceValueDto;
+
+  @ApiProperty({ type: SourceValueDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SourceValueDto)
+  nogueira!: SourceValueDto;
 }
 
 export class ReadingTotalsDto {

@@ -1,7 +1,7 @@
 import { DynamicModule, Logger as NestLogger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { CommonConfig, HttpConfig } from '@lib/config';
 import { applyHttpEdges } from './http-edges';
 import { MetricsService } from './metrics';
@@ -18,6 +18,31 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
   /** The common HTTP settings: TRUST_PROXY, CORS, write rate limit, JSON depth. */
   http: HttpConfig;
+}
+
+/** The OpenAPI document each app was built with (what /docs/openapi.json serves). */
+const documents = new WeakMap<NestFastifyApplication, OpenAPIObject>();
+
+/** The app's OpenAPI document, as served at /docs/openapi.json; needs no listening (test/openapi.spec.ts). */
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const document = documents.get(app);
+  if (!document) throw new Error('the app was not made by createHttpApp');
+  return document;
+}
+
+function buildOpenApiDocument(
+  app: NestFastifyApplication,
+  options: Pick<HttpAppOptions, 'title' | 'description' | 'version'>,
+): OpenAPIObject {
+  return SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.title)
+      .setDescription(options.description)
+      .setVersion(options.version ?? '0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
 }
 
 /**
@@ -52,15 +77,8 @@ export async function createHttpApp(
     done();
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.title)
-      .setDescription(options.description)
-      .setVersion(options.version ?? '0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, options);
+  documents.set(app, document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

@@ -1,12 +1,6 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { ReadinessRegistry } from './readiness';
@@ -15,21 +9,26 @@ export class LivenessDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
 }
 
-/** Each dependency by name, with its `status` (`up` or `down`) and what an operator needs to see. */
-const dependencies = {
+/** One dependency's state: `status` up or down, with what the check says about it. */
+const DEPENDENCIES: { type: 'object'; additionalProperties: SchemaObject } = {
   type: 'object',
-  additionalProperties: { type: 'object' },
-  example: { database: { status: 'up' } },
-} as const;
+  additionalProperties: {
+    type: 'object',
+    properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    required: ['status'],
+    additionalProperties: true,
+  },
+};
 
-/** @nestjs/terminus's HealthCheckResult: each dependency by name, with its state. */
+/** Terminus's health check result: every dependency under `details`, the down ones also under `error`. */
 export class ReadinessDto {
-  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status!: string;
-  @ApiPropertyOptional({ ...dependencies, description: 'the dependencies that are up' })
-  info?: Record<string, unknown>;
-  @ApiPropertyOptional({ ...dependencies, description: 'the dependencies that are down' })
-  error?: Record<string, unknown>;
-  @ApiProperty({ ...dependencies, description: 'every dependency' }) details!: Record<string, unknown>;
+  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] }) status!: HealthCheckResult['status'];
+  @ApiPropertyOptional({ ...DEPENDENCIES, description: 'the dependencies that are up' })
+  info?: HealthCheckResult['info'];
+  @ApiPropertyOptional({ ...DEPENDENCIES, description: 'the dependencies that are down' })
+  error?: HealthCheckResult['error'];
+  @ApiProperty({ ...DEPENDENCIES, example: { database: { status: 'up' }, bus: { status: 'up' } } })
+  details!: HealthCheckResult['details'];
 }
 
 @ApiTags('health')
@@ -44,15 +43,15 @@ export class HealthController {
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process serves HTTP (checks nothing external)' })
   @ApiOkResponse({ type: LivenessDto })
-  live(): { status: 'ok' } {
+  live(): LivenessDto {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 503 while a dependency the app needs (broker, database, cache) is down' })
-  @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'a dependency is down' })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+  @ApiOkResponse({ type: ReadinessDto, description: 'every dependency is up' })
+  @ApiResponse({ status: 503, type: ReadinessDto, description: 'a dependency is down' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
     const states = await this.readiness.states();
     const checks = Object.entries(states).map(([name, state]) => () => {
       const indicator = this.indicators.check(name);

@@ -1,5 +1,5 @@
 import { Controller, DynamicModule, Get, Module } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 
 export class ServiceInfoDto {
   @ApiProperty({ example: 'ocpp-csms' }) service!: string;
@@ -19,6 +19,7 @@ export class ServiceInfoModule {
     class ServiceInfoController {
       @Get()
       @ApiOperation({ summary: 'Service info: name, version, docs and health' })
+      @ApiOkResponse({ type: ServiceInfoDto })
       root(): ServiceInfoDto {
         return body;
       }

@@ -1,12 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Public } from '@lib/auth';
 import { CONSOLE_UPSTREAMS, type ConsoleConfig } from '@lib/config';
 import { CONSOLE_CONFIG } from '../console.tokens';
 import { LiveBusService } from '../live/live-bus.service';
 import { UpstreamHealthService } from './upstream-health.service';
 
-class UpstreamHealthDto {
+export class UpstreamHealthDto {
   @ApiProperty({ enum: CONSOLE_UPSTREAMS, description: 'served under /api/<name>/' }) name!: string;
   @ApiProperty({ example: 'solarhub-api' }) app!: string;
   @ApiProperty({ enum: ['up', 'degraded', 'down', 'unknown'] }) state!: string;
@@ -14,7 +14,7 @@ class UpstreamHealthDto {
   @ApiProperty({ nullable: true, type: String }) checked_at!: string | null;
 }
 
-class ConsoleSiteDto {
+export class ConsoleSiteDto {
   @ApiProperty({ example: 'Europe/Lisbon' }) timezone!: string;
   @ApiProperty({ example: 'complexo-paranhos' }) plant_id!: string;
   @ApiProperty({ enum: ['connected', 'disconnected', 'not_configured'] }) bus!: string;
@@ -34,6 +34,7 @@ export class AppsController {
   @Get('site')
   @Public()
   @ApiOperation({ summary: "The site's time zone and plant, the bus and every app's health as the console sees them" })
+  @ApiOkResponse({ type: ConsoleSiteDto })
   site(): ConsoleSiteDto {
     return {
       timezone: this.config.timezone,

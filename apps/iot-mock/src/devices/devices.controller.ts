@@ -1,21 +1,26 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import {
   CreateDeviceDto,
   DeviceCommandAck,
   DeviceCommandDto,
   DeviceDataMessage,
+  DeviceStatusMessage,
+  DeviceView,
   UpdateDeviceDto,
 } from '@lib/contracts';
 import { CommandsService } from '../commands/commands.service';
-import { DriverPlanView, EvChargersService } from '../ev/ev-chargers.service';
+import { DriverPlanView } from '../ev/driver-plan.view';
+import { EvChargersService } from '../ev/ev-chargers.service';
 import { SimulationService } from '../simulation/simulation.service';
-import { DeviceView, deviceView } from './device-view';
+import { DeviceDeletedView, SimulateView } from './device.views';
+import { deviceView } from './device-view';
 import { DevicesService } from './devices.service';
 import { RequireRole } from '@lib/auth';
 
 @ApiTags('devices')
 @RequireRole('viewer')
+@ApiExtraModels(DeviceDataMessage, DeviceStatusMessage)
 @Controller('api/v1/devices')
 export class DevicesController {
   constructor(
@@ -27,12 +32,14 @@ export class DevicesController {
 
   @Get()
   @ApiOperation({ summary: 'List all devices' })
+  @ApiOkResponse({ type: [DeviceView] })
   list(): DeviceView[] {
     return this.devices.all().map(deviceView);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Device details' })
+  @ApiOkResponse({ type: DeviceView })
   @ApiResponse({ status: 404, description: 'Unknown device' })
   get(@Param('id') id: string): DeviceView {
     return deviceView(this.devices.get(id));
@@ -41,6 +48,7 @@ export class DevicesController {
   @Post()
   @RequireRole('admin')
   @ApiOperation({ summary: 'Create a device (id generated as mock-<type>-<nnn> unless given)' })
+  @ApiResponse({ status: 201, type: DeviceView, description: 'Created' })
   @ApiResponse({ status: 409, description: 'A device with that id exists' })
   async create(@Body() dto: CreateDeviceDto): Promise<DeviceView> {
     return deviceView(await this.devices.create(dto));
@@ -49,6 +57,7 @@ export class DevicesController {
   @Put(':id')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Update a device' })
+  @ApiOkResponse({ type: DeviceView })
   async update(@Param('id') id: string, @Body() dto: UpdateDeviceDto): Promise<DeviceView> {
     return deviceView(await this.devices.update(id, dto));
   }
@@ -56,14 +65,19 @@ export class DevicesController {
   @Delete(':id')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Delete a device (its retained status is cleared)' })
-  async remove(@Param('id') id: string): Promise<{ status: 'deleted'; device_id: string }> {
+  @ApiOkResponse({ type: DeviceDeletedView })
+  async remove(@Param('id') id: string): Promise<DeviceDeletedView> {
     await this.devices.remove(id);
     return { status: 'deleted', device_id: id };
   }
 
   @Get(':id/readings')
   @ApiOperation({ summary: 'Current readings (the last data message, or a fresh one if none yet)' })
-  readings(@Param('id') id: string): DeviceDataMessage | { device_id: string; status: string; enabled: boolean } {
+  @ApiOkResponse({
+    description: 'the data message; its status message when the device makes no reading (disabled, offline)',
+    schema: { oneOf: [{ $ref: getSchemaPath(DeviceDataMessage) }, { $ref: getSchemaPath(DeviceStatusMessage) }] },
+  })
+  readings(@Param('id') id: string): DeviceDataMessage | DeviceStatusMessage {
     const device = this.devices.get(id);
     return device.latest ?? this.simulation.simulateNow(device)?.message ?? device.status(new Date());
   }
@@ -72,6 +86,7 @@ export class DevicesController {
   @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a command over MQTT and wait for the device to acknowledge it' })
+  @ApiOkResponse({ type: DeviceCommandAck })
   @ApiResponse({ status: 400, description: 'Unknown command or bad parameters' })
   @ApiResponse({ status: 404, description: 'Unknown device' })
   @ApiResponse({ status: 504, description: 'No acknowledgement in time' })
@@ -84,6 +99,7 @@ export class DevicesController {
     summary:
       "An ev_charger's simulated drivers (EV_DRIVERS): the car there now and those due within `hours` (default 24, at most 168)",
   })
+  @ApiOkResponse({ type: DriverPlanView })
   @ApiResponse({ status: 400, description: 'Not an ev_charger, or hours out of range' })
   @ApiResponse({ status: 404, description: 'Unknown device' })
   drivers(@Param('id') id: string, @Query('hours') hours?: string): DriverPlanView {
@@ -99,7 +115,8 @@ export class DevicesController {
   @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Produce and publish one reading now' })
-  simulate(@Param('id') id: string): { published: boolean; reading: DeviceDataMessage | null } {
+  @ApiOkResponse({ type: SimulateView })
+  simulate(@Param('id') id: string): SimulateView {
     const result = this.simulation.simulateNow(this.devices.get(id));
     return { published: result?.send ?? false, reading: result?.message ?? null };
   }

@@ -14,32 +14,12 @@ import {
   sessionsBetween,
 } from './arrivals';
 import { Ev, OcppChargePoint } from './ocpp-charge-point';
+import type { DriverPlanView } from './driver-plan.view';
 
 /** How often the simulated drivers look at the clock. */
 const DRIVER_TICK_MS = 5000;
 /** The demo car comes this long after its charger appears (time to boot against the CSMS). */
 const DEMO_DELAY_MS = 20_000;
-
-/** A charger's simulated drivers as the REST API shows them. */
-export interface DriverPlanView {
-  device_id: string;
-  /** False when the charger's id does not match EV_DRIVERS. */
-  enabled: boolean;
-  time_zone: string;
-  seed: number;
-  sessions: {
-    kind: PlannedSession['kind'];
-    arrive_at: string;
-    depart_at: string;
-    soc_pct: number;
-    capacity_kwh: number;
-    max_current_a: number;
-    phases: 1 | 3;
-    id_tag: string;
-    /** The driver's car is at the charger now. */
-    plugged_in: boolean;
-  }[];
-}
 
 interface Driver extends DriverState {
   schedule: DriverSchedule;

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, Post, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DEVICE_TYPES } from '@lib/contracts';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { DEVICE_TYPES, SimulationStatus } from '@lib/contracts';
 import { DevicesService } from '../devices/devices.service';
 import { DEVICE_TYPE_INFO } from '@lib/site-models';
-import { SimulationService, SimulationStatus } from './simulation.service';
+import { SimulationService } from './simulation.service';
+import { DeviceTypeView, IotHealthView } from './simulation.views';
 import { Public, RequireRole } from '@lib/auth';
 
 @ApiTags('simulation')
@@ -17,6 +18,7 @@ export class SimulationController {
 
   @Get('api/v1/simulation/status')
   @ApiOperation({ summary: 'Simulation state and counters' })
+  @ApiOkResponse({ type: SimulationStatus })
   status(): SimulationStatus {
     return this.simulation.status();
   }
@@ -25,6 +27,7 @@ export class SimulationController {
   @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start publishing readings' })
+  @ApiOkResponse({ type: SimulationStatus })
   start(): SimulationStatus {
     return this.simulation.start();
   }
@@ -33,20 +36,15 @@ export class SimulationController {
   @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop publishing readings' })
+  @ApiOkResponse({ type: SimulationStatus })
   stop(): SimulationStatus {
     return this.simulation.stop();
   }
 
   @Get('api/v1/device-types')
   @ApiOperation({ summary: 'Device types, their defaults and daily patterns' })
-  deviceTypes(): {
-    type: string;
-    description: string;
-    default_base_power: number;
-    default_voltage: number;
-    phases: number;
-    pattern: string;
-  }[] {
+  @ApiOkResponse({ type: [DeviceTypeView] })
+  deviceTypes(): DeviceTypeView[] {
     return DEVICE_TYPES.map((t) => {
       const i = DEVICE_TYPE_INFO[t];
       return {
@@ -63,7 +61,9 @@ export class SimulationController {
   @Get('health')
   @Public()
   @ApiOperation({ summary: 'Service health (document 002); 503 until the devices are loaded' })
-  health(): { status: 'healthy'; mqtt_connected: boolean; simulation_running: boolean; devices: number } {
+  @ApiOkResponse({ type: IotHealthView })
+  @ApiResponse({ status: 503, description: 'Devices not loaded yet (database unavailable)' })
+  health(): IotHealthView {
     if (!this.devices.isLoaded) throw new ServiceUnavailableException('Devices not loaded yet (database unavailable)');
     return {
       status: 'healthy',

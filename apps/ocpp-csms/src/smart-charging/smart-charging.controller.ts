@@ -10,6 +10,12 @@ import {
 import type { ChargingProfile } from '@lib/ocpp';
 import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
 import { SmartChargingService } from './smart-charging.service';
+import {
+  ClearProfileResultDto,
+  CompositeScheduleResultDto,
+  SendProfileResultDto,
+  TestProfileResultDto,
+} from './smart-charging.views';
 import { RequireRole } from '@lib/auth';
 
 @ApiTags('smart charging')
@@ -26,7 +32,8 @@ export class SmartChargingController {
   @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'SetChargingProfile (checked against the OCPP 1.6 schema first)' })
-  send(@Param('id') id: string, @Body() dto: SendChargingProfileDto): Promise<unknown> {
+  @ApiOkResponse({ type: SendProfileResultDto })
+  send(@Param('id') id: string, @Body() dto: SendChargingProfileDto): Promise<SendProfileResultDto> {
     return this.smartCharging.send(id, dto.connector_id, dto.profile as unknown as ChargingProfile);
   }
 
@@ -42,14 +49,16 @@ export class SmartChargingController {
 
   @Get('composite_schedule')
   @ApiOperation({ summary: 'GetCompositeSchedule from the station, or computed by the CSMS (source=csms)' })
-  composite(@Param('id') id: string, @Query() query: CompositeScheduleQueryDto): Promise<unknown> {
+  @ApiOkResponse({ type: CompositeScheduleResultDto })
+  composite(@Param('id') id: string, @Query() query: CompositeScheduleQueryDto): Promise<CompositeScheduleResultDto> {
     return this.smartCharging.composite(id, query);
   }
 
   @Delete('charging_profile')
   @RequireRole('operator')
   @ApiOperation({ summary: 'ClearChargingProfile, filtered by profile_id, connector_id, purpose, stack_level' })
-  clear(@Param('id') id: string, @Query() query: ClearProfileQueryDto): Promise<unknown> {
+  @ApiOkResponse({ type: ClearProfileResultDto })
+  clear(@Param('id') id: string, @Query() query: ClearProfileQueryDto): Promise<ClearProfileResultDto> {
     return this.smartCharging.clear(id, query);
   }
 
@@ -57,7 +66,8 @@ export class SmartChargingController {
   @RequireRole('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Generate and send a test profile: peak_shaving, time_of_use or energy_cap' })
-  test(@Param('id') id: string, @Body() dto: TestProfileDto): Promise<unknown> {
+  @ApiOkResponse({ type: TestProfileResultDto })
+  test(@Param('id') id: string, @Body() dto: TestProfileDto): Promise<TestProfileResultDto> {
     return this.smartCharging.testProfile(id, dto);
   }
 }

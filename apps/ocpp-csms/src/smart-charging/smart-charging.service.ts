@@ -277,7 +277,7 @@ export class SmartChargingService {
   async testProfile(
     stationId: string,
     dto: TestProfileDto,
-  ): Promise<SmartChargingResult & { scenario: string; profile: ChargingProfile }> {
+  ): Promise<SmartChargingResult & { profile_id: number; scenario: string; profile: ChargingProfile }> {
     const need = (...fields: (keyof TestProfileDto)[]): void => {
       const missing = fields.filter((f) => dto[f] === undefined);
       if (missing.length > 0) throw new BadRequestException(`Scenario ${dto.scenario} needs: ${missing.join(', ')}`);

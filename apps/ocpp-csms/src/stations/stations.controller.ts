@@ -11,7 +11,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ChangeConfigurationDto,
   IdTagDto,
@@ -25,14 +25,22 @@ import {
 import type { FastifyReply } from 'fastify';
 import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
 import { CentralSystemService } from '../ocpp/central-system.service';
-import { OcppLogEntry, OcppLogService } from '../ocpp/ocpp-log.service';
+import { OcppLogService } from '../ocpp/ocpp-log.service';
 import { SiteLoadService } from '../site/site-load.service';
 import { StationEntity } from '../persistence/entities';
 import { TransactionsService } from '../transactions/transactions.service';
+import {
+  IdTagViewDto,
+  StationAnswerDto,
+  StationCommandAnswerDto,
+  StationConfigurationDto,
+  StationDetailDto,
+  StationLogsDto,
+  StationPasswordAnswerDto,
+  StationViewDto,
+} from './station.views';
 import { StationsService } from './stations.service';
 import { RequireRole } from '@lib/auth';
-
-type Answer = Record<string, unknown>;
 
 @ApiTags('stations')
 @RequireRole('viewer')
@@ -46,7 +54,7 @@ export class StationsController {
     private readonly site: SiteLoadService,
   ) {}
 
-  private view(s: StationEntity, connected: boolean): Answer {
+  private view(s: StationEntity, connected: boolean): StationViewDto {
     return {
       station_id: s.id,
       connected,
@@ -68,7 +76,11 @@ export class StationsController {
     summary:
       'Known stations and whether they are connected; with q, connected, offset and limit a page of those matching (the total in X-Total-Count)',
   })
-  async list(@Query() query: StationsQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Answer[]> {
+  @ApiOkResponse({ type: [StationViewDto] })
+  async list(
+    @Query() query: StationsQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StationViewDto[]> {
     const all = await this.stations.matching(query.q);
     const connected = await this.central.connectedAmong(all.map((s) => s.id));
     const wanted =
@@ -81,8 +93,9 @@ export class StationsController {
 
   @Get('stations/:id')
   @ApiOperation({ summary: 'A station with its connectors: status, latest meter values, active transaction' })
+  @ApiOkResponse({ type: StationDetailDto })
   @ApiResponse({ status: 404, description: 'Unknown station' })
-  async get(@Param('id') id: string): Promise<Answer> {
+  async get(@Param('id') id: string): Promise<StationDetailDto> {
     const station = await this.stations.get(id);
     const active = await this.transactions.active(id);
     const states = this.stations.connectorStates(id);
@@ -113,7 +126,8 @@ export class StationsController {
   @Put('stations/:id')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Register a station, or update its Basic-auth password and maximum power' })
-  async register(@Param('id') id: string, @Body() dto: RegisterStationDto): Promise<Answer> {
+  @ApiOkResponse({ type: StationViewDto })
+  async register(@Param('id') id: string, @Body() dto: RegisterStationDto): Promise<StationViewDto> {
     const station = await this.stations.register(id, { password: dto.password, maxPowerW: dto.max_power_w });
     return this.view(station, await this.central.isConnected(id));
   }
@@ -121,10 +135,11 @@ export class StationsController {
   @Get('stations/:id/logs')
   @ApiOperation({ summary: "Recent OCPP traffic of the station (this replica's view)" })
   @ApiQuery({ name: 'limit', required: false, example: 100 })
+  @ApiOkResponse({ type: StationLogsDto })
   async stationLogs(
     @Param('id') id: string,
     @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
-  ): Promise<{ station_id: string; logs: OcppLogEntry[] }> {
+  ): Promise<StationLogsDto> {
     await this.stations.get(id);
     return { station_id: id, logs: this.logs.recent(id, Math.min(Math.max(limit, 1), 1000)) };
   }
@@ -134,8 +149,9 @@ export class StationsController {
   @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'RemoteStartTransaction' })
-  async remoteStart(@Param('id') id: string, @Body() dto: RemoteStartDto): Promise<Answer> {
-    const answer = await this.central.call(id, 'RemoteStartTransaction', {
+  @ApiOkResponse({ type: StationCommandAnswerDto })
+  async remoteStart(@Param('id') id: string, @Body() dto: RemoteStartDto): Promise<StationCommandAnswerDto> {
+    const answer = await this.central.call<StationAnswerDto>(id, 'RemoteStartTransaction', {
       idTag: dto.id_tag,
       ...(dto.connector_id !== undefined && { connectorId: dto.connector_id }),
     });
@@ -147,10 +163,13 @@ export class StationsController {
   @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'RemoteStopTransaction' })
-  async remoteStop(@Param('id') id: string, @Body() dto: RemoteStopDto): Promise<Answer> {
+  @ApiOkResponse({ type: StationCommandAnswerDto })
+  async remoteStop(@Param('id') id: string, @Body() dto: RemoteStopDto): Promise<StationCommandAnswerDto> {
     return {
       station_id: id,
-      ...(await this.central.call(id, 'RemoteStopTransaction', { transactionId: dto.transaction_id })),
+      ...(await this.central.call<StationAnswerDto>(id, 'RemoteStopTransaction', {
+        transactionId: dto.transaction_id,
+      })),
     };
   }
 
@@ -159,29 +178,40 @@ export class StationsController {
   @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @HttpCode(200)
   @ApiOperation({ summary: 'Reset (Hard or Soft)' })
-  async reset(@Param('id') id: string, @Body() dto: ResetDto): Promise<Answer> {
-    return { station_id: id, ...(await this.central.call(id, 'Reset', { type: dto.type })) };
+  @ApiOkResponse({ type: StationCommandAnswerDto })
+  async reset(@Param('id') id: string, @Body() dto: ResetDto): Promise<StationCommandAnswerDto> {
+    return { station_id: id, ...(await this.central.call<StationAnswerDto>(id, 'Reset', { type: dto.type })) };
   }
 
   @Get('stations/:id/configuration')
   @ApiOperation({ summary: 'GetConfiguration (all keys, or those named in `key`, comma separated)' })
   @ApiQuery({ name: 'key', required: false })
-  async configuration(@Param('id') id: string, @Query('key') key?: string): Promise<Answer> {
+  @ApiOkResponse({ type: StationConfigurationDto })
+  async configuration(@Param('id') id: string, @Query('key') key?: string): Promise<StationConfigurationDto> {
     const keys = key
       ?.split(',')
       .map((k) => k.trim())
       .filter(Boolean);
-    return { station_id: id, ...(await this.central.call(id, 'GetConfiguration', keys?.length ? { key: keys } : {})) };
+    const answer = await this.central.call<Omit<StationConfigurationDto, 'station_id'>>(
+      id,
+      'GetConfiguration',
+      keys?.length ? { key: keys } : {},
+    );
+    return { station_id: id, ...answer };
   }
 
   @Put('stations/:id/configuration')
   @RequireRole('admin')
   @BodyLimit(COMMAND_BODY_LIMIT_BYTES)
   @ApiOperation({ summary: 'ChangeConfiguration' })
-  async changeConfiguration(@Param('id') id: string, @Body() dto: ChangeConfigurationDto): Promise<Answer> {
+  @ApiOkResponse({ type: StationCommandAnswerDto })
+  async changeConfiguration(
+    @Param('id') id: string,
+    @Body() dto: ChangeConfigurationDto,
+  ): Promise<StationCommandAnswerDto> {
     return {
       station_id: id,
-      ...(await this.central.call(id, 'ChangeConfiguration', { key: dto.key, value: dto.value })),
+      ...(await this.central.call<StationAnswerDto>(id, 'ChangeConfiguration', { key: dto.key, value: dto.value })),
     };
   }
 
@@ -192,11 +222,12 @@ export class StationsController {
     description:
       'When the station is connected (and notify_station is not false) it is sent the new password first, as ChangeConfiguration AuthorizationKey; if it does not accept, the old password stays.',
   })
-  async setPassword(@Param('id') id: string, @Body() dto: StationPasswordDto): Promise<Answer> {
+  @ApiOkResponse({ type: StationPasswordAnswerDto })
+  async setPassword(@Param('id') id: string, @Body() dto: StationPasswordDto): Promise<StationPasswordAnswerDto> {
     await this.stations.get(id);
-    let stationAnswer: Answer | null = null;
+    let stationAnswer: StationAnswerDto | null = null;
     if (dto.notify_station !== false && (await this.central.isConnected(id))) {
-      const answer = await this.central.call(id, 'ChangeConfiguration', {
+      const answer = await this.central.call<StationAnswerDto>(id, 'ChangeConfiguration', {
         key: 'AuthorizationKey',
         value: dto.password,
       });
@@ -210,7 +241,8 @@ export class StationsController {
   @Put('id_tags/:idTag')
   @RequireRole('admin')
   @ApiOperation({ summary: 'Create or update an id tag (Accepted, Blocked, Expired, Invalid)' })
-  async idTag(@Param('idTag') idTag: string, @Body() dto: IdTagDto): Promise<Answer> {
+  @ApiOkResponse({ type: IdTagViewDto })
+  async idTag(@Param('idTag') idTag: string, @Body() dto: IdTagDto): Promise<IdTagViewDto> {
     const tag = await this.stations.saveIdTag(
       idTag.slice(0, 20),
       dto.status,

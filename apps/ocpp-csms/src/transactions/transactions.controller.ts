@@ -1,22 +1,8 @@
 import { Controller, DefaultValuePipe, Get, Param, ParseBoolPipe, ParseIntPipe, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { TransactionEntity } from '../persistence/entities';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { TransactionViewDto, transactionView } from './transaction.view';
 import { TransactionsService } from './transactions.service';
 import { RequireRole } from '@lib/auth';
-
-const view = (t: TransactionEntity): Record<string, unknown> => ({
-  transaction_id: t.id,
-  station_id: t.stationId,
-  connector_id: t.connectorId,
-  id_tag: t.idTag,
-  meter_start_wh: t.meterStartWh,
-  meter_stop_wh: t.meterStopWh,
-  energy_wh: t.energyWh,
-  started_at: t.startedAt.toISOString(),
-  stopped_at: t.stoppedAt?.toISOString() ?? null,
-  stop_reason: t.stopReason,
-  active: t.stoppedAt === null,
-});
 
 @ApiTags('transactions')
 @RequireRole('viewer')
@@ -29,17 +15,21 @@ export class TransactionsController {
   @ApiQuery({ name: 'station_id', required: false })
   @ApiQuery({ name: 'active', required: false, type: Boolean })
   @ApiQuery({ name: 'limit', required: false, example: 100 })
+  @ApiOkResponse({ type: [TransactionViewDto] })
   async list(
     @Query('station_id') stationId?: string,
     @Query('active', new DefaultValuePipe(false), ParseBoolPipe) active = false,
     @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit = 100,
-  ): Promise<Record<string, unknown>[]> {
-    return (await this.transactions.list({ stationId, active, limit: Math.min(Math.max(limit, 1), 1000) })).map(view);
+  ): Promise<TransactionViewDto[]> {
+    const limited = Math.min(Math.max(limit, 1), 1000);
+    return (await this.transactions.list({ stationId, active, limit: limited })).map(transactionView);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One transaction with its energy' })
-  async get(@Param('id', ParseIntPipe) id: number): Promise<Record<string, unknown>> {
-    return view(await this.transactions.get(id));
+  @ApiOkResponse({ type: TransactionViewDto })
+  @ApiResponse({ status: 404, description: 'Unknown transaction' })
+  async get(@Param('id', ParseIntPipe) id: number): Promise<TransactionViewDto> {
+    return transactionView(await this.transactions.get(id));
   }
 }

@@ -2,6 +2,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import type { CsmsAnswer } from '../api/types';
 import { api } from '../lib/api';
 import {
   STATUS_FILTERS,
@@ -95,7 +96,7 @@ export function StationTable() {
   const details = useQueries({
     queries: needDetail.map((id) => ({
       queryKey: csmsKeys.station(id),
-      queryFn: () => api<CsmsStationDetail>('csms', `/stations/${encodeURIComponent(id)}`),
+      queryFn: () => api<CsmsAnswer<'/stations/{id}'>>('csms', `/stations/${encodeURIComponent(id)}`),
     })),
     combine: detailData,
   });

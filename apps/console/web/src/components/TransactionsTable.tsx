@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../lib/api';
+import type { CsmsAnswer } from '../api/types';
 import type { CsmsTransaction } from '../lib/charging';
 import { csmsKeys } from '../lib/csms-queries';
 import { useDebounced } from '../lib/use-debounced';
@@ -47,7 +48,7 @@ export function TransactionsTable({ stationId }: { stationId?: string }) {
   const query = useQuery({
     queryKey: csmsKeys.transactions(station, limit),
     queryFn: () =>
-      api<CsmsTransaction[]>('csms', '/transactions', { query: { station_id: station ?? undefined, limit } }),
+      api<CsmsAnswer<'/transactions'>>('csms', '/transactions', { query: { station_id: station ?? undefined, limit } }),
   });
   const rows = query.data ?? [];
   const now = query.dataUpdatedAt || 0;

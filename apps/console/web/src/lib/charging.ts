@@ -1,80 +1,27 @@
 /**
- * ocpp-csms's REST answers (from its OpenAPI document: the list and detail views are untyped
- * there, so they are declared here after its controllers) and the charging pages' pure logic:
- * the station table's rows from the live feed with the REST values as fallback, the filter, and
- * an OCPP command's outcome in an operator's words.
+ * ocpp-csms's REST answers (named after its OpenAPI document, src/api/generated/ocpp-csms.ts) and
+ * the charging pages' pure logic: the station table's rows from the live feed with the REST values
+ * as fallback, the filter, and an OCPP command's outcome in an operator's words.
  */
-import type { SiteStationControlDto } from '@lib/contracts';
+import type { CsmsAnswer, CsmsSchema } from '../api/types';
 import { ApiError } from './api';
 import type { StationMeterData, StationStatusData } from './live';
 
 /** GET /stations item. */
-export interface CsmsStation {
-  station_id: string;
-  connected: boolean;
-  registered: boolean;
-  vendor: string | null;
-  model: string | null;
-  serial_number: string | null;
-  firmware_version: string | null;
-  feature_profiles: string[] | null;
-  number_of_connectors: number;
-  max_power_w: number | null;
-  basic_auth: boolean;
-  last_boot_at: string | null;
-}
+export type CsmsStation = CsmsSchema<'StationViewDto'>;
 
-export interface CsmsMeterValue {
-  measurand: string;
-  value: number;
-  unit: string | null;
-  phase: string | null;
-  context: string;
-}
+export type CsmsMeterValue = CsmsSchema<'MeterValueDto'>;
 
-export interface CsmsConnector {
-  connector_id: number;
-  status: string | null;
-  error_code: string | null;
-  updated_at: string | null;
-  active_transaction_id: number | null;
-  latest_meter: { timestamp: string; values: CsmsMeterValue[] } | null;
-}
+export type CsmsConnector = CsmsSchema<'ConnectorViewDto'>;
 
 /** GET /stations/{id}. */
-export interface CsmsStationDetail extends CsmsStation {
-  connectors: CsmsConnector[];
-  site_control: SiteStationControlDto;
-}
+export type CsmsStationDetail = CsmsAnswer<'/stations/{id}'>;
 
 /** GET /transactions item. */
-export interface CsmsTransaction {
-  transaction_id: number;
-  station_id: string;
-  connector_id: number;
-  id_tag: string;
-  meter_start_wh: number;
-  meter_stop_wh: number | null;
-  energy_wh: number | null;
-  started_at: string;
-  stopped_at: string | null;
-  stop_reason: string | null;
-  active: boolean;
-}
+export type CsmsTransaction = CsmsSchema<'TransactionViewDto'>;
 
 /** GET /stations/{id}/logs. */
-export interface CsmsLogs {
-  station_id: string;
-  logs: { timestamp: string; direction: 'in' | 'out'; message: string }[];
-}
-
-/** The smart-charging routes' answer. */
-export interface SmartChargingResult {
-  status: 'success' | 'rejected' | 'error';
-  station_id: string;
-  message: string;
-  profile_id?: number;
-}
+export type CsmsLogs = CsmsAnswer<'/stations/{id}/logs'>;
 
 export interface ConnectorView {
   connectorId: number;

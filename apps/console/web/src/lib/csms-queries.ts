@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { SiteChargingPlanDto } from '@lib/contracts';
+import type { CsmsAnswer } from '../api/types';
 import { api } from './api';
-import type { CsmsStation, CsmsStationDetail, CsmsTransaction } from './charging';
 
 /** The charging pages' reads of ocpp-csms, shared by key so two views of one thing ask once. */
 export const csmsKeys = {
@@ -15,13 +15,13 @@ export const csmsKeys = {
 };
 
 export function useStations() {
-  return useQuery({ queryKey: csmsKeys.stations, queryFn: () => api<CsmsStation[]>('csms', '/stations') });
+  return useQuery({ queryKey: csmsKeys.stations, queryFn: () => api<CsmsAnswer<'/stations'>>('csms', '/stations') });
 }
 
 export function useStationDetail(id: string) {
   return useQuery({
     queryKey: csmsKeys.station(id),
-    queryFn: () => api<CsmsStationDetail>('csms', `/stations/${encodeURIComponent(id)}`),
+    queryFn: () => api<CsmsAnswer<'/stations/{id}'>>('csms', `/stations/${encodeURIComponent(id)}`),
   });
 }
 
@@ -29,7 +29,7 @@ export function useStationDetail(id: string) {
 export function useActiveTransactions() {
   return useQuery({
     queryKey: csmsKeys.active,
-    queryFn: () => api<CsmsTransaction[]>('csms', '/transactions', { query: { active: true, limit: 1000 } }),
+    queryFn: () => api<CsmsAnswer<'/transactions'>>('csms', '/transactions', { query: { active: true, limit: 1000 } }),
   });
 }
 

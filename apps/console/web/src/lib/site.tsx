@@ -1,12 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import type { AppHealth, BusState } from './live';
+import type { ConsoleAnswer } from '../api/types';
 
-export interface ConsoleSite {
-  timezone: string;
-  plant_id: string;
-  bus: BusState;
-  apps: AppHealth[];
-}
+/** GET /api/console/site, as the console host's OpenAPI document states it. */
+export type ConsoleSite = ConsoleAnswer<'/api/console/site'>;
 
 /** The console host's own answer: the site's time zone and plant, and each app's health. */
 export function useSite(): ConsoleSite | undefined {

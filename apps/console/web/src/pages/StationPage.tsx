@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
 import { TransactionsTable } from '../components/TransactionsTable';
 import { Badge, Card, ConfirmButton, ErrorNote, IfRole, Loading, Stat, useNow } from '../components/ui';
+import type { CsmsAnswer } from '../api/types';
 import { api } from '../lib/api';
 import {
   activeByStation,
@@ -14,22 +15,13 @@ import {
   stationRow,
   type CsmsLogs,
   type CsmsStationDetail,
-  type SmartChargingResult,
 } from '../lib/charging';
 import { csmsKeys, useActiveTransactions, useSitePlan, useStationDetail } from '../lib/csms-queries';
 import { useLive } from '../lib/live';
 import { logLines, profilesFromCsms, profilesFromLog } from '../lib/ocpp-log';
-import { scheduleChart, type CompositeScheduleBody } from '../lib/schedule-chart';
+import { scheduleChart } from '../lib/schedule-chart';
 import { formatAge, formatDateTime, formatTime, useSite } from '../lib/site';
 import { formatEnergyWh, formatPercent, formatPowerW } from '../lib/units';
-
-interface CompositeAnswer {
-  status: 'success' | 'rejected' | 'error';
-  station_id: string;
-  source: 'station' | 'csms';
-  schedule: CompositeScheduleBody | null;
-  message: string;
-}
 
 const DURATIONS = [
   { s: 3_600, label: '1 h' },
@@ -341,7 +333,7 @@ function CompositeCard({ station }: { station: CsmsStationDetail }) {
   const query = useQuery({
     queryKey: [...csmsKeys.composite(id), connector, duration, source],
     queryFn: () =>
-      api<CompositeAnswer>('csms', path(id, '/composite_schedule'), {
+      api<CsmsAnswer<'/stations/{id}/composite_schedule'>>('csms', path(id, '/composite_schedule'), {
         query: { connector_id: connector, duration, charging_rate_unit: 'W', source },
       }),
   });
@@ -472,34 +464,42 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
   };
   const setProfile = () =>
     runCommand(async () => {
-      const answer = await api<SmartChargingResult>('csms', path(id, '/charging_profile'), {
-        method: 'POST',
-        body: {
-          connector_id: connectorId,
-          profile: {
-            // One id per purpose and stack level, so setting it again replaces it (and no clash with
-            // the site limit's 900000+ or the test profiles' 1001+).
-            chargingProfileId: (purpose === 'ChargePointMaxProfile' ? 100 : 200) + stack,
-            stackLevel: stack,
-            chargingProfilePurpose: purpose,
-            chargingProfileKind: 'Absolute',
-            chargingSchedule: {
-              chargingRateUnit: 'W',
-              startSchedule: new Date().toISOString(),
-              chargingSchedulePeriod: [{ startPeriod: 0, limit: Math.floor(limit * 10) / 10 }],
+      const answer = await api<CsmsAnswer<'/stations/{id}/charging_profile', 'post'>>(
+        'csms',
+        path(id, '/charging_profile'),
+        {
+          method: 'POST',
+          body: {
+            connector_id: connectorId,
+            profile: {
+              // One id per purpose and stack level, so setting it again replaces it (and no clash with
+              // the site limit's 900000+ or the test profiles' 1001+).
+              chargingProfileId: (purpose === 'ChargePointMaxProfile' ? 100 : 200) + stack,
+              stackLevel: stack,
+              chargingProfilePurpose: purpose,
+              chargingProfileKind: 'Absolute',
+              chargingSchedule: {
+                chargingRateUnit: 'W',
+                startSchedule: new Date().toISOString(),
+                chargingSchedulePeriod: [{ startPeriod: 0, limit: Math.floor(limit * 10) / 10 }],
+              },
             },
           },
         },
-      });
+      );
       refresh();
       return answer;
     });
   const clear = () =>
     runCommand(async () => {
-      const answer = await api<SmartChargingResult>('csms', path(id, '/charging_profile'), {
-        method: 'DELETE',
-        query: { purpose: clearPurpose || undefined },
-      });
+      const answer = await api<CsmsAnswer<'/stations/{id}/charging_profile', 'delete'>>(
+        'csms',
+        path(id, '/charging_profile'),
+        {
+          method: 'DELETE',
+          query: { purpose: clearPurpose || undefined },
+        },
+      );
       refresh();
       return answer;
     });
