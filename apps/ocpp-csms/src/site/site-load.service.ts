@@ -710,7 +710,7 @@ export class SiteLoadService implements OnApplicationBootstrap, OnApplicationShu
       station_id: stationId,
       connector_id: connectorId,
       transaction_id: profile.transactionId ?? null,
-      purpose: profile.chargingProfilePurpose as SiteProfilePurpose,
+      purpose: profile.chargingProfilePurpose,
       attempts,
       message,
       at: new Date().toISOString(),
