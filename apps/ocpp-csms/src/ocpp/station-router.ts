@@ -16,6 +16,8 @@ interface RouteRequest {
   params: Params;
   /** A request for a service of the replica (e.g. the site plan of the leader), not for a station. */
   service?: boolean;
+  /** Sent by the site leader under this token: refused unless that lease is still the current one. */
+  fencingToken?: number;
 }
 
 interface RouteReply {
@@ -51,6 +53,7 @@ export class StationRouter implements OnModuleInit, OnApplicationShutdown {
   private refresh: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private local: LocalCall | null = null;
+  private fenceCheck: ((token: number) => Promise<boolean>) | null = null;
   private readonly prefix: string;
 
   constructor(
@@ -96,6 +99,11 @@ export class StationRouter implements OnModuleInit, OnApplicationShutdown {
   /** How this replica runs a call on a station it holds (set by the central system). */
   serve(local: LocalCall): void {
     this.local = local;
+  }
+
+  /** How this replica checks a routed call's fencing token (set by the site leader service). */
+  checkFence(check: (token: number) => Promise<boolean>): void {
+    this.fenceCheck = check;
   }
 
   /** How this replica answers `ask(…, method)` from another replica. */
@@ -212,13 +220,20 @@ export class StationRouter implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Sends a call to the replica that holds the station and waits for its answer. */
-  async remote(owner: string, stationId: string, method: string, params: Params): Promise<Params> {
-    return this.request(owner, { stationId, method, params }, this.config.ocpp.callTimeoutMs + 2000);
+  async remote(
+    owner: string,
+    stationId: string,
+    method: string,
+    params: Params,
+    fencingToken?: number,
+  ): Promise<Params> {
+    const call = { stationId, method, params, ...(fencingToken !== undefined && { fencingToken }) };
+    return this.request(owner, call, this.config.ocpp.callTimeoutMs + 2000);
   }
 
   private async request(
     instance: string,
-    call: Pick<RouteRequest, 'stationId' | 'method' | 'params' | 'service'>,
+    call: Pick<RouteRequest, 'stationId' | 'method' | 'params' | 'service' | 'fencingToken'>,
     timeoutMs: number,
   ): Promise<Params> {
     if (!this.pub) throw new Error('routing without Redis');
@@ -263,6 +278,9 @@ export class StationRouter implements OnModuleInit, OnApplicationShutdown {
         result = await handler(req.params);
       } else {
         if (!this.local) throw new HttpException('Replica not ready', 503);
+        // A send of a leader that has lost its lease (paused, cut off) stops here, even if it left before.
+        if (req.fencingToken !== undefined && this.fenceCheck && !(await this.fenceCheck(req.fencingToken)))
+          throw new HttpException(`fencing token ${req.fencingToken} is no longer the site leader's`, 409);
         result = await this.local(req.stationId, req.method, req.params);
       }
       reply = { id: req.id, ok: true, result };

@@ -96,6 +96,7 @@ export class SiteLeaderService implements OnModuleInit, OnApplicationShutdown {
       ['change'],
     );
     this.leaderGauge.set(this.leading ? 1 : 0);
+    router.checkFence((token) => this.isCurrent(token));
     readiness.register('site_leader', () => ({
       up: true,
       info: { role: this.role, fencing_token: this.fence ?? 0, instance_id: this.router.instanceId },
@@ -168,6 +169,13 @@ export class SiteLeaderService implements OnModuleInit, OnApplicationShutdown {
     if (!this.isLeader || this.fence !== token) return false;
     const held = await this.redis.eval(HOLDS, 1, this.keys.lease, this.leaseValue(token)).catch(() => 0);
     return held === 1;
+  }
+
+  /** Whether `token` is the token of the lease held now (whoever holds it). */
+  async isCurrent(token: number): Promise<boolean> {
+    if (!this.redis) return true;
+    const value = await this.redis.get(this.keys.lease).catch(() => null);
+    return value !== null && value.endsWith(`:${token}`);
   }
 
   /** Tells the leader about an event of this replica's stations. */

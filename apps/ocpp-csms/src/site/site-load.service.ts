@@ -729,7 +729,7 @@ export class SiteLoadService implements OnApplicationBootstrap, OnApplicationShu
       return { ok: false, kind: 'fenced', message: `the lease of fencing token ${token} is no longer held` };
     try {
       const result = await withDeadline(
-        this.smartCharging.send(stationId, connectorId, profile, { timeoutMs }),
+        this.smartCharging.send(stationId, connectorId, profile, { timeoutMs, fencingToken: token }),
         timeoutMs + 250,
         `${stationId} SetChargingProfile`,
       );
@@ -739,6 +739,8 @@ export class SiteLoadService implements OnApplicationBootstrap, OnApplicationShu
       if (error instanceof BadRequestException) return { ok: false, kind: 'no_smart_charging', message };
       if (error instanceof ServiceUnavailableException || error instanceof NotFoundException)
         return { ok: false, kind: 'unreachable', message };
+      // The station's replica saw that our lease is gone (409): fenced, as if checked here.
+      if (error instanceof HttpException && error.getStatus() === 409) return { ok: false, kind: 'fenced', message };
       // No answer (our deadline, the station's or its replica's): retried before it counts as a refusal.
       const transient = error instanceof GatewayTimeoutException || !(error instanceof HttpException);
       return { ok: false, kind: 'refused', message, transient };
