@@ -11,6 +11,7 @@ import { OcppLogService } from './ocpp/ocpp-log.service';
 import { StationRouter } from './ocpp/station-router';
 import { CSMS_ENTITIES } from './persistence/entities';
 import { CSMS_MIGRATIONS } from './persistence/migrations';
+import { SiteLeaderService } from './site/site-leader.service';
 import { SiteLoadService } from './site/site-load.service';
 import { SiteController } from './site/site.controller';
 import { SmartChargingController } from './smart-charging/smart-charging.controller';
@@ -54,6 +55,7 @@ export class AppModule {
         OcppLogService,
         StationRouter,
         CsmsEvents,
+        SiteLeaderService,
         SiteLoadService,
         StationBusService,
         StationsService,

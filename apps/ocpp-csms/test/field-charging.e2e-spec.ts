@@ -28,6 +28,8 @@ const ENV = {
   SITE_REVIEW_INTERVAL_MS: '250',
   SITE_STEP_W: '200',
   SITE_RETRY_AFTER_S: '600',
+  SITE_SEND_ATTEMPTS: '3',
+  SITE_SEND_BACKOFF_MS: '50',
 };
 
 interface Behaviour {
@@ -172,6 +174,7 @@ interface SiteView {
   budget_w: number | null;
   allocations: { station_id: string; transaction_id: number; limit_w: number; status: string; state: string }[];
   stations: { station_id: string; controllable: boolean; reason: string | null; retry_at: string | null }[];
+  failed_sends: { station_id: string; attempts: number; message: string; purpose: string }[];
 }
 interface TxView {
   transaction_id: number;
@@ -259,6 +262,14 @@ describe('ocpp-csms in the field: misbehaving charge points under a site limit',
     expect(byId.get(notImplemented.id)?.reason).toContain('NotImplemented');
     expect(byId.get(silent.id)?.reason).toMatch(/no answer|did not answer/);
     expect(byId.get(silent.id)?.retry_at).not.toBeNull();
+    // Each purpose was tried SITE_SEND_ATTEMPTS times before it counted as refused, and that shows.
+    const failed = settled.body.failed_sends.filter((f) => f.station_id === silent.id);
+    expect(new Set(failed.map((f) => f.purpose))).toEqual(
+      new Set(['TxProfile', 'ChargePointMaxProfile', 'TxDefaultProfile']),
+    );
+    for (const f of failed)
+      expect(f).toMatchObject({ attempts: 3, message: expect.stringMatching(/no answer|did not answer/) });
+    expect(settled.body.failed_sends.some((f) => f.station_id !== silent.id)).toBe(false);
     // 7 + 3.7 + 3.7 kW drawn unsteered, with the 10 % margin, come off the limit first.
     expect(settled.body.uncontrolled_w).toBeGreaterThanOrEqual(15_840);
     expect(obeyA.allowedW() + obeyB.allowedW()).toBeLessThanOrEqual(settled.body.budget_w ?? 0);
@@ -428,6 +439,9 @@ describe('ocpp-csms in the field: misbehaving charge points under a site limit',
       expect(text).toMatch(new RegExp(`ocpp_transaction_corrections_total\\{[^}]*kind="${kind}"[^}]*\\} [1-9]`));
     expect(text).toMatch(/ocpp_site_profiles_total\{[^}]*outcome="accepted"[^}]*\} [1-9]/);
     expect(text).toMatch(/ocpp_site_profiles_total\{[^}]*outcome="refused"[^}]*\} [1-9]/);
+    expect(text).toMatch(/ocpp_site_failed_sends_total\{[^}]*kind="timeout"[^}]*\} [1-9]/);
+    // One process, no REDIS_URL: it is the leader.
+    expect(text).toMatch(/ocpp_site_leader(\{[^}]*\})? 1/);
   });
 
   it('rebuilds the allocation from the stored open sessions at once after a restart', async () => {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { CommonConfig, commonConfig } from './common';
 import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
 import { Env, validateEnv } from './env';
@@ -55,6 +55,19 @@ export class OcppCsmsEnv extends MqttEnv {
   @IsOptional() @IsIn(['min', 'none']) SITE_IDLE_SHARE: 'min' | 'none' = 'min';
   /** A station that accepts no profile is tried again after this, doubling up to 16 times as long. */
   @Type(() => Number) @IsInt() @Min(1) @Max(86_400) SITE_RETRY_AFTER_S = 300;
+  /** A site SetChargingProfile that fails (timeout, station unreachable, CALLERROR) is tried this many times in all. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10) SITE_SEND_ATTEMPTS = 3;
+  /** The wait before the first retry of a failed send; it doubles with each further attempt. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(60_000) SITE_SEND_BACKOFF_MS = 250;
+  /**
+   * With REDIS_URL, one replica (the leader) runs the site plan: its lease in Redis lasts this
+   * long unless renewed. A dead leader is replaced within about this plus SITE_LEADER_RENEW_MS.
+   */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(120_000) SITE_LEADER_LEASE_MS = 5_000;
+  /** How often the leader renews its lease (and the others try to take it); well under the lease. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(60_000) SITE_LEADER_RENEW_MS = 1_500;
+  /** Prefix of this CSMS's Redis keys and channels (station owners, routed calls, the leader lease). */
+  @IsOptional() @Matches(/^[A-Za-z0-9:_-]{1,64}$/) CSMS_REDIS_PREFIX = 'csms';
   /** A connector reported Available this long with an open transaction ends it. */
   @Type(() => Number) @IsInt() @Min(0) @Max(86_400) OCPP_AVAILABLE_GRACE_S = 60;
 }
@@ -83,11 +96,17 @@ export interface OcppCsmsConfig extends CommonConfig {
     idleAfterS: number;
     idleShare: 'min' | 'none';
     retryAfterS: number;
+    sendAttempts: number;
+    sendBackoffMs: number;
+    leaderLeaseMs: number;
+    leaderRenewMs: number;
   };
   stationDefaultMaxPowerW: number;
   stationMinPowerW: number;
   /** The bus for the site limit: Redis when REDIS_URL is set, else the broker of MQTT_URL. */
   bus: { redisUrl: string | null; mqtt: MqttConfig | null };
+  /** Prefix of the Redis keys and channels the replicas share. */
+  redisPrefix: string;
 }
 
 export function loadOcppCsmsConfig(env: Env = process.env): OcppCsmsConfig {
@@ -121,9 +140,15 @@ export function loadOcppCsmsConfig(env: Env = process.env): OcppCsmsConfig {
       idleAfterS: e.SITE_IDLE_AFTER_S,
       idleShare: e.SITE_IDLE_SHARE,
       retryAfterS: e.SITE_RETRY_AFTER_S,
+      sendAttempts: e.SITE_SEND_ATTEMPTS,
+      sendBackoffMs: e.SITE_SEND_BACKOFF_MS,
+      leaderLeaseMs: e.SITE_LEADER_LEASE_MS,
+      // Renewed at least three times per lease, whatever was asked: one lost renewal must not cost it.
+      leaderRenewMs: Math.min(e.SITE_LEADER_RENEW_MS, Math.floor(e.SITE_LEADER_LEASE_MS / 3)),
     },
     stationDefaultMaxPowerW: e.STATION_DEFAULT_MAX_POWER_W,
     stationMinPowerW: e.STATION_MIN_POWER_W,
     bus: { redisUrl: e.REDIS_URL ?? null, mqtt: mqttConfig(e, 'ocpp-csms') },
+    redisPrefix: e.CSMS_REDIS_PREFIX,
   };
 }

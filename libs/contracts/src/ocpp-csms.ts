@@ -217,8 +217,37 @@ export class SiteStationControlDto {
   retry_at!: string | null;
 }
 
+/** A site profile whose every attempt failed (timed out, station unreachable). */
+export class SiteFailedSendDto {
+  @ApiProperty() station_id!: string;
+  @ApiProperty() connector_id!: number;
+  @ApiProperty({ nullable: true, type: Number }) transaction_id!: number | null;
+  @ApiProperty({ enum: ['TxProfile', 'ChargePointMaxProfile', 'TxDefaultProfile'] }) purpose!: SiteProfilePurpose;
+  @ApiProperty({ description: 'Attempts made (SITE_SEND_ATTEMPTS at most)' }) attempts!: number;
+  @ApiProperty() message!: string;
+  @ApiProperty({ description: 'When the last attempt failed (ISO-8601)' }) at!: string;
+}
+
 /** The site charging limit, the plan that shares it and how each station took it. */
 export class SiteChargingPlanDto {
+  @ApiProperty({
+    enum: ['leader', 'follower'],
+    description: 'Of the replica that answered: the leader runs the plan; a follower shows the leader’s',
+  })
+  role!: 'leader' | 'follower';
+  @ApiProperty({ nullable: true, type: String, description: 'The replica holding the leader lease' })
+  leader_id!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Fencing token of the lease the plan was made under: larger with each new leader',
+  })
+  fencing_token!: number | null;
+  @ApiProperty({
+    type: [SiteFailedSendDto],
+    description: 'The latest sends that failed after every retry (at most 20)',
+  })
+  failed_sends!: SiteFailedSendDto[];
   @ApiProperty({ type: Number, nullable: true }) limit!: number | null;
   @ApiProperty({ enum: ['W', 'A'] }) unit!: 'W' | 'A';
   @ApiProperty({ type: Number, nullable: true }) limit_w!: number | null;

@@ -182,12 +182,12 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
     stationId: string,
     method: string,
     params: Params,
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; fencingToken?: number } = {},
   ): Promise<T> {
     if (!this.sockets.has(stationId)) {
       const owner = await this.router.owner(stationId);
       if (owner && owner !== this.router.instanceId)
-        return (await this.router.remote(owner, stationId, method, params)) as T;
+        return (await this.router.remote(owner, stationId, method, params, options.fencingToken)) as T;
     }
     return (await this.callLocal(stationId, method, params, options)) as T;
   }

@@ -17,8 +17,8 @@ export class SiteController {
   @Get('charging_limit')
   @ApiOperation({ summary: 'The site charging limit and how it is shared among active transactions' })
   @ApiOkResponse({ type: SiteChargingPlanDto })
-  get(): SiteChargingPlanDto {
-    return this.site.view();
+  get(): Promise<SiteChargingPlanDto> {
+    return this.site.status();
   }
 
   @Put('charging_limit')
@@ -50,6 +50,6 @@ export class SiteController {
       return;
     }
     const dto = checked.value;
-    await this.site.set(dto.limit === null ? null : { limit: dto.limit, unit: dto.unit ?? 'W' });
+    await this.site.setFromBus(dto.limit === null ? null : { limit: dto.limit, unit: dto.unit ?? 'W' });
   }
 }

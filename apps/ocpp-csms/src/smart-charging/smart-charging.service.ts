@@ -121,7 +121,8 @@ export class SmartChargingService {
     stationId: string,
     connectorId: number,
     profile: ChargingProfile,
-    options: { timeoutMs?: number } = {},
+    /** fencingToken: a site-leader send; the station's replica checks the lease before passing it on. */
+    options: { timeoutMs?: number; fencingToken?: number } = {},
   ): Promise<SmartChargingResult & { profile_id: number }> {
     await this.checkSmartCharging(stationId);
     this.validate(connectorId, profile);

@@ -237,11 +237,17 @@ export class TransactionsService {
     return { skipped, latest: now };
   }
 
-  private recordPower(transactionId: number, drawnW: number, at: Date): void {
+  /** What a session draws, from this replica's stations or (on the site leader) relayed by another replica. */
+  recordPower(transactionId: number, drawnW: number, at: Date): void {
     const session = this.sessions.get(transactionId) ?? { latest: null, lastDrawAt: at };
     session.latest = { powerW: drawnW, at };
     if (drawnW >= DRAWING_W) session.lastDrawAt = at;
     this.sessions.set(transactionId, session);
+  }
+
+  /** Stray readings relayed by another replica to the site leader. */
+  recordStray(stationId: string, connectorId: number, drawnW: number, at: Date): void {
+    this.stray.set(`${stationId}/${connectorId}`, { powerW: drawnW, at });
   }
 
   /** Drops readings already stored (or repeated within the batch) for this transaction. */
