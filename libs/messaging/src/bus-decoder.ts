@@ -5,6 +5,7 @@ import type { BusValidationConfig } from '@lib/config';
 import { ClockSkew, TopicEntry, matchTopic, withClockSkew } from '@lib/contracts';
 import type { MetricsService } from '@lib/observability';
 import type { Counter } from 'prom-client';
+import { fastCheckOf } from './compiled-check';
 
 export type DecodeResult<T> =
   | { ok: true; value: T; topicParams: Record<string, string> }
@@ -66,6 +67,13 @@ export function checkBusBody<T extends object>(
   body: Record<string, unknown>,
 ): { ok: true; value: T } | { ok: false; detail: string; fields: string[] } {
   const union = entry.refine !== undefined;
+  // The hot path: a body the compiled check passes is exactly one class-validator passes, and is
+  // returned as parsed (plain objects, not class instances). Anything else gets class-validator's
+  // verdict and its reason.
+  if (fastCheckOf(entry.payload, !union)?.(body)) {
+    const type = union ? (entry.refine?.(body as T) ?? entry.payload) : entry.payload;
+    if (!union || fastCheckOf(type, true)?.(body)) return { ok: true, value: body as T };
+  }
   const base = validate(entry.payload, body, !union);
   if (isInvalid(base)) return { ok: false, ...base };
   const value = union ? validate(entry.refine?.(base) ?? entry.payload, body, true) : base;
