@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DEFAULT_CLOCK_SKEW, DeviceDataMessage, TOPIC_REGISTRY, dataMessageClass, withClockSkew } from '@lib/contracts';
-import { decodeBusMessage, fastCheckOf } from '@lib/messaging';
+import { DEFAULT_DECODE_OPTIONS, decodeBusMessage, fastCheckOf } from '@lib/messaging';
 import { AssetKind, aValidReading, badTelemetry } from './support/bus-corpus';
 
 type Json = Record<string, unknown>;
@@ -105,7 +105,15 @@ describe('compiled check of device data messages', () => {
   it('still refuses with class-validator reason when the fast check says no', () => {
     const bess = aValidReading('bess', 'fast-bess-4');
     (bess.racks as Json[])[3].soc_pct = 101;
-    const result = decodeBusMessage(TOPIC_REGISTRY.deviceData, 'energy/devices/fast-bess-4/data', JSON.stringify(bess));
+    const result = decodeBusMessage(
+      TOPIC_REGISTRY.deviceData,
+      'energy/devices/fast-bess-4/data',
+      JSON.stringify(bess),
+      {
+        ...DEFAULT_DECODE_OPTIONS,
+        fastAccept: true,
+      },
+    );
     expect(result).toMatchObject({ ok: false, reason: 'invalid', detail: expect.stringContaining('soc_pct') });
   });
 });

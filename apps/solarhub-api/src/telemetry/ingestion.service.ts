@@ -59,7 +59,8 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.messages = metrics.counter('solarhub_telemetry_messages_total', 'Telemetry messages by result', ['result']);
     this.invalid = new BusInvalidMessages(metrics, 'solarhub-api');
-    this.decodeOptions = decodeOptions(config.mqtt?.validation);
+    // The parser reads fields only: valid messages skip class-transformer and class-validator.
+    this.decodeOptions = { ...decodeOptions(config.mqtt?.validation), fastAccept: true };
   }
 
   onModuleInit(): void {
