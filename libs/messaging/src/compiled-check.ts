@@ -10,7 +10,7 @@ import { ValidationArguments, ValidationTypes, getMetadataStorage } from 'class-
  * made class-validator most of ingestion's CPU. It is used only to accept: a body it does not pass
  * goes through class-validator as before, which says why it is refused (so a doubt costs time,
  * never a wrong answer). Classes using anything it does not model (class-transformer transforms or
- * exposure rules, async validators) get no fast check; test/…/compiled-check.spec.ts holds it to
+ * exposure rules, async validators) get no fast check; test/bus-fast-check.spec.ts holds it to
  * class-validator on the bus fuzz corpus.
  */
 export type FastCheck = (body: Record<string, unknown>) => boolean;
