@@ -8,6 +8,7 @@
 // publisher stops (the lag), solarhub-api's CPU and RSS, and the machine's load average (other
 // work on the machine takes CPU from the broker, the database and solarhub-api alike).
 //   npm run build && node bench/ingestion.js [--rates 2000,5000,10000] [--duration 60] [--replicas 1]
+//     [--receive-maximum 2000]
 // Needs MariaDB (TEST_DATABASE_URL or root@127.0.0.1:3306) and the mosquitto binary.
 const { spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '60' },
     replicas: { type: 'string', default: '1' },
     devices: { type: 'string', default: '2000' },
+    // solarhub-api's INGEST_RECEIVE_MAXIMUM (unacknowledged messages the broker may send it).
+    'receive-maximum': { type: 'string', default: '2000' },
     'broker-port': { type: 'string', default: '18884' },
     port: { type: 'string', default: '18801' },
   },
@@ -127,6 +130,7 @@ async function run() {
           INGEST_SHARED_GROUP: `bench-${process.pid}`,
           INGEST_SESSION_EXPIRY_S: '60',
           BESS_NUMBER: '12',
+          INGEST_RECEIVE_MAXIMUM: values['receive-maximum'],
         }),
       );
     }
