@@ -5,13 +5,15 @@
 // inverter: about 4 rows a message) at QoS 1 at a fixed rate; a plain subscriber on the same
 // broker counts what the broker delivered, side by side. For each rate it reports what was
 // published, delivered to the plain subscriber and stored, the time to catch up after the
-// publisher stops (the lag), and solarhub-api's CPU and RSS.
+// publisher stops (the lag), solarhub-api's CPU and RSS, and the machine's load average (other
+// work on the machine takes CPU from the broker, the database and solarhub-api alike).
 //   npm run build && node bench/ingestion.js [--rates 2000,5000,10000] [--duration 60] [--replicas 1]
+//     [--receive-maximum 2000]
 // Needs MariaDB (TEST_DATABASE_URL or root@127.0.0.1:3306) and the mosquitto binary.
 const { spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
-const { tmpdir } = require('node:os');
+const { loadavg, tmpdir } = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const mqtt = require('mqtt');
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '60' },
     replicas: { type: 'string', default: '1' },
     devices: { type: 'string', default: '2000' },
+    // solarhub-api's INGEST_RECEIVE_MAXIMUM (unacknowledged messages the broker may send it).
+    'receive-maximum': { type: 'string', default: '2000' },
     'broker-port': { type: 'string', default: '18884' },
     port: { type: 'string', default: '18801' },
   },
@@ -126,6 +130,7 @@ async function run() {
           INGEST_SHARED_GROUP: `bench-${process.pid}`,
           INGEST_SESSION_EXPIRY_S: '60',
           BESS_NUMBER: '12',
+          INGEST_RECEIVE_MAXIMUM: values['receive-maximum'],
         }),
       );
     }
@@ -160,6 +165,7 @@ async function run() {
         await sleep(10);
       }
       const wallS = (Date.now() - t0) / 1000;
+      const load1m = Math.round(loadavg()[0] * 10) / 10;
       const cpu = servers.map((s, i) => Math.round(((cpuSeconds(s.pid) - cpu0[i]) / wallS) * 100));
       const stopAt = Date.now();
       let stored = (await storedCount(conn)) - before;
@@ -184,6 +190,7 @@ async function run() {
         catchUpAfterStopS: lagS,
         solarhubCpuPctOfOneCore: cpu,
         solarhubRssMb: servers.map((s) => Math.round(rssMb(s.pid))),
+        machineLoad1m: load1m,
       });
       console.error(JSON.stringify(report.at(-1)));
     }

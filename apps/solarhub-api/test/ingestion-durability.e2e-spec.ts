@@ -9,6 +9,7 @@ import { DEVICE_TOPICS } from '@lib/contracts';
 import { eventually, http, listenOnFreePort } from '../../../test/support/http';
 import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
 import { OwnMosquitto } from '../../../test/support/mosquitto';
+import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { aDevice, quiet } from '@lib/testing';
 import { createSolarhubApp } from '../src/app.factory';
 
@@ -43,12 +44,15 @@ describe('solarhub-api ingestion: persistent session, shared subscription, broke
   let published = 0;
   const group = `durable-${process.pid}`;
 
-  const startReplica = async (replica: string): Promise<{ app: NestFastifyApplication; url: string }> => {
+  const startReplica = async (
+    replica: string,
+    databaseUrl = mysqlDatabaseUrl(DB),
+  ): Promise<{ app: NestFastifyApplication; url: string }> => {
     const app = await createSolarhubApp(
       loadSolarhubConfig({
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
-        DATABASE_URL: mysqlDatabaseUrl(DB),
+        DATABASE_URL: databaseUrl,
         MQTT_URL: broker.url,
         INGEST_CLIENT_ID: `durable-${process.pid}-${replica}`,
         INGEST_SHARED_GROUP: group,
@@ -106,6 +110,37 @@ describe('solarhub-api ingestion: persistent session, shared subscription, broke
     await allStoredOnce();
     await first.app.close();
     await publish(60); // solarhub-api is away: the broker queues them in its session
+    const again = await startReplica('a');
+    try {
+      await allStoredOnce();
+    } finally {
+      await again.app.close();
+    }
+  });
+
+  it('acknowledges a message only once it is stored: readings held in memory survive the replica', async () => {
+    // solarhub-api reaches MariaDB through a proxy, so the database can go away under it alone.
+    const target = new URL(mysqlDatabaseUrl(DB));
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 3306));
+    await proxy.start();
+    target.host = `127.0.0.1:${proxy.port}`;
+    const replica = await startReplica('a', target.toString());
+    try {
+      await publish(5);
+      await allStoredOnce();
+      await proxy.stop();
+      const before = await accepted(replica.url);
+      await publish(40); // received and accepted, but their rows cannot be written
+      await eventually(
+        () => accepted(replica.url),
+        (n) => n >= before + 40,
+      );
+    } finally {
+      // The replica goes with its readings in memory (its last write fails: the database is away).
+      await replica.app.close();
+      await proxy.stop();
+    }
+    // Nothing was acknowledged, so the broker sends all 40 again to the same session.
     const again = await startReplica('a');
     try {
       await allStoredOnce();

@@ -5,4 +5,5 @@ export * from './transport-readiness';
 export * from './bus-publisher';
 export * from './bounded-queue';
 export * from './bus-decoder';
+export * from './compiled-check';
 export * from './bus-encoder';

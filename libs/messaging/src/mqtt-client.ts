@@ -21,6 +21,8 @@ export class MqttConnection {
       clean?: boolean;
       /** With a persistent session: how long the broker keeps it after a disconnect (MQTT 5); 0: MQTT 3.1.1, forever. */
       sessionExpiryS?: number;
+      /** MQTT 5: how many QoS 1 messages the broker may send before they are acknowledged. */
+      receiveMaximum?: number;
     } = {},
   ) {
     this.logger = new Logger(`${name}:mqtt`);
@@ -32,7 +34,10 @@ export class MqttConnection {
       connectTimeout: 5000,
       clean: options.clean ?? true,
       ...(options.sessionExpiryS
-        ? { protocolVersion: 5, properties: { sessionExpiryInterval: options.sessionExpiryS } }
+        ? {
+            protocolVersion: 5,
+            properties: { sessionExpiryInterval: options.sessionExpiryS, receiveMaximum: options.receiveMaximum },
+          }
         : {}),
       will: options.will ? { ...options.will, qos: config.qos } : undefined,
     });

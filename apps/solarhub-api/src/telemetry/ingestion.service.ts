@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import { DEVICE_TOPICS, TOPIC_REGISTRY } from '@lib/contracts';
 import type { SolarhubConfig } from '@lib/config';
 import { BusInvalidMessages, DecodeOptions, MqttConnection, decodeOptions } from '@lib/messaging';
@@ -19,6 +20,30 @@ import { TelemetryWriter } from './telemetry-writer';
  * shared subscription. When the database falls behind, ingestion stops reading (the broker holds
  * the rest, unacknowledged) until the backlog is half written, instead of dropping anything.
  */
+/** Given to mqtt.js's handleMessage callback: read on, but send no PUBACK (the writer sends it). */
+const ACK_LATER = new Error('acknowledged once stored');
+
+/** What mqtt.js sends a PUBACK with (not part of its typings). */
+interface PacketSender {
+  _sendPacket(packet: { cmd: 'puback'; messageId: number; reasonCode: number }): void;
+}
+
+/**
+ * Sends the PUBACK of a QoS 1 message, on the connection it came on. After a reconnect the broker
+ * sends unacknowledged messages again (stored once by the unique (device, seq)) and those copies
+ * are acknowledged instead: a PUBACK on the new connection could acknowledge another message that
+ * reused the id.
+ */
+function acknowledger(client: MqttClient, packet: IPublishPacket): (() => void) | undefined {
+  const { messageId } = packet;
+  if (packet.qos !== 1 || messageId === undefined) return undefined;
+  const stream = client.stream;
+  return () => {
+    if (client.connected && client.stream === stream)
+      (client as unknown as PacketSender)._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 });
+  };
+}
+
 @Injectable()
 export class IngestionService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(IngestionService.name);
@@ -34,7 +59,8 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.messages = metrics.counter('solarhub_telemetry_messages_total', 'Telemetry messages by result', ['result']);
     this.invalid = new BusInvalidMessages(metrics, 'solarhub-api');
-    this.decodeOptions = decodeOptions(config.mqtt?.validation);
+    // The parser reads fields only: valid messages skip class-transformer and class-validator.
+    this.decodeOptions = { ...decodeOptions(config.mqtt?.validation), fastAccept: true };
   }
 
   onModuleInit(): void {
@@ -43,10 +69,11 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
       this.logger.log('MQTT_URL unset: no live telemetry ingestion (history comes from the seed command)');
       return;
     }
-    const { clientId, sharedGroup, highWaterRows, sessionExpiryS } = this.config.ingest;
+    const { clientId, sharedGroup, highWaterRows, sessionExpiryS, receiveMaximum } = this.config.ingest;
     this.connection = new MqttConnection({ ...mqtt, clientId, qos: 1 }, 'solarhub-api', {
       clean: false,
       sessionExpiryS,
+      receiveMaximum,
     });
     const client = this.connection.client;
     const topic = sharedGroup ? `$share/${sharedGroup}/${DEVICE_TOPICS.allData}` : DEVICE_TOPICS.allData;
@@ -55,12 +82,16 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
         if (error) this.logger.warn(`subscribe failed: ${error.message}`);
       });
     });
-    client.on('message', (t, payload) => this.receive(t, payload));
-    // mqtt.js reads the next message (and acknowledges this one) once this callback runs: holding it
-    // while the writer is over its high-water mark is the backpressure the broker sees.
+    client.on('message', (t, payload, packet) => this.receive(t, payload, acknowledger(client, packet)));
+    // mqtt.js reads the next message once this callback runs, and sends the PUBACK with it unless
+    // it is given an error: the acknowledgement is left to the writer (once the rows are stored),
+    // so a crash loses nothing; the broker redelivers what was not acknowledged. Holding the
+    // callback while the writer is over its high-water mark is the backpressure the broker sees,
+    // on top of its window of unacknowledged messages (INGEST_RECEIVE_MAXIMUM).
     client.handleMessage = (_packet, done) => {
-      if (this.writer.backlog < highWaterRows) done();
-      else void this.writer.drainedTo(Math.floor(highWaterRows / 2)).then(() => done());
+      const next = (): void => done(ACK_LATER);
+      if (this.writer.backlog < highWaterRows) next();
+      else void this.writer.drainedTo(Math.floor(highWaterRows / 2)).then(next);
     };
   }
 
@@ -72,18 +103,24 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
     return this.connection?.state() ?? null;
   }
 
-  receive(topic: string, payload: Buffer): void {
+  /** One message; `ack` acknowledges it to the broker (after its rows are stored, when it has any). */
+  receive(topic: string, payload: Buffer, ack?: () => void): void {
     const entry = TOPIC_REGISTRY.deviceData;
     const decoded = this.invalid.decode(entry, topic, payload, this.decodeOptions);
     if (!decoded) {
       this.messages.inc({ result: 'invalid' });
+      ack?.();
       return;
     }
     const result = parseTelemetry(decoded.value);
     if ('ok' in result) {
       this.messages.inc({ result: 'accepted' });
+      result.ok.ack = ack;
       this.writer.accept([result.ok]);
-    } else if ('skip' in result) {
+      return;
+    }
+    ack?.();
+    if ('skip' in result) {
       this.messages.inc({ result: 'skipped' });
     } else {
       this.messages.inc({ result: 'invalid' });

@@ -26,6 +26,8 @@ interface Common {
   /** The unit's alert source name: BESS1, PCS2, Meter1, Inverter1. */
   source: string;
   alerts: ActiveAlert[];
+  /** Set by live ingestion: acknowledges the message to the broker, called once its rows are stored. */
+  ack?: () => void;
 }
 export type ParsedTelemetry =
   | (Common & { kind: 'bess'; row: BessRow; racks: RackRow[] })
