@@ -237,6 +237,46 @@ describe('control loop', () => {
       expect(orders.at(-1)?.consumptionKw).toBeCloseTo(550, 6);
     });
 
+    it('a load held on by its minimum on time stays on through the cloud; the BESS covers it too', async () => {
+      const twoLoads: FlexibleLoadConfig[] = [
+        {
+          name: 'training',
+          minKw: 100,
+          maxKw: 300,
+          rampKwPerStep: 300,
+          cooled: false,
+          blocks: [{ kw: 300, valuePerMwh: 80 }],
+        },
+        {
+          name: 'ev_charging',
+          minKw: 0,
+          maxKw: 50,
+          rampKwPerStep: 50,
+          cooled: false,
+          blocks: [{ kw: 50, valuePerMwh: 70 }],
+        },
+      ];
+      const { service, orders, setGeneration, optimizer, battery } = loop(
+        { minOnMs: 60_000, minOffMs: 60_000 },
+        { BESS_DEVICE_ID: 'bess-unit-1' },
+        twoLoads,
+      );
+      optimizer.last = chargingPlan;
+      battery.dispatch = (batteryKw: number) =>
+        Promise.resolve({ target: { target: 'bess:bess-unit-1', ok: true, detail: {} }, appliedKw: batteryKw });
+      const t0 = 1_000_000;
+      setGeneration(450);
+      await service.tick(t0);
+      expect(orders.at(-1)?.allocation).toMatchObject({ training: 300, ev_charging: 25 });
+      // 10 s later a cloud: training goes down to its 100 kW, EV charging may not stop yet (25 kW).
+      setGeneration(100);
+      await service.tick(t0 + 10_000);
+      expect(orders.at(-1)?.allocation.training).toBeCloseTo(100, 6);
+      expect(orders.at(-1)?.allocation.ev_charging).toBeCloseTo(25, 6);
+      expect(orders.at(-1)?.batteryKw).toBeCloseTo(-50, 6);
+      expect(orders.at(-1)?.consumptionKw).toBeCloseTo(75, 6);
+    });
+
     it('a battery at its lowest SOC does not discharge: the load is cut below its minimum instead', async () => {
       const { service, orders, setGeneration } = site(0.1);
       setGeneration(100);

@@ -126,21 +126,23 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
       const loads = this.inventory.flexibleLoads();
       const gates = new Map(loads.map((l) => [l.name, this.mayRun(l, now)]));
       let batteryKw = plannedBatteryKw;
+      let split: ReturnType<ControlLoopService['splitLoads']> | null = null;
       if (this.battery.deviceId && this.battery.available) {
         // …unless the loads cannot follow (a cloud deeper than what they can give up above their
-        // minimums, or more sun than they can take): a BESS in the plan takes the rest, within its
-        // power and SOC limits, and goes back to the plan once the loads can follow again.
+        // minimums and timers, or more sun than they can take): a BESS in the plan takes the rest,
+        // within its power and SOC limits, and goes back to the plan once the loads can follow.
         const floorKw = loads
           .filter((l) => gates.get(l.name)?.allowed ?? true)
           .reduce((s, l) => s + l.minKw * (l.cooled ? 1 + coolingRatio : 1), 0);
-        const loadsOnly = this.splitLoads(loads, gates, Math.max(floorKw, target - baseLoadKw - plannedBatteryKw));
-        const wantedKw = target - baseLoadKw - loadsOnly.flexibleKw;
+        split = this.splitLoads(loads, gates, Math.max(floorKw, target - baseLoadKw - plannedBatteryKw));
+        const wantedKw = target - baseLoadKw - split.flexibleKw;
         if (Math.abs(wantedKw - plannedBatteryKw) > 1e-3) {
           batteryKw = -batterySetPointKw(this.config.battery, wantedKw, this.inventory.battery().soc) || 0;
+          // What the battery cannot take at its limits, the loads do after all (below their minimums).
+          if (Math.abs(batteryKw - wantedKw) > 1e-3) split = null;
         }
       }
-      // What the battery cannot take, the loads do (below their minimums if they must).
-      const split = this.splitLoads(loads, gates, Math.max(0, target - baseLoadKw - batteryKw));
+      split ??= this.splitLoads(loads, gates, Math.max(0, target - baseLoadKw - batteryKw));
       const flexibleKw = split.flexibleKw;
       const consumptionKw = baseLoadKw + flexibleKw + batteryKw;
       const previous = this.dispatch.last?.order.consumptionKw;
