@@ -279,7 +279,12 @@ describe('the site as a scenario: a cloud passes, the loop holds the export band
 
   it('before the cloud: the plan runs every load and charges the battery with what the band leaves over', async () => {
     // Past the loads' minimum on time (MIN_ON_S) since the plan started them.
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 3000));
+    // The band the test holds the export to is the plan's.
+    const plan = await http<{ export_band_kw: { min_kw: number; max_kw: number } }>(
+      `${gridpilot.url}/api/v1/optimization/plan`,
+    );
+    expect(plan.body.export_band_kw).toEqual({ min_kw: BAND.min, max_kw: BAND.max });
     // Settled: the cars draw their own maximum (the site limit leaves them room), the export is in the band.
     const settled = await eventually(
       () =>
