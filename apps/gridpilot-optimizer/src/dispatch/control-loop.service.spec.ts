@@ -210,7 +210,7 @@ describe('control loop', () => {
       await service.tick();
       // Generation falls to 100 kW: the load goes down to the 100 kW it must run, 25 kW short of
       // the 75 kW the band wants consumed; before the fix the battery kept charging at 100 kW and
-      // the load was cut below its minimum, to 0 (the site imported 100 kW).
+      // the load was cut below its minimum, to 0, to pay for it (export 0 kW, at the edge of the band).
       setGeneration(100);
       await service.tick();
       expect(orders.at(-1)?.allocation.training).toBeCloseTo(100, 6);
