@@ -33,6 +33,7 @@ const RULES: Record<AppName, Record<string, Rule>> = {
     'GET /': 'public',
     'GET /data/latest': 'plant-token',
     'POST /data/consumption': 'open:operator',
+    'PUT /simulation/irradiance': 'admin',
     'GET /health': 'public',
   },
   'iot-mock': {

@@ -1,45 +1,23 @@
-import { ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { testServices } from './services';
+import { AppProcess, buildApps, startApp } from './support/app-process';
 import { TestChargePoint } from './support/charge-point';
 import { eventually, http, postJson } from './support/http';
 import { freePort, mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
 
-const ROOT = join(__dirname, '..');
 const DB = `csms_scale_${process.pid}`;
 
-interface Replica {
-  process: ChildProcessWithoutNullStreams;
-  url: string;
+interface Replica extends AppProcess {
   ocppUrl: string;
-  output: () => string;
 }
 
 async function startReplica(): Promise<Replica> {
-  const [port, ocppPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/ocpp-csms/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      OCPP_PORT: String(ocppPort),
-      DATABASE_URL: mysqlDatabaseUrl(DB),
-      REDIS_URL: testServices.redisUrl,
-    },
+  const ocppPort = await freePort();
+  const replica = await startApp('ocpp-csms', {
+    OCPP_PORT: String(ocppPort),
+    DATABASE_URL: mysqlDatabaseUrl(DB),
+    REDIS_URL: testServices.redisUrl,
   });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const ready = await eventually(
-    () => http(`${url}/health/ready`).catch(() => ({ status: 0 })),
-    (r) => r.status === 200,
-    30_000,
-  );
-  if (ready.status !== 200) throw new Error(`replica did not become ready:\n${output}`);
-  return { process: child, url, ocppUrl: `ws://127.0.0.1:${ocppPort}`, output: () => output };
+  return { ...replica, ocppUrl: `ws://127.0.0.1:${ocppPort}` };
 }
 
 /** Two CSMS processes sharing MariaDB and Redis: any replica serves REST for any station. */
@@ -50,8 +28,7 @@ describe('ocpp-csms scale-out over Redis', () => {
   const station = `SCALE-${process.pid}`;
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.js'), 'ocpp-csms'], { cwd: ROOT });
-    if (build.status !== 0) throw new Error(`build failed: ${build.stdout.toString()}`);
+    buildApps('ocpp-csms');
     await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}`);
     await mysqlAdmin(`CREATE DATABASE ${DB}`);
     a = await startReplica();
@@ -62,12 +39,7 @@ describe('ocpp-csms scale-out over Redis', () => {
 
   afterAll(async () => {
     await cp?.close();
-    for (const r of [a, b]) {
-      if (!r) continue;
-      const exited = new Promise((resolve) => r.process.once('exit', resolve));
-      r.process.kill('SIGTERM');
-      await exited;
-    }
+    for (const r of [a, b]) await r?.stop();
     await mysqlAdmin(`DROP DATABASE IF EXISTS ${DB}`);
   });
 

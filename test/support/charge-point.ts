@@ -12,6 +12,21 @@ import { RPCClient } from 'ocpp-rpc';
 
 type Params = Record<string, unknown>;
 
+/** One MeterValues a simulated car sent: what it drew (W) under the limit its profiles set then. */
+export interface CarReading {
+  at: number;
+  powerW: number;
+  limitW: number;
+}
+
+/** A car charging on a connector of a TestChargePoint (`plugIn`). */
+export interface ChargingSession {
+  transactionId: number;
+  readings: CarReading[];
+  /** Stops the meter loop and the transaction. */
+  stop: () => Promise<void>;
+}
+
 export interface ChargePointOptions {
   password?: string;
   featureProfiles?: string;
@@ -75,6 +90,82 @@ export class TestChargePoint {
     for (const [connectorId, tx] of this.transactions)
       if (tx.transactionId === transactionId) this.transactions.delete(connectorId);
     return this.call('StopTransaction', { transactionId, meterStop: 1000, timestamp: new Date().toISOString() });
+  }
+
+  /**
+   * The limit (W) the installed profiles set on `connectorId` now (the composite schedule, as the
+   * station would apply it), or `maxW` when none limits it.
+   */
+  limitNowW(connectorId: number, maxW = 22_080): number {
+    const schedule = compositeSchedule(this.profiles, {
+      connectorId,
+      start: new Date(),
+      durationS: 1,
+      unit: 'W',
+      connectorIds: [1, 2],
+      transactions: this.transactions,
+      maxLimit: maxW,
+    });
+    return schedule.chargingSchedulePeriod[0]?.limit ?? maxW;
+  }
+
+  /**
+   * A car on `connectorId`: Preparing, StartTransaction, Charging, then MeterValues every
+   * `intervalMs` (and at once), in which the car draws min(`carMaxW`, the limit its profiles set
+   * now): a car that follows the charging profile the CSMS sends.
+   */
+  async plugIn(connectorId: number, carMaxW: number, intervalMs = 1000): Promise<ChargingSession> {
+    await this.status(connectorId, 'Preparing');
+    const transactionId = await this.startTransaction(connectorId, `TAG-CAR-${connectorId}`);
+    await this.status(connectorId, 'Charging');
+    const readings: CarReading[] = [];
+    let energyWh = 0;
+    let lastAt = Date.now();
+    let stopped = false;
+    const meter = async (): Promise<void> => {
+      const at = Date.now();
+      const limitW = this.limitNowW(connectorId);
+      const powerW = Math.min(carMaxW, limitW);
+      energyWh += (powerW * (at - lastAt)) / 3_600_000;
+      lastAt = at;
+      readings.push({ at, powerW, limitW });
+      await this.call('MeterValues', {
+        connectorId,
+        transactionId,
+        meterValue: [
+          {
+            timestamp: new Date(at).toISOString(),
+            sampledValue: [
+              { value: String(powerW), measurand: 'Power.Active.Import', unit: 'W' },
+              { value: energyWh.toFixed(1), measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+            ],
+          },
+        ],
+      });
+    };
+    let running: Promise<void> = meter();
+    const timer = setInterval(() => {
+      if (!stopped) running = running.then(meter).catch(() => undefined);
+    }, intervalMs);
+    return {
+      transactionId,
+      readings,
+      stop: async () => {
+        stopped = true;
+        clearInterval(timer);
+        await running.catch(() => undefined);
+        await this.stopTransaction(transactionId);
+      },
+    };
+  }
+
+  status(connectorId: number, status: string): Promise<Params> {
+    return this.call('StatusNotification', {
+      connectorId,
+      errorCode: 'NoError',
+      status,
+      timestamp: new Date().toISOString(),
+    });
   }
 
   async boot(): Promise<Params> {

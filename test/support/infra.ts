@@ -19,6 +19,23 @@ export async function mysqlAdmin(sql: string): Promise<void> {
   }
 }
 
+/** The rows of one query in one database of the test server, to check what an app stored. */
+export async function mysqlRows<T>(db: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const c = await createConnection({
+    host: mysql.hostname,
+    port: Number(mysql.port || 3306),
+    user: mysql.username,
+    password: mysql.password,
+    database: db,
+  });
+  try {
+    const [rows] = await c.query(sql, params);
+    return rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
 /** A DATABASE_URL for a database on the test server. */
 export const mysqlDatabaseUrl = (db: string): string =>
   `mysql://${mysql.username}:${mysql.password}@${mysql.host}/${db}`;

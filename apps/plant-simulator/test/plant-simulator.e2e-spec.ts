@@ -3,6 +3,7 @@ import { loadPlantSimulatorConfig } from '@lib/config';
 import { PLANT_TOPICS, PlantReadingMessage } from '@lib/contracts';
 import { connectAsync } from 'mqtt';
 import { testServices } from '../../../test/services';
+import { testToken } from '../../../test/support/auth';
 import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
 import { createPlantSimulatorApp } from '../src/app.factory';
 
@@ -175,6 +176,80 @@ describe('plant-simulator (document 000)', () => {
       }
       const after = await latest();
       expect(after.status).toBe(200);
+    });
+  });
+
+  describe('PUT /simulation/irradiance (a forced cloud)', () => {
+    let still: NestFastifyApplication;
+    let stillUrl: string;
+    const put = (body: unknown, headers: Record<string, string> = {}) =>
+      http<Record<string, unknown> & { detail?: { loc: string[]; msg: string }[] }>(
+        `${stillUrl}/simulation/irradiance?plant_id=${PLANT}`,
+        { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) },
+      );
+    const generation = async (): Promise<number> =>
+      (await http<{ reading: Reading }>(`${stillUrl}/data/latest?plant_id=${PLANT}`, { headers: auth })).body.reading
+        .totals.generation_mw;
+
+    // A walk that does not move during the test (one update an hour), so the factor alone changes generation.
+    beforeAll(
+      async () => ({ app: still, url: stillUrl } = await startPlant({ PLANT_SEED: '5' }, ['--interval', '3600'])),
+    );
+    afterAll(() => still.close());
+
+    it('halves generation in one step and brings it back; exported follows; health says the factor', async () => {
+      const clear = await generation();
+      await postJson(`${stillUrl}/data/consumption`, { expected_consumption_mw: 0.05 });
+      const cloud = await put({ factor: 0.5 });
+      expect(cloud.status).toBe(200);
+      expect(cloud.body).toEqual({
+        status: 'ok',
+        plant_id: PLANT,
+        irradiance_factor: 0.5,
+        generation_mw: round6(clear / 2),
+      });
+      const r = (await http<{ reading: Reading }>(`${stillUrl}/data/latest?plant_id=${PLANT}`, { headers: auth })).body
+        .reading;
+      expect(r.totals.generation_mw).toBeCloseTo(clear / 2, 5);
+      expect(r.totals.exported_mw).toBeCloseTo(clear / 2 - 0.05, 5);
+      expect((await http<{ irradiance_factor: number }>(`${stillUrl}/health`)).body.irradiance_factor).toBe(0.5);
+      expect((await put({ factor: 1 })).status).toBe(200);
+      expect(await generation()).toBeCloseTo(clear, 5);
+    });
+
+    it('is for admins only: an operator gets 403, no token 401, and nothing changes', async () => {
+      const before = await generation();
+      const operator = await testToken({ role: 'operator' });
+      expect((await put({ factor: 0 }, { authorization: `Bearer ${operator}` })).status).toBe(403);
+      const anonymous = await http(`${stillUrl}/simulation/irradiance`, {
+        method: 'PUT',
+        anonymous: true,
+        headers: { 'content-type': 'application/json' },
+        body: '{"factor":0}',
+      });
+      expect(anonymous.status).toBe(401);
+      expect(await generation()).toBe(before);
+    });
+
+    it.each([
+      [{ factor: 1.5 }, 'less than or equal to 1'],
+      [{ factor: -0.1 }, 'greater than or equal to 0'],
+      [{ factor: '0.5' }, 'finite number'],
+      [{}, 'Field required'],
+    ])('refuses %j with 422 naming the field', async (body, msg) => {
+      const res = await put(body);
+      expect(res.status).toBe(422);
+      expect(res.body.detail?.[0].loc).toEqual(['body', 'factor']);
+      expect(res.body.detail?.[0].msg).toContain(msg);
+    });
+
+    it('answers 404 for an unknown plant', async () => {
+      const res = await http(`${stillUrl}/simulation/irradiance?plant_id=nowhere`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: '{"factor":0.5}',
+      });
+      expect(res.status).toBe(404);
     });
   });
 

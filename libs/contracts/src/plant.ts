@@ -35,6 +35,32 @@ export class SetConsumptionResponseDto {
   consumption_mw!: number;
 }
 
+/**
+ * The sunlight the plant gets, as a factor of its clear-sky generation: a test or a demo forces a
+ * cloud (0.5 halves generation in one step) and clears it (1). The walk goes on underneath.
+ */
+export class SetIrradianceDto {
+  @ApiProperty({ example: 0.5, minimum: 0, maximum: 1, description: 'Factor of the clear-sky generation, 0–1' })
+  @Max(1, { message: 'Input should be less than or equal to 1' })
+  @Min(0, { message: 'Input should be greater than or equal to 0' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'Input should be a finite number' })
+  factor!: number;
+}
+
+export class SetIrradianceResponseDto {
+  @ApiProperty({ example: 'ok' })
+  status!: 'ok';
+
+  @ApiProperty({ example: 'complexo-paranhos' })
+  plant_id!: string;
+
+  @ApiProperty({ example: 0.5 })
+  irradiance_factor!: number;
+
+  @ApiProperty({ example: 0.16, description: 'Generation with the factor applied, MW' })
+  generation_mw!: number;
+}
+
 export class OptionalPlantQueryDto {
   @ApiProperty({ required: false, example: 'complexo-paranhos', description: 'Defaults to the first plant' })
   @IsOptional()
@@ -172,4 +198,6 @@ export class PlantHealthDto {
   @ApiProperty({ example: 0.32 }) current_generation!: number;
   @ApiProperty({ example: 0.15 }) current_consumption!: number;
   @ApiProperty({ example: 'external', enum: ['external', 'none'] }) consumption_source!: 'external' | 'none';
+  @ApiProperty({ example: 1, description: 'Factor of the clear-sky generation (PUT /simulation/irradiance)' })
+  irradiance_factor!: number;
 }

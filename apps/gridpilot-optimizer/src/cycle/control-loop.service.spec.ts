@@ -21,14 +21,18 @@ const loads: FlexibleLoadConfig[] = [
  * (no broker, no database: records wait in memory), an inventory that keeps the SOC estimate and
  * an optimizer whose plan the test sets.
  */
-function loop(config: Partial<GridpilotConfig['control']> = {}, env: Record<string, string> = {}) {
+function loop(
+  config: Partial<GridpilotConfig['control']> = {},
+  env: Record<string, string> = {},
+  siteLoads: FlexibleLoadConfig[] = loads,
+) {
   const base = loadGridpilotConfig({
     PLANT_URL: 'http://plant.invalid',
     EXPORT_MIN_KW: '0',
     EXPORT_MAX_KW: '50',
     ...env,
   });
-  const settings: GridpilotConfig = { ...base, loads, control: { ...base.control, ...config } };
+  const settings: GridpilotConfig = { ...base, loads: siteLoads, control: { ...base.control, ...config } };
   let consumption = 0;
   let generation = 200;
   let socEstimate = 0.5;
@@ -100,6 +104,7 @@ function loop(config: Partial<GridpilotConfig['control']> = {}, env: Record<stri
     dispatcher,
     optimizer,
     socEstimate: () => socEstimate,
+    setSoc: (soc: number) => (socEstimate = soc),
     setGeneration: (kw: number) => (generation = kw),
     setConsumption: (kw: number) => (consumption = kw),
   };
@@ -197,6 +202,122 @@ describe('control loop', () => {
     expect(second?.order.batteryKw).toBe(0);
     expect(second?.order.allocation.training).toBeCloseTo(175, 6);
     expect(second?.order.consumptionKw).toBeCloseTo(175, 6);
+  });
+
+  describe('with a BESS that takes its set-points', () => {
+    /** One load that must run 100 kW, a plan charging the battery at 100 kW, and a BESS that acknowledges what it is sent. */
+    const site = (soc = 0.5) => {
+      const mustRun: FlexibleLoadConfig[] = [
+        {
+          name: 'training',
+          minKw: 100,
+          maxKw: 300,
+          rampKwPerStep: 300,
+          cooled: false,
+          blocks: [{ kw: 300, valuePerMwh: 80 }],
+        },
+      ];
+      const l = loop({ minOnMs: 0, minOffMs: 0 }, { BESS_DEVICE_ID: 'bess-unit-1' }, mustRun);
+      l.optimizer.last = chargingPlan;
+      l.setSoc(soc);
+      const setPoints: number[] = [];
+      l.battery.dispatch = (batteryKw: number) => {
+        setPoints.push(batteryKw);
+        return Promise.resolve({ target: { target: 'bess:bess-unit-1', ok: true, detail: {} }, appliedKw: batteryKw });
+      };
+      return { ...l, setPoints };
+    };
+
+    it('keeps the battery at the plan while the loads can follow', async () => {
+      const { service, orders, setGeneration } = site();
+      setGeneration(400);
+      await service.tick();
+      // 375 kW to consume: 100 kW into the battery as planned, 275 kW to the load.
+      expect(orders.at(-1)).toMatchObject({ batteryKw: 100, consumptionKw: 375, socNext: 0.52 });
+      expect(orders.at(-1)?.allocation.training).toBeCloseTo(275, 6);
+    });
+
+    it('a cloud deeper than the loads can give up: the BESS discharges the rest, then goes back to the plan', async () => {
+      const { service, orders, setGeneration, setPoints } = site();
+      setGeneration(400);
+      await service.tick();
+      // Generation falls to 100 kW: the load goes down to the 100 kW it must run, 25 kW short of
+      // the 75 kW the band wants consumed; before the fix the battery kept charging at 100 kW and
+      // the load was cut below its minimum, to 0, to pay for it (export 0 kW, at the edge of the band).
+      setGeneration(100);
+      await service.tick();
+      expect(orders.at(-1)?.allocation.training).toBeCloseTo(100, 6);
+      expect(orders.at(-1)?.batteryKw).toBeCloseTo(-25, 6);
+      expect(orders.at(-1)?.consumptionKw).toBeCloseTo(75, 6);
+      // The plan's SOC does not hold while the battery does something else.
+      expect(orders.at(-1)?.socNext).toBe(0.5);
+      // The sun is back: the battery returns to the plan's 100 kW of charging, the load takes the rest.
+      setGeneration(400);
+      await service.tick();
+      expect(orders.at(-1)).toMatchObject({ batteryKw: 100, consumptionKw: 375 });
+      expect(orders.at(-1)?.allocation.training).toBeCloseTo(275, 6);
+      // One move out, one move back: charge, discharge, charge.
+      expect(setPoints.map(Math.sign)).toEqual([1, -1, 1]);
+    });
+
+    it('more sun than the loads can take: the BESS charges more, up to its power', async () => {
+      const { service, orders, setGeneration } = site();
+      setGeneration(700);
+      await service.tick();
+      // 675 kW to consume, the load takes its 300 kW, the battery the rest up to 250 kW.
+      expect(orders.at(-1)?.allocation.training).toBeCloseTo(300, 6);
+      expect(orders.at(-1)?.batteryKw).toBe(250);
+      expect(orders.at(-1)?.consumptionKw).toBeCloseTo(550, 6);
+    });
+
+    it('a load held on by its minimum on time stays on through the cloud; the BESS covers it too', async () => {
+      const twoLoads: FlexibleLoadConfig[] = [
+        {
+          name: 'training',
+          minKw: 100,
+          maxKw: 300,
+          rampKwPerStep: 300,
+          cooled: false,
+          blocks: [{ kw: 300, valuePerMwh: 80 }],
+        },
+        {
+          name: 'ev_charging',
+          minKw: 0,
+          maxKw: 50,
+          rampKwPerStep: 50,
+          cooled: false,
+          blocks: [{ kw: 50, valuePerMwh: 70 }],
+        },
+      ];
+      const { service, orders, setGeneration, optimizer, battery } = loop(
+        { minOnMs: 60_000, minOffMs: 60_000 },
+        { BESS_DEVICE_ID: 'bess-unit-1' },
+        twoLoads,
+      );
+      optimizer.last = chargingPlan;
+      battery.dispatch = (batteryKw: number) =>
+        Promise.resolve({ target: { target: 'bess:bess-unit-1', ok: true, detail: {} }, appliedKw: batteryKw });
+      const t0 = 1_000_000;
+      setGeneration(450);
+      await service.tick(t0);
+      expect(orders.at(-1)?.allocation).toMatchObject({ training: 300, ev_charging: 25 });
+      // 10 s later a cloud: training goes down to its 100 kW, EV charging may not stop yet (25 kW).
+      setGeneration(100);
+      await service.tick(t0 + 10_000);
+      expect(orders.at(-1)?.allocation.training).toBeCloseTo(100, 6);
+      expect(orders.at(-1)?.allocation.ev_charging).toBeCloseTo(25, 6);
+      expect(orders.at(-1)?.batteryKw).toBeCloseTo(-50, 6);
+      expect(orders.at(-1)?.consumptionKw).toBeCloseTo(75, 6);
+    });
+
+    it('a battery at its lowest SOC does not discharge: the load is cut below its minimum instead', async () => {
+      const { service, orders, setGeneration } = site(0.1);
+      setGeneration(100);
+      await service.tick();
+      expect(orders.at(-1)?.batteryKw).toBe(0);
+      expect(orders.at(-1)?.allocation.training).toBeCloseTo(75, 6);
+      expect(orders.at(-1)?.constraintsSatisfied).toBe(false);
+    });
   });
 });
 

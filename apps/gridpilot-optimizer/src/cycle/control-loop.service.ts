@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { GridpilotConfig } from '@lib/config';
+import type { FlexibleLoadConfig, GridpilotConfig } from '@lib/config';
 import { BatteryLinkService } from '../dispatch/battery-link.service';
 import { DispatchRecord, DispatchService } from '../dispatch/dispatch.service';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { InventoryService } from '../inventory/inventory.service';
 import { OptimizerService } from '../optimization/optimizer.service';
-import { splitBudget } from '../optimization/split';
+import { BudgetSplit, splitBudget } from '../optimization/split';
+import { batterySetPointKw } from '../dispatch/limits';
 import { CycleService, controlLoopEnabled } from './cycle.service';
 import { LoadTimers } from './load-timers';
 
@@ -13,8 +14,12 @@ import { LoadTimers } from './load-timers';
  * Follows generation between optimizations. Every CONTROL_PERIOD_S it reads the plant; while the
  * net export is inside its band it does nothing (the band is the dead band). Outside it, it aims
  * for the middle of the band: the flexible power budget is re-split by the auction, keeping the
- * battery where the last plan put it, within the load timers (LoadTimers). Its orders go through
- * the cycle's one dispatch path (CycleService.apply), which moves the timers and the SOC estimate.
+ * battery where the last plan put it as long as the loads can follow. When they cannot (generation
+ * falls below what they must run, or rises above what they can take), a BESS in the plan takes
+ * the difference within its power and SOC limits, and returns to the plan's power as soon as the
+ * loads can follow again: one move out and one move back per swing, no hunting. Loads keep their
+ * timers (LoadTimers). Its orders go through the cycle's one dispatch path (CycleService.apply),
+ * which moves the timers and the SOC estimate.
  */
 @Injectable()
 export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
@@ -49,6 +54,32 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /**
+   * The auction's split of `budgetKw` among the loads the timers let run, and the site power it
+   * takes (cooling included); a load inside its minimum on time keeps at least its minimum.
+   */
+  private splitLoads(
+    loads: FlexibleLoadConfig[],
+    gates: Map<string, { allowed: boolean; forced: boolean }>,
+    budgetKw: number,
+  ): BudgetSplit & { flexibleKw: number } {
+    const { coolingRatio } = this.config.site;
+    const split = splitBudget(loads, budgetKw, coolingRatio, (l) => gates.get(l.name)?.allowed ?? true);
+    // A load inside its minimum on time keeps at least its minimum (or a sliver when that is 0).
+    for (const load of loads) {
+      if (gates.get(load.name)?.forced && (split.allocation[load.name] ?? 0) <= 1e-6) {
+        const kw = Math.max(load.minKw, Math.min(load.maxKw, this.timers.lastKw(load.name)));
+        split.allocation[load.name] = kw;
+        if (load.cooled) split.allocation.cooling += kw * coolingRatio;
+      }
+    }
+    const flexibleKw = loads.reduce(
+      (s, l) => s + (split.allocation[l.name] ?? 0) * (l.cooled ? 1 + coolingRatio : 1),
+      0,
+    );
+    return { ...split, flexibleKw };
+  }
+
   async tick(now = Date.now()): Promise<DispatchRecord | null> {
     if (this.running) return null;
     this.running = true;
@@ -65,27 +96,32 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
         this.holds += 1;
         return null;
       }
-      // The battery stays where the last plan put it, or at 0 while it is out of the plan.
-      const batteryKw = !this.battery.available ? 0 : (last?.batteryKw ?? 0);
+      // The battery stays where the last plan put it, or at 0 while it is out of the plan…
+      const plannedBatteryKw = !this.battery.available ? 0 : (last?.batteryKw ?? 0);
       const baseLoadKw = last?.baseLoadKw ?? 0;
       const target = reading.generationKw - (exportMinKw + exportMaxKw) / 2;
-      const budget = Math.max(0, target - baseLoadKw - batteryKw);
       // EV charging only for the cars plugged in (the sessions ocpp-csms reports).
       const loads = this.inventory.flexibleLoads();
       const gates = new Map(loads.map((l) => [l.name, this.timers.mayRun(l, now)]));
-      const split = splitBudget(loads, budget, coolingRatio, (l) => gates.get(l.name)?.allowed ?? true);
-      // A load inside its minimum on time keeps at least its minimum (or a sliver when that is 0).
-      for (const load of loads) {
-        if (gates.get(load.name)?.forced && (split.allocation[load.name] ?? 0) <= 1e-6) {
-          const kw = Math.max(load.minKw, Math.min(load.maxKw, this.timers.lastKw(load.name)));
-          split.allocation[load.name] = kw;
-          if (load.cooled) split.allocation.cooling += kw * coolingRatio;
+      let batteryKw = plannedBatteryKw;
+      let split: ReturnType<ControlLoopService['splitLoads']> | null = null;
+      if (this.battery.deviceId && this.battery.available) {
+        // …unless the loads cannot follow (a cloud deeper than what they can give up above their
+        // minimums and timers, or more sun than they can take): a BESS in the plan takes the rest,
+        // within its power and SOC limits, and goes back to the plan once the loads can follow.
+        const floorKw = loads
+          .filter((l) => gates.get(l.name)?.allowed ?? true)
+          .reduce((s, l) => s + l.minKw * (l.cooled ? 1 + coolingRatio : 1), 0);
+        split = this.splitLoads(loads, gates, Math.max(floorKw, target - baseLoadKw - plannedBatteryKw));
+        const wantedKw = target - baseLoadKw - split.flexibleKw;
+        if (Math.abs(wantedKw - plannedBatteryKw) > 1e-3) {
+          batteryKw = -batterySetPointKw(this.config.battery, wantedKw, this.inventory.battery().soc) || 0;
+          // What the battery cannot take at its limits, the loads do after all (below their minimums).
+          if (Math.abs(batteryKw - wantedKw) > 1e-3) split = null;
         }
       }
-      const flexibleKw = loads.reduce(
-        (s, l) => s + (split.allocation[l.name] ?? 0) * (l.cooled ? 1 + coolingRatio : 1),
-        0,
-      );
+      split ??= this.splitLoads(loads, gates, Math.max(0, target - baseLoadKw - batteryKw));
+      const flexibleKw = split.flexibleKw;
       const consumptionKw = baseLoadKw + flexibleKw + batteryKw;
       const previous = this.dispatch.last?.order.consumptionKw;
       if (previous !== undefined && Math.abs(previous - consumptionKw) < 0.5) {

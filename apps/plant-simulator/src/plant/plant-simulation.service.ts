@@ -65,6 +65,14 @@ export class PlantSimulationService implements OnModuleInit, OnApplicationShutdo
     return plant;
   }
 
+  setIrradiance(factor: number, plantId?: string): PlantState {
+    const plant = this.plant(plantId);
+    plant.setIrradiance(factor);
+    this.logger.log(`${plant.id}: irradiance set to ${factor} of clear sky`);
+    this.publish(plant);
+    return plant;
+  }
+
   tickAll(): void {
     for (const plant of this.plants.values()) {
       const reading = plant.tick();

@@ -23,6 +23,8 @@ export class PlantState {
   private generationMw: number;
   private consumptionMw = 0;
   private consumptionSource: 'none' | 'external' = 'none';
+  /** Sunlight as a factor of the walk's (clear-sky) generation: a forced cloud. */
+  private irradiance = 1;
   private generationShare: number;
   private consumptionShare: number;
   private current!: PlantReadingDto;
@@ -59,6 +61,16 @@ export class PlantState {
     return this.rebuild();
   }
 
+  /** Generation becomes `factor` × the walk from now on, in one step; the walk itself goes on. */
+  setIrradiance(factor: number): PlantReadingDto {
+    this.irradiance = factor;
+    return this.rebuild();
+  }
+
+  get irradianceFactor(): number {
+    return this.irradiance;
+  }
+
   get reading(): PlantReadingDto {
     return this.current;
   }
@@ -75,11 +87,12 @@ export class PlantState {
       current_generation: this.current.totals.generation_mw,
       current_consumption: this.current.totals.consumption_mw,
       consumption_source: this.consumptionSource,
+      irradiance_factor: this.irradiance,
     };
   }
 
   private rebuild(): PlantReadingDto {
-    const [generoso, nogueira] = splitInTwo(this.generationMw, this.generationShare);
+    const [generoso, nogueira] = splitInTwo(this.generationMw * this.irradiance, this.generationShare);
     const [eles, mazp] = splitInTwo(this.consumptionMw, this.consumptionShare);
     const totals = powerTotals(generoso + nogueira, eles + mazp);
     this.seq += 1;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Put, Query } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -15,6 +15,8 @@ import {
   PlantHealthDto,
   SetConsumptionDto,
   SetConsumptionResponseDto,
+  SetIrradianceDto,
+  SetIrradianceResponseDto,
 } from '@lib/contracts';
 import { PlantSimulationService } from './plant-simulation.service';
 
@@ -49,6 +51,25 @@ export class PlantController {
   setConsumption(@Body() body: SetConsumptionDto, @Query() query: OptionalPlantQueryDto): SetConsumptionResponseDto {
     const plant = this.simulation.setConsumption(body.expected_consumption_mw, query.plant_id);
     return { status: 'ok', consumption_mw: plant.reading.totals.consumption_mw };
+  }
+
+  @Put('simulation/irradiance')
+  @RequireRole('admin')
+  @ApiOperation({
+    summary: 'Force the sunlight: generation becomes factor × clear sky (0.5 = a cloud), at once',
+    description: 'Admin only: it moves the plant. The random walk goes on underneath; 1 clears the sky.',
+  })
+  @ApiOkResponse({ type: SetIrradianceResponseDto })
+  @ApiResponse({ status: 404, description: 'Unknown plant_id' })
+  @ApiUnprocessableEntityResponse({ description: 'factor missing, not a number, or outside 0–1' })
+  setIrradiance(@Body() body: SetIrradianceDto, @Query() query: OptionalPlantQueryDto): SetIrradianceResponseDto {
+    const plant = this.simulation.setIrradiance(body.factor, query.plant_id);
+    return {
+      status: 'ok',
+      plant_id: plant.id,
+      irradiance_factor: plant.irradianceFactor,
+      generation_mw: plant.reading.totals.generation_mw,
+    };
   }
 
   @Get('health')
