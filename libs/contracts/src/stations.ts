@@ -115,7 +115,7 @@ export interface StationTotals {
   /** Stations that published a status. */
   stations: number;
   connected: number;
-  /** Connectors with an open transaction. */
+  /** Connectors of connected stations with an open transaction. */
   sessions: number;
   /** What every connector draws now (W), by its latest meter value. */
   power_w: number;

@@ -109,7 +109,8 @@ export class LiveState {
     this.totalsDirty = false;
     const totals: StationTotals = { stations: this.statuses.size, connected: 0, sessions: 0, power_w: 0 };
     for (const status of this.statuses.values()) {
-      if (status.connected) totals.connected += 1;
+      if (!status.connected) continue;
+      totals.connected += 1;
       for (const c of status.connectors) if (c.transaction_id !== null) totals.sessions += 1;
     }
     for (const meter of this.meters.values()) totals.power_w += meter.power_w;
