@@ -1,12 +1,11 @@
 import { LiveStore, type LiveItem } from './live-store';
 
-const status = (station: string, connected = true): LiveItem =>
-  ({
-    kind: 'station_status',
-    key: station,
-    at: 1,
-    data: { station_id: station, connected, connectors: [], timestamp: '2026-01-01T00:00:00Z' },
-  }) as LiveItem;
+const status = (station: string, connected = true): LiveItem => ({
+  kind: 'station_status',
+  key: station,
+  at: 1,
+  data: { station_id: station, connected, connectors: [], timestamp: '2026-01-01T00:00:00Z' },
+});
 const meter = (station: string, connector: number, power: number): LiveItem =>
   ({
     kind: 'station_meter',

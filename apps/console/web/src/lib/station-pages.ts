@@ -50,7 +50,7 @@ export type SortColumn = 'id' | 'status' | 'power';
 /** A column header clicked: the same column flips its direction, another starts with its natural one. */
 export function nextSort(current: StationSort, column: SortColumn): StationSort {
   const key = current.replace(/^-/, '');
-  if (key === column) return (current.startsWith('-') ? column : `-${column}`) as StationSort;
+  if (key === column) return current.startsWith('-') ? column : `-${column}`;
   // Most power first is what an operator looks for; ids and statuses read from the top.
   return column === 'power' ? '-power' : column;
 }
