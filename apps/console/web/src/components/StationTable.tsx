@@ -1,5 +1,5 @@
 import type { StationSort } from '@lib/contracts';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -189,8 +189,15 @@ export function StationTable() {
   const siteSize = filtered ? everything.data?.total : total;
 
   const openByStation = useMemo(() => activeByStation(active.data ?? []), [active.data]);
-  const stationAt = (index: number): CsmsStation | undefined =>
-    loaded.get(Math.floor(index / STATION_PAGE))?.[index % STATION_PAGE];
+  // Rows whose page is cached show at once, before the (throttled) reads catch up with the scroll.
+  const client = useQueryClient();
+  const stationAt = (index: number): CsmsStation | undefined => {
+    const page = Math.floor(index / STATION_PAGE);
+    const items =
+      loaded.get(page) ??
+      client.getQueryData<{ items: CsmsStation[]; total: number }>(csmsKeys.stationPage(filter, page))?.items;
+    return items?.[index % STATION_PAGE];
+  };
 
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
