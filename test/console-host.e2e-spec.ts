@@ -13,7 +13,8 @@ import { testToken } from './support/auth';
 import { eventually, http, listenOnFreePort } from './support/http';
 
 interface Frame {
-  type: 'snapshot' | 'update' | 'apps';
+  type: 'snapshot' | 'update' | 'apps' | 'error';
+  detail?: string;
   items?: { kind: string; key: string; data: Record<string, unknown> }[];
   apps?: { name: string; app: string; state: string }[];
   bus?: string;
@@ -250,6 +251,95 @@ describe('console host (real HTTP, WebSocket, Mosquitto)', () => {
       // 200 readings arrive as a handful of frames, not 200 (the flush is 100 ms here).
       expect(last.length).toBeLessThan(40);
       expect(last.at(-1)?.data.power).toBe(200);
+    } finally {
+      socket.close();
+    }
+  });
+  it("sends a browser only the stations it follows, and every browser the whole site's totals", async () => {
+    const followed = `CON-A-${process.pid}`;
+    const other = `CON-B-${process.pid}`;
+    const publishStation = async (station: string, powerW: number, tx: number): Promise<void> => {
+      const timestamp = new Date().toISOString();
+      await broker.publishAsync(
+        `energy/stations/${station}/status`,
+        JSON.stringify({
+          station_id: station,
+          connected: true,
+          connectors: [
+            { connector_id: 1, status: 'Charging', error_code: 'NoError', transaction_id: tx, id_tag: 'T1' },
+          ],
+          timestamp,
+        }),
+        { qos: 1 },
+      );
+      await broker.publishAsync(
+        `energy/stations/${station}/meter`,
+        JSON.stringify({
+          station_id: station,
+          connector_id: 1,
+          transaction_id: tx,
+          power_w: powerW,
+          energy_wh: 1000,
+          session_energy_wh: 500,
+          soc_pct: null,
+          timestamp,
+        }),
+        { qos: 1 },
+      );
+    };
+    const { socket, frames } = await liveSocket(url, await testToken({ role: 'viewer' }));
+    try {
+      await eventually(
+        () => Promise.resolve(frames),
+        (f) => f.length > 0,
+      );
+      await publishStation(followed, 7000, 1);
+      await publishStation(other, 11000, 2);
+      const totalsOf = (): Record<string, number> | undefined =>
+        frames
+          .flatMap((f) => f.items ?? [])
+          .filter((i) => i.kind === 'station_totals')
+          .at(-1)?.data as Record<string, number> | undefined;
+      // Before it follows any, the browser gets no station, but the sums over both.
+      await eventually(
+        () => Promise.resolve(totalsOf()),
+        (t) => (t?.power_w ?? 0) >= 18000,
+        5000,
+      );
+      const stationItems = (from = 0) =>
+        frames
+          .slice(from)
+          .flatMap((f) => f.items ?? [])
+          .filter((i) => i.kind === 'station_status' || i.kind === 'station_meter');
+      expect(stationItems()).toEqual([]);
+      expect(totalsOf()).toMatchObject({ connected: expect.any(Number), sessions: expect.any(Number) });
+      expect(totalsOf()?.sessions).toBeGreaterThanOrEqual(2);
+
+      // Following one station: its current values at once, then its changes, never the other's.
+      const start = frames.length;
+      socket.send(JSON.stringify({ type: 'subscribe', stations: [followed] }));
+      await eventually(
+        () => Promise.resolve(stationItems(start)),
+        (items) => items.some((i) => i.kind === 'station_meter' && i.data.power_w === 7000),
+        5000,
+      );
+      await publishStation(other, 3000, 2);
+      await publishStation(followed, 7400, 1);
+      await eventually(
+        () => Promise.resolve(stationItems(start)),
+        (items) => items.some((i) => i.kind === 'station_meter' && i.data.power_w === 7400),
+        5000,
+      );
+      expect(stationItems(start).every((i) => i.data.station_id === followed)).toBe(true);
+
+      // A message it cannot read is answered, by name, and changes nothing.
+      socket.send(JSON.stringify({ type: 'subscribe', stations: 'all' }));
+      const refused = await eventually(
+        () => Promise.resolve(frames.find((f) => f.type === 'error')),
+        (f) => f !== undefined,
+        5000,
+      );
+      expect(refused?.detail).toMatch(/^stations:/);
     } finally {
       socket.close();
     }

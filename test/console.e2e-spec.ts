@@ -255,6 +255,41 @@ describe('operator console in Chromium (real apps, MariaDB, Mosquitto)', () => {
     await page.close();
   }, 60_000);
 
+  it('filters the station table on the CSMS: the text narrows the rows and the count', async () => {
+    const page = await login(admin, urls.console, 'admin', 'secret');
+    const trouble = watch(page);
+    // Three more stations (registered, never connected) for the filter to leave out.
+    for (const n of [1, 2, 3]) {
+      const put = await http(`${urls.csms}/stations/CP-OTHER-${process.pid}-${n}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(put.status).toBe(200);
+    }
+    await page.goto(`${urls.console}/charging`);
+    await page.getByTestId(`station-row-${STATION}`).waitFor();
+    const all = await http<unknown[]>(`${urls.csms}/stations`);
+    expect(all.body.length).toBeGreaterThanOrEqual(4);
+    const count = page.getByTestId('station-count');
+    await count.filter({ hasText: `${all.body.length} stations` }).waitFor();
+    expect(await page.locator('[data-testid^="station-row-"]').count()).toBe(all.body.length);
+    await page.getByLabel('Filter stations').fill(`console-${process.pid}`);
+    await count.filter({ hasText: `1 of ${all.body.length} stations` }).waitFor();
+    await eventually(
+      () => page.locator('[data-testid^="station-row-"]').count(),
+      (n) => n === 1,
+      10_000,
+    );
+    await page.getByTestId(`station-row-${STATION}`).waitFor();
+    // Not connected: nothing matches, our station is connected.
+    await page.getByLabel('Connection').selectOption('false');
+    await count.filter({ hasText: `0 of ${all.body.length} stations` }).waitFor();
+    await page.getByText('No station matches the filter.').waitFor();
+    expect(trouble).toEqual({ errors: [], serverErrors: [] });
+    await page.close();
+  }, 60_000);
+
   it('shows a viewer the site but no action buttons', async () => {
     const created = await postJson(`${urls.solarhub}/api/v1/auth/users`, {
       username: `viewer${process.pid}`,

@@ -102,6 +102,15 @@ describe('ocpp-csms (document 004)', () => {
       const online = await http<{ station_id: string; connected: boolean }[]>(`${csms.url}/stations?connected=true`);
       expect(online.body.map((s) => s.station_id)).toEqual([station]);
       expect((await http(`${csms.url}/stations?limit=0`)).status).toBe(422);
+      // Sorted by the server, the page and its total follow the order asked for.
+      const reversed = await http<{ station_id: string }[]>(`${csms.url}/stations?q=page-&sort=-id&limit=2`);
+      expect(reversed.body.map((s) => s.station_id)).toEqual(['PAGE-B1', 'PAGE-A2']);
+      expect(reversed.headers.get('x-total-count')).toBe('3');
+      const byStatus = await http<{ station_id: string }[]>(`${csms.url}/stations?sort=status`);
+      expect(byStatus.body.map((s) => s.station_id)).toEqual([station, 'PAGE-A1', 'PAGE-A2', 'PAGE-B1', 'PAGE_%1']);
+      const badSort = await http<{ detail: { loc: string[] }[] }>(`${csms.url}/stations?sort=voltage`);
+      expect(badSort.status).toBe(422);
+      expect(badSort.body.detail[0].loc).toEqual(['query', 'sort']);
     });
 
     it('runs boot → authorize → start → meter values → stop, and keeps the energy', async () => {

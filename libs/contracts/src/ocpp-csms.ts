@@ -283,6 +283,10 @@ export class ChargingProfilesDto {
   @ApiProperty({ type: [InstalledProfileDto] }) profiles!: InstalledProfileDto[];
 }
 
+/** GET /stations' orders: by id, by status (faulted first, not connected last), by power drawn; `-` for descending. */
+export const STATION_SORTS = ['id', '-id', 'status', '-status', 'power', '-power'] as const;
+export type StationSort = (typeof STATION_SORTS)[number];
+
 /** GET /stations: every station, or a page of those matching (the total in `X-Total-Count`). */
 export class StationsQueryDto {
   @ApiPropertyOptional({ description: 'part of the station id, any case' })
@@ -310,4 +314,14 @@ export class StationsQueryDto {
   @Min(1)
   @IsInt()
   limit?: number;
+
+  @ApiPropertyOptional({
+    enum: STATION_SORTS,
+    default: 'id',
+    description:
+      'the order of the list: id; status (faulted, charging, suspended, preparing/finishing, reserved, unavailable, available, unknown, then not connected); power (what its connectors draw now, by their latest meter values); a leading - reverses it. Ties in id order',
+  })
+  @IsOptional()
+  @IsIn(STATION_SORTS)
+  sort?: StationSort;
 }

@@ -106,3 +106,17 @@ export class StationMeterMessage {
   @nullable @Max(100) @Min(0) @IsNumber(finite) soc_pct!: number | null;
   @IsRecentTimestamp() timestamp!: string;
 }
+
+/**
+ * The console's site-wide charging figures over every station on the bus (its live feed's
+ * `station_totals`), so a page that follows only the stations in view still shows the whole site.
+ */
+export interface StationTotals {
+  /** Stations that published a status. */
+  stations: number;
+  connected: number;
+  /** Connectors of connected stations with an open transaction. */
+  sessions: number;
+  /** What every connector draws now (W), by its latest meter value. */
+  power_w: number;
+}

@@ -21,6 +21,7 @@ import {
   RemoteStopDto,
   ResetDto,
   StationsQueryDto,
+  type StationSort,
 } from '@lib/contracts';
 import type { FastifyReply } from 'fastify';
 import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
@@ -39,6 +40,8 @@ import {
   StationPasswordAnswerDto,
   StationViewDto,
 } from './station.views';
+import { powerW } from '../transactions/meter-readings';
+import { orderStations } from './station-order';
 import { StationsService } from './stations.service';
 import { RequireRole } from '@lib/auth';
 
@@ -74,7 +77,7 @@ export class StationsController {
   @Get('stations')
   @ApiOperation({
     summary:
-      'Known stations and whether they are connected; with q, connected, offset and limit a page of those matching (the total in X-Total-Count)',
+      'Known stations and whether they are connected; with q, connected, sort, offset and limit a page of those matching (the total in X-Total-Count)',
   })
   @ApiOkResponse({ type: [StationViewDto] })
   async list(
@@ -83,12 +86,37 @@ export class StationsController {
   ): Promise<StationViewDto[]> {
     const all = await this.stations.matching(query.q);
     const connected = await this.central.connectedAmong(all.map((s) => s.id));
-    const wanted =
+    const matching =
       query.connected === undefined ? all : all.filter((s) => connected.has(s.id) === (query.connected === 'true'));
+    const wanted =
+      query.sort === undefined || query.sort === 'id' ? matching : this.ordered(matching, connected, query.sort);
     void reply.header('x-total-count', String(wanted.length));
     const offset = query.offset ?? 0;
     const page = wanted.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
     return page.map((s) => this.view(s, connected.has(s.id)));
+  }
+
+  /** The list in another order than the database's (by id): by what the stations told this process. */
+  private ordered(stations: StationEntity[], connected: Set<string>, sort: StationSort): StationEntity[] {
+    const facts = stations.map((station) => {
+      const states = this.stations.connectorStates(station.id);
+      const connectorIds = new Set([
+        ...states.map((c) => c.connectorId),
+        ...Array.from({ length: station.numberOfConnectors }, (_, i) => i + 1),
+      ]);
+      const powers = [...connectorIds]
+        .map((c) => this.transactions.latestMeter(station.id, c))
+        .map((m) => (m ? powerW(m.values) : null))
+        .filter((w): w is number => w !== null);
+      return {
+        station,
+        id: station.id,
+        connected: connected.has(station.id),
+        statuses: states.map((c) => c.status),
+        powerW: powers.length ? powers.reduce((a, b) => a + b, 0) : null,
+      };
+    });
+    return orderStations(facts, sort).map((f) => f.station);
   }
 
   @Get('stations/:id')

@@ -6,7 +6,7 @@ import { api } from '../lib/api';
 import type { CsmsStation } from '../lib/charging';
 import { csmsKeys, useActiveTransactions, useSitePlan, useStations } from '../lib/csms-queries';
 import { CSMS_SITE_DEFAULTS, fairShares, sessionStateOf, type ShareSession } from '../lib/fair-share';
-import { useLive } from '../lib/live';
+import { useFollowStations, useLive } from '../lib/live';
 import { useThrottled } from '../lib/use-throttled';
 import { formatDateTime, useSite } from '../lib/site';
 import { formatPowerW } from '../lib/units';
@@ -48,6 +48,8 @@ export function SiteLimitCard() {
   const active = useActiveTransactions();
   const stations = useStations();
   // The shares follow thousands of live values; redrawn every 2 s at most, not on each of them.
+  // The live values are those of the sessions listed (the first MAX_SHARE_ROWS): the page follows
+  // only the stations it shows (the host sends no other).
   const statuses = useThrottled(useLive('station_status'), 2_000);
   const meters = useThrottled(useLive('station_meter'), 2_000);
   const [typed, setTyped] = useState('');
@@ -93,6 +95,12 @@ export function SiteLimitCard() {
     const share = previewW === null ? null : fairShares({ limitW: previewW, sessions, otherUncontrolledW });
     return { rows, share };
   }, [active.data, current, statuses, meters, stationMap, previewW]);
+
+  const listed = useMemo(
+    () => [...new Set(shareRows.rows.slice(0, MAX_SHARE_ROWS).map((r) => r.t.station_id))],
+    [shareRows.rows],
+  );
+  useFollowStations(listed);
 
   const refresh = async (): Promise<void> => {
     await Promise.all([

@@ -1,36 +1,83 @@
-import { useQueries } from '@tanstack/react-query';
+import type { StationSort } from '@lib/contracts';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import type { CsmsAnswer } from '../api/types';
-import { api } from '../lib/api';
+import { api, apiPage } from '../lib/api';
 import {
-  STATUS_FILTERS,
   activeByStation,
-  baseStationRow,
-  byStationId,
   connectorTone,
-  filterRows,
-  withMeters,
+  stationRow,
+  type CsmsStation,
   type CsmsStationDetail,
-  type StationRow,
-  type StatusFilter,
+  type CsmsTransaction,
 } from '../lib/charging';
-import { csmsKeys, useActiveTransactions, useStations } from '../lib/csms-queries';
-import { useLive } from '../lib/live';
+import { csmsKeys, useActiveTransactions } from '../lib/csms-queries';
+import { useFollowStations, useLive, useStationLive } from '../lib/live';
+import {
+  CONNECTED_FILTERS,
+  STATION_PAGE,
+  ariaSort,
+  nextSort,
+  pageQuery,
+  pagesInView,
+  type ConnectedFilter,
+  type SortColumn,
+  type StationFilter,
+} from '../lib/station-pages';
 import { useDebounced } from '../lib/use-debounced';
+import { useThrottled } from '../lib/use-throttled';
 import { formatEnergyWh, formatPowerW } from '../lib/units';
 import { Badge, ErrorNote, Loading } from './ui';
 
 const ROW_HEIGHT = 41;
-/** REST detail reads for rows the live feed does not cover: the visible ones only, at most this many. */
-const MAX_DETAIL_READS = 40;
-const NO_DETAILS = new Map<string, CsmsStationDetail>();
-/** Stable, so TanStack Query keeps the combined result while no detail read changes. */
-const detailData = (results: { data?: CsmsStationDetail }[]): (CsmsStationDetail | undefined)[] =>
-  results.map((r) => r.data);
+/** A row in view this long without live values reads the station by REST (not every row scrolled past). */
+const DETAIL_AFTER_MS = 1000;
+const NO_OPEN: CsmsTransaction[] = [];
 
-const StationTr = memo(function StationTr({ row, index }: { row: StationRow; index: number }) {
+/** True once the calling row has been shown for `ms`. */
+function useShownFor(ms: number): boolean {
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setDone(true), ms);
+    return () => window.clearTimeout(timer);
+  }, [ms]);
+  return done;
+}
+
+/**
+ * One station: its live values from the store (only this row re-renders when they change); where
+ * the feed has none after a second in view, a REST read of the station (every 10 s).
+ */
+const StationTr = memo(function StationTr({
+  station,
+  open,
+  index,
+}: {
+  station: CsmsStation;
+  open: CsmsTransaction[];
+  index: number;
+}) {
+  const id = station.station_id;
+  const live = useStationLive(id);
+  const settled = useShownFor(DETAIL_AFTER_MS);
+  const needDetail = !live.status || open.some((t) => !live.meters.has(`${id}/${t.connector_id}`));
+  const detail = useQuery({
+    queryKey: csmsKeys.station(id),
+    queryFn: () => api<CsmsStationDetail>('csms', `/stations/${encodeURIComponent(id)}`),
+    enabled: settled && needDetail,
+  });
+  const row = useMemo(
+    () =>
+      stationRow(station, {
+        statuses: live.status ? new Map([[id, live.status]]) : new Map(),
+        meters: live.meters,
+        details: detail.data ? new Map([[id, detail.data]]) : new Map(),
+        active: new Map([[id, open]]),
+      }),
+    [station, id, live, detail.data, open],
+  );
   return (
     <tr className="vrow" data-testid={`station-row-${row.id}`} aria-rowindex={index + 2}>
       <th scope="row">
@@ -57,78 +104,136 @@ const StationTr = memo(function StationTr({ row, index }: { row: StationRow; ind
   );
 });
 
+/** A row whose page has not come yet (scrolled to faster than the CSMS answers). */
+const PendingTr = memo(function PendingTr({ index }: { index: number }) {
+  return (
+    <tr className="vrow" aria-rowindex={index + 2}>
+      <td colSpan={6} className="muted">
+        …
+      </td>
+    </tr>
+  );
+});
+
+function SortHeader({
+  column,
+  sort,
+  onSort,
+  className,
+  children,
+}: {
+  column: SortColumn;
+  sort: StationSort;
+  onSort: (column: SortColumn) => void;
+  className?: string;
+  children: string;
+}) {
+  const state = ariaSort(sort, column);
+  return (
+    <th scope="col" className={className} aria-sort={state}>
+      <button type="button" className="sort-button" onClick={() => onSort(column)}>
+        {children}
+        <span aria-hidden="true">{state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : ''}</span>
+      </button>
+    </th>
+  );
+}
+
 /**
- * Every station in one virtualised table (only the rows in view are in the page, so 5,000 stations
- * stream live as smoothly as five), with a filter by id, status or id tag. ocpp-csms's GET /stations
- * pages and filters by id (q, offset, limit), but this filter also matches live status and id tags,
- * so the list (a few hundred kB at 5,000 stations) is read whole and filtered here.
+ * Every station in one virtualised table: ocpp-csms filters (id, connected), orders and pages the
+ * list (GET /stations with q, connected, sort, offset, limit; the total from X-Total-Count sizes the
+ * scrollbar), and the table reads the pages that hold the rows in view. Live values come from the
+ * console host for the stations in view only (the page follows them), so 5,000 stations stream as
+ * smoothly as five; the site-wide counts are the host's sums over all.
  */
 export function StationTable() {
   const ids = useId();
-  const stations = useStations();
   const active = useActiveTransactions();
-  const statuses = useLive('station_status');
-  const meters = useLive('station_meter');
+  const totals = useLive('station_totals').get('site')?.data;
   const [text, setText] = useState('');
-  const [status, setStatus] = useState<StatusFilter>('all');
-  const deferredText = useDeferredValue(text);
+  const [connected, setConnected] = useState<ConnectedFilter>('all');
+  const [sort, setSort] = useState<StationSort>('id');
+  const q = useDebounced(text.trim(), 300);
+  const filter: StationFilter = useMemo(() => ({ q, connected, sort }), [q, connected, sort]);
+  const filtered = q !== '' || connected !== 'all';
 
-  const sorted = useMemo(() => byStationId(stations.data ?? []), [stations.data]);
-  const openByStation = useMemo(() => activeByStation(active.data ?? []), [active.data]);
-
-  // Rows in view that the live feed does not cover are read by REST (every 10 s), so the page
-  // shows connector statuses and power even before ocpp-csms publishes them on the bus.
-  const [visibleIds, setVisibleIds] = useState<string[]>([]);
-  const settledIds = useDebounced(visibleIds, 300);
-  const needKey = useMemo(
-    () =>
-      settledIds
-        .filter((id) => {
-          if (!statuses.has(id)) return true;
-          const open = openByStation.get(id) ?? [];
-          return open.some((t) => !meters.has(`${id}/${t.connector_id}`));
-        })
-        .slice(0, MAX_DETAIL_READS)
-        .join('\n'),
-    [settledIds, statuses, meters, openByStation],
-  );
-  const needDetail = useMemo(() => (needKey ? needKey.split('\n') : []), [needKey]);
-  const details = useQueries({
-    queries: needDetail.map((id) => ({
-      queryKey: csmsKeys.station(id),
-      queryFn: () => api<CsmsAnswer<'/stations/{id}'>>('csms', `/stations/${encodeURIComponent(id)}`),
+  // The rows in view, followed at most every 150 ms while the table scrolls.
+  const [range, setRange] = useState<{ first: number; last: number }>({ first: 0, last: -1 });
+  const settled = useThrottled(range, 150);
+  const pageNumbers = useMemo(() => pagesInView(settled.first, settled.last), [settled]);
+  const pages = useQueries({
+    queries: pageNumbers.map((page) => ({
+      queryKey: csmsKeys.stationPage(filter, page),
+      queryFn: () => apiPage<CsmsStation>('csms', '/stations', { query: pageQuery(filter, page) }),
     })),
-    combine: detailData,
   });
-  const detailMap = useMemo(() => {
-    const found = details.filter((d): d is CsmsStationDetail => d !== undefined);
-    return found.length ? new Map(found.map((d) => [d.station_id, d])) : NO_DETAILS;
-  }, [details]);
+  const loaded = new Map<number, CsmsStation[]>();
+  let answered: number | undefined;
+  let pending = false;
+  let error: Error | null = null;
+  pages.forEach((result, i) => {
+    if (result.data) loaded.set(pageNumbers[i], result.data.items);
+    answered ??= result.data?.total;
+    pending ||= result.isPending;
+    error ??= result.error;
+  });
+  // While a new filter's first page loads, the last total stays (the table does not blink away).
+  const lastTotal = useRef<number | undefined>(undefined);
+  if (answered !== undefined) lastTotal.current = answered;
+  const total = answered ?? lastTotal.current;
+  // The site's size, for "12 of 5,000": the one count the filter does not change.
+  const everything = useQuery({
+    queryKey: csmsKeys.stationPage({ q: '', connected: 'all', sort: 'id' }, 0, 1),
+    queryFn: () => apiPage<CsmsStation>('csms', '/stations', { query: { limit: 1 } }),
+    enabled: filtered,
+  });
+  const siteSize = filtered ? everything.data?.total : total;
 
-  // Rows without meters: rebuilt when a status, a detail read or the open sessions change, not on
-  // every meter value; the meters are laid over the visible rows only (below).
-  const rows = useMemo(
-    () => sorted.map((s) => baseStationRow(s, { statuses, details: detailMap, active: openByStation })),
-    [sorted, statuses, detailMap, openByStation],
-  );
-  const shown = useMemo(() => filterRows(rows, deferredText, status), [rows, deferredText, status]);
+  const openByStation = useMemo(() => activeByStation(active.data ?? []), [active.data]);
+  // Rows whose page is cached show at once, before the (throttled) reads catch up with the scroll.
+  const client = useQueryClient();
+  const stationAt = (index: number): CsmsStation | undefined => {
+    const page = Math.floor(index / STATION_PAGE);
+    const items =
+      loaded.get(page) ??
+      client.getQueryData<{ items: CsmsStation[]; total: number }>(csmsKeys.stationPage(filter, page))?.items;
+    return items?.[index % STATION_PAGE];
+  };
 
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: shown.length,
+    count: total ?? 0,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
     onChange: (v) => {
-      const next = v.getVirtualItems().map((item) => shown[item.index]?.id ?? '');
-      setVisibleIds((prev) => (prev.length === next.length && prev.every((id, i) => id === next[i]) ? prev : next));
+      const items = v.getVirtualItems();
+      const first = items[0]?.index ?? 0;
+      const last = items.at(-1)?.index ?? -1;
+      setRange((prev) => (prev.first === first && prev.last === last ? prev : { first, last }));
     },
   });
+  // Back to the top when the filter or the order changes: row 4,000 of one list is not of the next.
+  useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
+  }, [filter]);
+
   const items = virtualizer.getVirtualItems();
   const top = items.length ? items[0].start : 0;
   const bottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
-  const connectedCount = useMemo(() => rows.filter((r) => r.connected).length, [rows]);
-  const liveCount = statuses.size;
+  const shownStations = items.map((item) => stationAt(item.index)?.station_id).filter((id): id is string => !!id);
+  useFollowStations(useThrottled(shownStations.join('\n'), 150).split('\n').filter(Boolean));
+  const onSort = (column: SortColumn): void => setSort((s) => nextSort(s, column));
+
+  const counts =
+    total === undefined
+      ? ''
+      : [
+          filtered ? `${total} of ${siteSize ?? '…'} stations` : `${total} stations`,
+          ...(totals && totals.stations > 0
+            ? [`${totals.connected} connected`, `${totals.sessions} charging`]
+            : [`${openByStation.size} charging`, 'live values not published yet, read every 10 s']),
+        ].join(' · ');
 
   return (
     <>
@@ -140,34 +245,36 @@ export function StationTable() {
             type="search"
             value={text}
             onChange={(e) => setText(e.target.value)}
-            placeholder="id, status or id tag"
+            placeholder="part of the station id"
             autoComplete="off"
+            maxLength={64}
           />
         </label>
-        <label htmlFor={`${ids}-status`}>
-          Status
-          <select id={`${ids}-status`} value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
-            {STATUS_FILTERS.map((f) => (
+        <label htmlFor={`${ids}-connected`}>
+          Connection
+          <select
+            id={`${ids}-connected`}
+            value={connected}
+            onChange={(e) => setConnected(e.target.value as ConnectedFilter)}
+          >
+            {CONNECTED_FILTERS.map((f) => (
               <option key={f.value} value={f.value}>
                 {f.label}
               </option>
             ))}
           </select>
         </label>
-        <p className="muted small station-count" role="status">
-          {stations.data
-            ? `${shown.length} of ${rows.length} stations · ${connectedCount} connected · ${openByStation.size} charging${
-                liveCount === 0 ? ' · live values not published yet, read every 10 s' : ''
-              }`
-            : ''}
+        <p className="muted small station-count" role="status" data-testid="station-count">
+          {counts}
         </p>
       </div>
-      <ErrorNote error={stations.error} />
+      <ErrorNote error={error} />
       {/* The open sessions' error only when it says something the list's does not. */}
-      <ErrorNote error={active.error && active.error.message !== stations.error?.message ? active.error : null} />
-      {stations.isPending ? <Loading what="stations" /> : null}
-      {stations.data && rows.length === 0 ? <p className="muted">No station has connected to ocpp-csms yet.</p> : null}
-      {rows.length > 0 ? (
+      <ErrorNote
+        error={active.error && active.error.message !== (error as Error | null)?.message ? active.error : null}
+      />
+      {pending && total === undefined ? <Loading what="the stations" /> : null}
+      {total !== undefined ? (
         <div
           ref={scroller}
           className="table-scroll station-scroll"
@@ -175,15 +282,19 @@ export function StationTable() {
           role="region"
           aria-label="Stations table"
         >
-          <table aria-rowcount={shown.length + 1}>
+          <table aria-rowcount={total + 1}>
             <thead>
               <tr aria-rowindex={1}>
-                <th scope="col">Station</th>
+                <SortHeader column="id" sort={sort} onSort={onSort}>
+                  Station
+                </SortHeader>
                 <th scope="col">Connection</th>
-                <th scope="col">Connectors</th>
-                <th scope="col" className="num">
+                <SortHeader column="status" sort={sort} onSort={onSort}>
+                  Connectors
+                </SortHeader>
+                <SortHeader column="power" sort={sort} onSort={onSort} className="num">
                   Power
-                </th>
+                </SortHeader>
                 <th scope="col" className="num">
                   Session energy
                 </th>
@@ -197,8 +308,17 @@ export function StationTable() {
                 </tr>
               ) : null}
               {items.map((item) => {
-                const row = shown[item.index];
-                return row ? <StationTr key={row.id} row={withMeters(row, meters)} index={item.index} /> : null;
+                const station = stationAt(item.index);
+                return station ? (
+                  <StationTr
+                    key={station.station_id}
+                    station={station}
+                    open={openByStation.get(station.station_id) ?? NO_OPEN}
+                    index={item.index}
+                  />
+                ) : (
+                  <PendingTr key={`pending-${item.index}`} index={item.index} />
+                );
               })}
               {bottom > 0 ? (
                 <tr aria-hidden="true" className="vpad" style={{ height: bottom }}>
@@ -207,7 +327,7 @@ export function StationTable() {
               ) : null}
             </tbody>
           </table>
-          {shown.length === 0 ? <p className="muted">No station matches the filter.</p> : null}
+          {total === 0 ? <p className="muted">No station matches the filter.</p> : null}
         </div>
       ) : null}
     </>

@@ -97,6 +97,22 @@ async function once(app: AppName, path: string, options: RequestOptions): Promis
 
 /** One call; JSON back (or null for an empty answer). */
 export async function api<T>(app: AppName, path: string, options: RequestOptions = {}): Promise<T> {
+  return (await call(app, path, options)).body as T;
+}
+
+/** One page of a list that pages: its items and the total the app counts (`X-Total-Count`). */
+export async function apiPage<T>(
+  app: AppName,
+  path: string,
+  options: RequestOptions = {},
+): Promise<{ items: T[]; total: number }> {
+  const { body, headers } = await call(app, path, options);
+  const items = Array.isArray(body) ? (body as T[]) : [];
+  const total = Number(headers.get('x-total-count'));
+  return { items, total: Number.isFinite(total) && headers.has('x-total-count') ? total : items.length };
+}
+
+async function call(app: AppName, path: string, options: RequestOptions): Promise<{ body: unknown; headers: Headers }> {
   let response = await once(app, path, options);
   if (response.status === 401 && !options.anonymous && tokens && (await tokens.refreshAfter401())) {
     response = await once(app, path, options);
@@ -115,7 +131,7 @@ export async function api<T>(app: AppName, path: string, options: RequestOptions
         : `${APP_LABELS[app]} answered ${response.status}`;
     throw new ApiError(app, response.status, detailText(body, fallback));
   }
-  return body as T;
+  return { body, headers: response.headers };
 }
 
 /** What a page says about a failed call. */

@@ -2,11 +2,15 @@ import { useQuery } from '@tanstack/react-query';
 import type { SiteChargingPlanDto } from '@lib/contracts';
 import type { CsmsAnswer } from '../api/types';
 import { api } from './api';
+import { STATION_PAGE, type StationFilter } from './station-pages';
 
 /** The charging pages' reads of ocpp-csms, shared by key so two views of one thing ask once. */
 export const csmsKeys = {
   stations: ['csms', 'stations'] as const,
   station: (id: string) => ['csms', 'station', id] as const,
+  /** One page of GET /stations for a filter and order (the charging table). */
+  stationPage: (filter: StationFilter, page: number, size = STATION_PAGE) =>
+    ['csms', 'stations', 'page', filter.q, filter.connected, filter.sort, page, size] as const,
   active: ['csms', 'transactions', 'active'] as const,
   transactions: (stationId: string | null, limit: number) => ['csms', 'transactions', stationId ?? '*', limit] as const,
   site: ['csms', 'site'] as const,

@@ -1,124 +1,20 @@
 import { createContext, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
-import type {
-  DeviceCommandAck,
-  DeviceCommandMessage,
-  DeviceDataMessage,
-  DeviceStatusMessage,
-  PlantReadingMessage,
-  ServiceStatusMessage,
-  SiteChargingLimitDto,
-  StationMeterMessage,
-  StationStatusMessage,
-} from '@lib/contracts';
 import type { AppName } from './api';
+import { LiveStore, type Connection, type Frame, type LiveItem, type LiveKind, type StationLive } from './live-store';
 
-/** What each kind of live item carries: the bus's own payload classes (libs/contracts). */
-export interface LiveData {
-  plant: PlantReadingMessage;
-  device: DeviceDataMessage & Record<string, unknown>;
-  device_status: DeviceStatusMessage;
-  service_status: ServiceStatusMessage;
-  site_limit: SiteChargingLimitDto;
-  dispatch: DeviceCommandMessage;
-  dispatch_ack: DeviceCommandAck;
-  station_status: StationStatusData;
-  station_meter: StationMeterData;
-}
-
-/** ocpp-csms's per-station status (energy/stations/+/status) and meter values (energy/stations/+/meter). */
-export type StationStatusData = StationStatusMessage;
-export type StationMeterData = StationMeterMessage;
-
-export type LiveKind = keyof LiveData;
-
-export interface LiveItem<K extends LiveKind = LiveKind> {
-  kind: K;
-  key: string;
-  at: number;
-  data: LiveData[K];
-}
-
-export interface AppHealth {
-  name: AppName;
-  app: string;
-  state: 'up' | 'degraded' | 'down' | 'unknown';
-  down: string[];
-  checked_at: string | null;
-}
-
-export type BusState = 'connected' | 'disconnected' | 'not_configured';
-export type SocketState = 'connecting' | 'open' | 'closed';
-
-interface Connection {
-  socket: SocketState;
-  bus: BusState | null;
-  apps: AppHealth[];
-  /** When the last frame arrived (ms). */
-  lastFrameAt: number | null;
-}
-
-type Frame =
-  | { type: 'snapshot'; items: LiveItem[]; apps: AppHealth[]; bus: BusState }
-  | { type: 'update'; items: LiveItem[] }
-  | { type: 'apps'; apps: AppHealth[]; bus: BusState };
-
-/**
- * The page's copy of the live feed. Each kind's map is replaced (not mutated) when one of its items
- * changes, so React re-renders exactly the views of that kind.
- */
-export class LiveStore {
-  private readonly maps = new Map<LiveKind, Map<string, LiveItem>>();
-  private readonly listeners = new Map<LiveKind | 'connection', Set<() => void>>();
-  private connectionState: Connection = { socket: 'connecting', bus: null, apps: [], lastFrameAt: null };
-  private static readonly EMPTY = new Map<string, LiveItem>();
-
-  map<K extends LiveKind>(kind: K): ReadonlyMap<string, LiveItem<K>> {
-    return (this.maps.get(kind) ?? LiveStore.EMPTY) as unknown as ReadonlyMap<string, LiveItem<K>>;
-  }
-
-  get connection(): Connection {
-    return this.connectionState;
-  }
-
-  subscribe(topic: LiveKind | 'connection', listener: () => void): () => void {
-    let set = this.listeners.get(topic);
-    if (!set) this.listeners.set(topic, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
-  }
-
-  private emit(topic: LiveKind | 'connection'): void {
-    for (const listener of this.listeners.get(topic) ?? []) listener();
-  }
-
-  setConnection(patch: Partial<Connection>): void {
-    this.connectionState = { ...this.connectionState, ...patch };
-    this.emit('connection');
-  }
-
-  apply(frame: Frame): void {
-    if (frame.type === 'apps' || frame.type === 'snapshot') {
-      this.setConnection({ apps: frame.apps, bus: frame.bus, lastFrameAt: Date.now() });
-    } else {
-      this.connectionState = { ...this.connectionState, lastFrameAt: Date.now() };
-    }
-    if (frame.type === 'apps') return;
-    const touched = new Set<LiveKind>();
-    if (frame.type === 'snapshot') {
-      for (const kind of this.maps.keys()) touched.add(kind);
-      this.maps.clear();
-    }
-    const next = new Map<LiveKind, Map<string, LiveItem>>();
-    for (const item of frame.items) {
-      let map = next.get(item.kind);
-      if (!map) next.set(item.kind, (map = new Map(this.maps.get(item.kind))));
-      map.set(item.key, item);
-      touched.add(item.kind);
-    }
-    for (const [kind, map] of next) this.maps.set(kind, map);
-    for (const kind of touched) this.emit(kind);
-  }
-}
+export type {
+  AppHealth,
+  BusState,
+  Connection,
+  LiveData,
+  LiveItem,
+  LiveKind,
+  SocketState,
+  StationLive,
+  StationMeterData,
+  StationStatusData,
+} from './live-store';
+export { LiveStore } from './live-store';
 
 const LiveContext = createContext<LiveStore | null>(null);
 
@@ -133,25 +29,45 @@ export function LiveProvider({ token, children }: { token: () => Promise<string 
     let stopped = false;
     let retry: number | undefined;
     let delay = 1000;
+    // Frames are applied once per animation frame (all that came since), so the page draws once
+    // for them; a hidden page, which gets no animation frames, applies them as they come.
+    let queued: Frame[] = [];
+    let drawing: number | null = null;
+    const draw = (): void => {
+      drawing = null;
+      const frames = queued;
+      queued = [];
+      store.applyAll(frames);
+    };
+    const receive = (frame: Frame): void => {
+      queued.push(frame);
+      if (document.hidden) draw();
+      else if (drawing === null) drawing = requestAnimationFrame(draw);
+    };
     const connect = async (): Promise<void> => {
       const access = await token();
       if (stopped) return;
       store.setConnection({ socket: 'connecting' });
       const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
       const query = access ? `?access_token=${encodeURIComponent(access)}` : '';
-      socket = new WebSocket(`${scheme}://${location.host}/ws/live${query}`);
-      socket.onopen = () => {
+      const open = new WebSocket(`${scheme}://${location.host}/ws/live${query}`);
+      socket = open;
+      open.onopen = () => {
         delay = 1000;
         store.setConnection({ socket: 'open' });
+        store.setSender((stations) => {
+          if (open.readyState === WebSocket.OPEN) open.send(JSON.stringify({ type: 'subscribe', stations }));
+        });
       };
-      socket.onmessage = (event: MessageEvent<string>) => {
+      open.onmessage = (event: MessageEvent<string>) => {
         try {
-          store.apply(JSON.parse(event.data) as Frame);
+          receive(JSON.parse(event.data) as Frame);
         } catch {
           // a frame we cannot read is skipped; the next snapshot or update repairs the view
         }
       };
-      socket.onclose = () => {
+      open.onclose = () => {
+        store.setSender(null);
         store.setConnection({ socket: 'closed' });
         if (stopped) return;
         retry = window.setTimeout(() => void connect(), delay);
@@ -162,6 +78,8 @@ export function LiveProvider({ token, children }: { token: () => Promise<string 
     return () => {
       stopped = true;
       window.clearTimeout(retry);
+      if (drawing !== null) cancelAnimationFrame(drawing);
+      store.setSender(null);
       socket?.close();
     };
   }, [store, token]);
@@ -186,6 +104,25 @@ export function useLive<K extends LiveKind>(kind: K): ReadonlyMap<string, LiveIt
 /** One item, or undefined until it has arrived. */
 export function useLiveItem<K extends LiveKind>(kind: K, key: string): LiveItem<K> | undefined {
   return useLive(kind).get(key);
+}
+
+/**
+ * One station's status and meters, re-rendering only when that station changes (and only while
+ * some view follows it: useFollowStations).
+ */
+export function useStationLive(id: string): StationLive {
+  const store = useStore();
+  return useSyncExternalStore(
+    (listener) => store.subscribeStation(id, listener),
+    () => store.station(id),
+  );
+}
+
+/** Asks the host for these stations' live values while the calling view is shown. */
+export function useFollowStations(ids: readonly string[]): void {
+  const store = useStore();
+  const key = ids.join('\n');
+  useEffect(() => (key === '' ? undefined : store.follow(key.split('\n'))), [store, key]);
 }
 
 /** The socket, the bus and every app's health. */

@@ -49,14 +49,15 @@ export function SitePage() {
   const plants = useLive('plant');
   const devices = useLive('device');
   const statuses = useLive('device_status');
-  const meters = useLive('station_meter');
+  // The stations' sum from the console host: the page follows no station of its own.
+  const chargingTotals = useLive('station_totals').get('site')?.data;
   const limit = useLive('site_limit').get('site');
   const dispatches = useLive('dispatch');
   const now = useNow(1000);
 
   const reading = site ? plants.get(site.plant_id)?.data : [...plants.values()][0]?.data;
   const flow = useMemo(() => {
-    const evW = meters.size === 0 ? null : [...meters.values()].reduce((sum, m) => sum + m.data.power_w, 0);
+    const evW = chargingTotals ? chargingTotals.power_w : null;
     return energyFlow({
       plant: reading?.reading.totals ?? null,
       devices: [...devices.values()].map((d) => ({
@@ -66,7 +67,7 @@ export function SitePage() {
       })),
       evPowerW: evW,
     });
-  }, [reading, devices, statuses, meters]);
+  }, [reading, devices, statuses, chargingTotals]);
 
   const status = useQuery({
     queryKey: ['gridpilot', 'status'],

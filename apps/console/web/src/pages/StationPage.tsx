@@ -17,7 +17,7 @@ import {
   type CsmsStationDetail,
 } from '../lib/charging';
 import { csmsKeys, useActiveTransactions, useSitePlan, useStationDetail } from '../lib/csms-queries';
-import { useLive } from '../lib/live';
+import { useFollowStations, useStationLive } from '../lib/live';
 import { logLines, profilesFromCsms, profilesFromLog } from '../lib/ocpp-log';
 import { scheduleChart } from '../lib/schedule-chart';
 import { formatAge, formatDateTime, formatTime, useSite } from '../lib/site';
@@ -36,21 +36,21 @@ export default function StationPage() {
   const { stationId = '' } = useParams();
   const detail = useStationDetail(stationId);
   const active = useActiveTransactions();
-  const statuses = useLive('station_status');
-  const meters = useLive('station_meter');
+  useFollowStations(useMemo(() => [stationId], [stationId]));
+  const live = useStationLive(stationId);
   const station = detail.data;
 
   const row = useMemo(
     () =>
       station
         ? stationRow(station, {
-            statuses,
-            meters,
+            statuses: live.status ? new Map([[stationId, live.status]]) : new Map(),
+            meters: live.meters,
             details: new Map([[station.station_id, station]]),
             active: activeByStation(active.data ?? []),
           })
         : null,
-    [station, statuses, meters, active.data],
+    [station, live, stationId, active.data],
   );
   const connectors = row?.connectors ?? [];
 

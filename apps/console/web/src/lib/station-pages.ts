@@ -1,0 +1,62 @@
+import type { StationSort } from '@lib/contracts';
+
+/**
+ * The charging table's reads of GET /stations: a page at a time for the rows in view, with the
+ * filter and the order done by ocpp-csms (q, connected, sort, offset, limit; the total in
+ * X-Total-Count), so 5,000 stations cost the page what 100 do.
+ */
+export const STATION_PAGE = 100;
+
+export type ConnectedFilter = 'all' | 'true' | 'false';
+
+export const CONNECTED_FILTERS: { value: ConnectedFilter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'true', label: 'Connected' },
+  { value: 'false', label: 'Not connected' },
+];
+
+export interface StationFilter {
+  /** Part of the station id (any case); '' for all. */
+  q: string;
+  connected: ConnectedFilter;
+  sort: StationSort;
+}
+
+/** The pages that hold rows `first`..`last` (inclusive); the first page while nothing is known. */
+export function pagesInView(first: number, last: number, pageSize = STATION_PAGE): number[] {
+  if (last < first || last < 0) return [0];
+  const pages: number[] = [];
+  for (let p = Math.floor(Math.max(0, first) / pageSize); p <= Math.floor(last / pageSize); p++) pages.push(p);
+  return pages;
+}
+
+/** The query of one page. */
+export function pageQuery(
+  filter: StationFilter,
+  page: number,
+  pageSize = STATION_PAGE,
+): Record<string, string | number> {
+  return {
+    ...(filter.q.trim() ? { q: filter.q.trim() } : {}),
+    ...(filter.connected === 'all' ? {} : { connected: filter.connected }),
+    ...(filter.sort === 'id' ? {} : { sort: filter.sort }),
+    offset: page * pageSize,
+    limit: pageSize,
+  };
+}
+
+export type SortColumn = 'id' | 'status' | 'power';
+
+/** A column header clicked: the same column flips its direction, another starts with its natural one. */
+export function nextSort(current: StationSort, column: SortColumn): StationSort {
+  const key = current.replace(/^-/, '');
+  if (key === column) return current.startsWith('-') ? column : `-${column}`;
+  // Most power first is what an operator looks for; ids and statuses read from the top.
+  return column === 'power' ? '-power' : column;
+}
+
+/** The header's aria-sort for a column. */
+export function ariaSort(current: StationSort, column: SortColumn): 'ascending' | 'descending' | 'none' {
+  if (current.replace(/^-/, '') !== column) return 'none';
+  return current.startsWith('-') ? 'descending' : 'ascending';
+}
