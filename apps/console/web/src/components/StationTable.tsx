@@ -3,7 +3,6 @@ import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import type { CsmsAnswer } from '../api/types';
 import { api, apiPage } from '../lib/api';
 import {
   activeByStation,

@@ -27,7 +27,7 @@ export interface paths {
       cookie?: never;
     };
     /** Site power, battery, compute, generation, EV and device loads */
-    get: operations['DataController_inventory'];
+    get: operations['InventoryController_inventoryView'];
     put?: never;
     post?: never;
     delete?: never;
@@ -44,7 +44,24 @@ export interface paths {
       cookie?: never;
     };
     /** Market prices ($/MWh) of the last hours_back hours, oldest first */
-    get: operations['DataController_prices'];
+    get: operations['PricesController_priceData'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/data/prices/daily': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Hourly mean prices ($/MWh) of one local day of the site: 24 entries, 23 or 25 on the day DST starts or ends */
+    get: operations['PricesController_daily'];
     put?: never;
     post?: never;
     delete?: never;
@@ -63,7 +80,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Send the last allocation to the plant, ocpp-csms and the devices; recorded */
-    post: operations['OptimizationController_dispatch'];
+    post: operations['DispatchController_dispatch'];
     delete?: never;
     options?: never;
     head?: never;
@@ -78,7 +95,7 @@ export interface paths {
       cookie?: never;
     };
     /** Recorded dispatches, newest first */
-    get: operations['OptimizationController_history'];
+    get: operations['DispatchController_history'];
     put?: never;
     post?: never;
     delete?: never;
@@ -97,7 +114,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Hourly energy-price forecast: ensemble with 90 % bounds and its backtest */
-    post: operations['OptimizationController_forecast'];
+    post: operations['ForecastController_forecast'];
     delete?: never;
     options?: never;
     head?: never;
@@ -114,7 +131,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** MPC over the horizon (HiGHS), then a VCG auction of the first step’s power budget */
-    post: operations['OptimizationController_allocate'];
+    post: operations['AllocationController_allocate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -148,7 +165,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** data → forecast → optimize → dispatch; `simulate: true` sends nothing */
-    post: operations['SystemController_runFullCycle'];
+    post: operations['CycleController_runFullCycle'];
     delete?: never;
     options?: never;
     head?: never;
@@ -163,7 +180,7 @@ export interface paths {
       cookie?: never;
     };
     /** Connectivity, last optimization, control loop and dispatch counters */
-    get: operations['SystemController_status'];
+    get: operations['StatusController_status'];
     put?: never;
     post?: never;
     delete?: never;
@@ -244,12 +261,281 @@ export interface components {
        */
       risk_aversion: number;
     };
+    AllocationResponseDto: {
+      /**
+       * @description first step, per load and cooling (kW)
+       * @example {
+       *       "cooling": 36,
+       *       "inference": 120
+       *     }
+       */
+      allocation: {
+        [key: string]: number;
+      };
+      constraints_satisfied: boolean;
+      mpc: components['schemas']['MpcSummaryDto'];
+      notes: string[];
+      optimization_metrics: components['schemas']['OptimizationMetricsDto'];
+      /** @description VCG payments ($/h) */
+      payments: {
+        [key: string]: number;
+      };
+    };
+    ApiConnectivityDto: {
+      /** @description whether a plant (PLANT_URL) is configured */
+      api_key_configured: boolean;
+      bus: components['schemas']['BusStateDto'];
+      database_connected: boolean;
+      mqtt_connected: boolean;
+      /** @enum {string} */
+      overall_status: 'operational' | 'degraded';
+      plant_error: string | null;
+      plant_reachable: boolean;
+      price_error: string | null;
+      /** @example simulated */
+      price_source: string;
+      prices_available: boolean;
+    };
+    BacktestDto: {
+      ensemble: components['schemas']['ForecastScoreDto'];
+      horizon_hours: number;
+      methods: components['schemas']['BacktestMethodDto'][];
+      /** @description rolling origins scored */
+      origins: number;
+    };
+    BacktestMethodDto: {
+      /** @description $/MWh */
+      mae: number;
+      /** @description % */
+      mape: number;
+      method: string;
+      /** @description its weight in the ensemble (1/MSE) */
+      weight: number;
+    };
+    BatteryLinkDto: {
+      /** @description what the BESS applied (kW, + discharge) */
+      applied_kw: number | null;
+      available: boolean;
+      /** @description BESS_DEVICE_ID */
+      device_id: string | null;
+      last_ack_at: string | null;
+      last_error: string | null;
+      last_reason: string | null;
+      /** @enum {string|null} */
+      last_result: 'accepted' | 'clamped' | 'rejected' | null;
+      /** @description the last set-point sent (kW, + discharge) */
+      last_setpoint_kw: number | null;
+      /** @description the plans give the battery 0 kW until it answers again */
+      planned_around: boolean;
+      setpoints_failed: number;
+      setpoints_sent: number;
+      /** @example power_kw > 0 discharges, < 0 charges */
+      sign: string;
+      /** @description since when the state holds */
+      since: string;
+      /** @enum {string} */
+      state: 'not_configured' | 'unknown' | 'available' | 'refused' | 'timeout' | 'offline';
+    };
+    BusStateDto: {
+      connected: boolean;
+      /** @enum {string} */
+      transport: 'redis' | 'mqtt' | 'none';
+    };
+    ComputeDto: {
+      cooling_load_kw: number;
+      /** @description allocated over the most the cooled loads can take */
+      utilization: number;
+    };
+    ControlLoopStatusDto: {
+      /** @description ticks that dispatched a new split */
+      adjustments: number;
+      /** @description CONTROL_LOOP and a plant (PLANT_URL) */
+      enabled: boolean;
+      /** @description ticks that changed nothing (export inside the band, or nothing to change) */
+      holds: number;
+      /** @example 5 */
+      period_s: number;
+      ticks: number;
+    };
+    CoolingRequirementsDto: {
+      cooling_kw: number;
+      /** @description 1 / COOLING_RATIO */
+      cop: number | null;
+    };
+    CycleDispatchDto: {
+      /** @description net export the plant reports after the dispatch */
+      export_kw: number | null;
+      /** @description null while the database is away */
+      id: number | null;
+      message: string;
+      /** @enum {string} */
+      status: 'success' | 'partial' | 'unreachable' | 'failed' | 'simulated';
+    };
+    CyclePerformanceDto: {
+      success: boolean;
+      total_time_ms: number;
+    };
+    CycleResultDto: {
+      /** @description kW per load, with cooling */
+      allocation: {
+        [key: string]: number;
+      };
+      constraints_satisfied: boolean;
+      dispatch: components['schemas']['CycleDispatchDto'];
+      /** @description seconds */
+      elapsed_time: number;
+      notes: string[];
+      performance_metrics: components['schemas']['CycleTimingsDto'];
+      power_requirements: components['schemas']['PowerRequirementsDto'];
+      /** @description VCG payments ($/h) */
+      revenue: {
+        [key: string]: number;
+      };
+      /** @description SOC the plan started from (0–1) */
+      soc: number;
+      /** @description the dispatch succeeded (or was simulated) */
+      success: boolean;
+      total_power: number;
+    };
+    CycleTimingsDto: {
+      /** @description prices, forecast and the MPC */
+      build_time_ms: number;
+      solve_time_ms: number;
+      total_time_ms: number;
+    };
+    DailyPricePointDto: {
+      /** @description $/MWh, mean of the hour */
+      energy_price: number | null;
+      hash_price: number | null;
+      /** @description hour of the local day, from 0 */
+      hour: number;
+      /**
+       * @description the hour’s start, site time
+       * @example 2026-03-29T01:00:00+01:00
+       */
+      local_time: string;
+      /** @description price points averaged */
+      samples: number;
+      /**
+       * @description the hour’s start, UTC
+       * @example 2026-03-29T00:00:00Z
+       */
+      timestamp: string;
+      token_price: number | null;
+    };
+    DailyPricesDto: {
+      data: components['schemas']['DailyPricePointDto'][];
+      /** @example 2026-03-29 */
+      date: string;
+      end: string;
+      /** @description 24, or 23 / 25 on a DST change */
+      hours: number;
+      start: string;
+      /** @example Europe/Berlin */
+      timezone: string;
+      /** @example $/MWh */
+      unit: string;
+    };
+    DeviceLoadDto: {
+      reporting: number;
+      /** @description of the DISPATCH_DEVICES */
+      steered_load_kw: number;
+      unsteered_load_kw: number;
+    };
+    DispatchCountsDto: {
+      count: number;
+      /** @description dispatches with a failed target */
+      failed: number;
+      last_at: string | null;
+      /** @enum {string|null} */
+      last_status: 'success' | 'partial' | 'unreachable' | 'failed' | 'simulated' | null;
+    };
     DispatchDto: {
       /**
        * @description Dry run: build the commands, send nothing
        * @default false
        */
       simulate: boolean;
+    };
+    DispatchHistoryDto: {
+      /** @description newest first */
+      dispatches: components['schemas']['DispatchHistoryEntryDto'][];
+    };
+    DispatchHistoryEntryDto: {
+      allocation: {
+        [key: string]: number;
+      };
+      constraints_satisfied: boolean;
+      id: number;
+      /** @enum {string} */
+      origin: 'api' | 'cycle' | 'control';
+      result: components['schemas']['DispatchHistoryResultDto'];
+      /** @enum {string} */
+      status: 'success' | 'partial' | 'unreachable' | 'failed' | 'simulated';
+      timestamp: string;
+      total_power_kw: number;
+    };
+    DispatchHistoryResultDto: {
+      battery_kw: number;
+      export_kw: number | null;
+      message: string;
+      targets: components['schemas']['TargetResultDto'][];
+    };
+    DispatchPayloadDto: {
+      /** @description kW per load, with cooling */
+      allocation: {
+        [key: string]: number;
+      };
+      constraints_satisfied: boolean;
+      power_requirements: components['schemas']['DispatchPowerDto'];
+      system_state: components['schemas']['SystemStateDto'];
+    };
+    DispatchPerformanceDto: {
+      constraints_satisfied: boolean;
+      processing_time_ms: number;
+      total_power_kw: number;
+    };
+    DispatchPowerDto: {
+      /** @description the load the optimizer does not steer */
+      base_load_kw: number;
+      /** @description + charging, − discharging */
+      battery_power_kw: number;
+      cooling_power_kw: number;
+      /** @description what the site draws from the plant */
+      total_power_kw: number;
+    };
+    DispatchResponseDto: {
+      dispatch_result: components['schemas']['DispatchResultDto'];
+      performance_metrics: components['schemas']['DispatchPerformanceDto'];
+      timestamp: string;
+    };
+    DispatchResultDto: {
+      cooling_requirements: components['schemas']['CoolingRequirementsDto'];
+      /** @description null while the database is away */
+      dispatch_id: number | null;
+      /** @description net export the plant reports after the dispatch */
+      export_kw: number | null;
+      message: string;
+      payload: components['schemas']['DispatchPayloadDto'];
+      /** @enum {string} */
+      status: 'success' | 'partial' | 'unreachable' | 'failed' | 'simulated';
+      targets: components['schemas']['TargetResultDto'][];
+    };
+    EvLoadDto: {
+      /** @description stations connected and reporting */
+      chargers: number;
+      charging_kw: number;
+      /** @description what the site charging limit can take away */
+      flexible_kw: number;
+      sessions: number;
+      /** @example ocpp-csms */
+      source: string;
+      stations: components['schemas']['EvStationLoadDto'][];
+    };
+    EvStationLoadDto: {
+      charging_kw: number;
+      sessions: number;
+      station_id: string;
     };
     ExportBandDto: {
       /** @example 50 */
@@ -268,6 +554,51 @@ export interface components {
        * @default false
        */
       use_advanced: boolean;
+    };
+    ForecastMetadataDto: {
+      avg_predicted_price: number;
+      features_used: number;
+      history_hours: number;
+      methods_used: string[];
+      /** @enum {string} */
+      model_type: 'standard' | 'advanced';
+      periods: number;
+      /** @description coefficient of variation of the forecast */
+      price_volatility: number;
+    };
+    ForecastPerformanceDto: {
+      /** @description 1 − MAPE/100 of the ensemble, or N/A without a backtest */
+      forecast_accuracy: number | 'N/A';
+      /** @enum {string} */
+      model_confidence: 'high' | 'medium' | 'low';
+      model_time_ms: number;
+      processing_time_ms: number;
+    };
+    ForecastPointDto: {
+      /** @description lower end of the 90 % band */
+      lower_bound: number;
+      /** @example ensemble */
+      method: string;
+      /** @description $/MWh */
+      predicted_price: number;
+      /** @example 2026-12-04T11:00:00Z */
+      timestamp: string;
+      /** @description half the width of the band */
+      uncertainty_energy: number;
+      /** @description upper end of the 90 % band */
+      upper_bound: number;
+    };
+    ForecastResponseDto: {
+      backtest: components['schemas']['BacktestDto'];
+      forecast: components['schemas']['ForecastPointDto'][];
+      metadata: components['schemas']['ForecastMetadataDto'];
+      performance_metrics: components['schemas']['ForecastPerformanceDto'];
+    };
+    ForecastScoreDto: {
+      /** @description $/MWh */
+      mae: number;
+      /** @description % */
+      mape: number;
     };
     FullCycleDto: {
       /**
@@ -291,9 +622,100 @@ export interface components {
        */
       simulate: boolean;
     };
+    FullCycleResponseDto: {
+      cycle_result: components['schemas']['CycleResultDto'];
+      performance_metrics: components['schemas']['CyclePerformanceDto'];
+      timestamp: string;
+    };
+    GenerationDto: {
+      consumption_kw: number;
+      exported_kw: number;
+      generation_kw: number;
+      timestamp: string;
+    };
+    HealthDto: {
+      /** @example healthy */
+      status: string;
+      /** @example 2026-12-04T10:05:00Z */
+      timestamp: string;
+      /** @description seconds since the app started */
+      uptime_seconds: number;
+    };
+    InventoryBatteryDto: {
+      capacity_mwh: number;
+      max_power_kw: number;
+      /** @description 0–1 */
+      soc: number;
+      /** @enum {string} */
+      source: 'telemetry' | 'estimate';
+    };
+    InventoryDto: {
+      battery: components['schemas']['InventoryBatteryDto'];
+      devices: components['schemas']['DeviceLoadDto'];
+      ev: components['schemas']['EvLoadDto'];
+      /** @description null without a plant */
+      generation: components['schemas']['GenerationDto'] | null;
+      gpu: components['schemas']['ComputeDto'];
+      operational: components['schemas']['OperationalDto'];
+      power: components['schemas']['SitePowerDto'];
+      timestamp: string;
+    };
     LivenessDto: {
       /** @enum {string} */
       status: 'ok';
+    };
+    MpcSummaryDto: {
+      /** @description how far the first step leaves the export band (kW) */
+      band_violation_kw: number;
+      /** @description first step: + charging, − discharging (kW) */
+      battery_power_kw: number;
+      build_time_ms: number;
+      columns: number;
+      export_kw: number;
+      import_kw: number;
+      /** @description welfare over the horizon ($) */
+      objective: number;
+      rows: number;
+      /** @description SOC when the plan was made (0–1) */
+      soc: number;
+      /** @description SOC at the end of the horizon */
+      soc_end: number;
+      /** @description SOC at the end of the first step */
+      soc_next: number;
+      solve_time_ms: number;
+      /** @enum {string} */
+      status: 'optimal' | 'infeasible' | 'unbounded' | 'error';
+      /** @example 5 */
+      step_minutes: number;
+      /** @example 288 */
+      steps: number;
+    };
+    OperationalDto: {
+      alerts: string[];
+      /** @description round-trip battery efficiency */
+      efficiency: number;
+      /** @enum {string} */
+      status: 'operational' | 'degraded';
+      temperature: number | null;
+    };
+    OptimizationMetricsDto: {
+      /** @description allocated kW over the most the loads (and their cooling) can take */
+      allocation_efficiency: number;
+      processing_time_ms: number;
+      /** @description welfare of the auction ($/h) */
+      social_welfare: number;
+      total_allocation_kw: number;
+      /** @description consumption over SITE_POWER_KW */
+      utilization: number;
+    };
+    PerformanceSummaryDto: {
+      /** @description 48 hours of prices are in */
+      forecaster_ready: boolean;
+      last_allocation_kw: number;
+      last_data_update: boolean;
+      last_data_update_at: string | null;
+      uptime_seconds: number;
+      websocket_clients: number;
     };
     PlanDto: {
       /** @description first step, per load (kW) */
@@ -348,6 +770,43 @@ export interface components {
        */
       start: string;
     };
+    PowerRequirementsDto: {
+      /** @description + charging, − discharging */
+      battery_power_kw: number;
+      cooling_power_kw: number;
+      /** @description what the site draws from the plant */
+      total_power_kw: number;
+    };
+    PricePointDto: {
+      /** @description $/MWh */
+      energy_price: number;
+      hash_price: number;
+      /** @example 2026-12-04T10:05:00Z */
+      timestamp: string;
+      token_price: number;
+      /** @description coefficient of variation of the energy price over the 24 h before */
+      volatility_24h: number;
+      volume: number;
+    };
+    PriceRangeDto: {
+      max: number | null;
+      min: number | null;
+    };
+    PricesDto: {
+      /** @description oldest first */
+      data: components['schemas']['PricePointDto'][];
+      metadata: components['schemas']['PricesMetadataDto'];
+    };
+    PricesMetadataDto: {
+      latest_price: number | null;
+      price_range: components['schemas']['PriceRangeDto'];
+      /** @example simulated */
+      source: string;
+      timestamp: string;
+      total_records: number;
+      /** @example $/MWh */
+      unit: string;
+    };
     ReadinessDto: {
       /**
        * @example {
@@ -388,6 +847,71 @@ export interface components {
       /** @enum {string} */
       status: 'ok' | 'error' | 'shutting_down';
     };
+    ServiceInfoDto: {
+      description: string;
+      /** @example /docs */
+      docs: string;
+      /** @example gridpilot-optimizer */
+      service: string;
+      /** @example operational */
+      status: string;
+      /** @example 2026-12-04T10:05:00Z */
+      timestamp: string;
+      /** @example 1.0.0 */
+      version: string;
+      /** @example /ws/live-data */
+      websocket: string;
+    };
+    SitePowerDto: {
+      available_kw: number;
+      /** @description SITE_POWER_KW */
+      total_kw: number;
+      /** @description what the site draws (the last dispatch, else the plant) */
+      used_kw: number;
+      utilization: number;
+    };
+    StatusDto: {
+      api_connectivity: components['schemas']['ApiConnectivityDto'];
+      battery: components['schemas']['BatteryLinkDto'];
+      control_loop: components['schemas']['ControlLoopStatusDto'];
+      dispatch: components['schemas']['DispatchCountsDto'];
+      performance_summary: components['schemas']['PerformanceSummaryDto'];
+      /** @enum {string} */
+      status: 'operational' | 'degraded';
+      system_metrics: components['schemas']['StatusSystemMetricsDto'];
+      /** @example 2026-12-04T10:05:00Z */
+      timestamp: string;
+    };
+    StatusSystemMetricsDto: {
+      constraints_satisfied: boolean | null;
+      /** @description when the current plan was made */
+      last_optimization_at: string | null;
+      /** @description seconds the last optimization took */
+      last_optimization_time: number | null;
+      total_allocation_kw: number;
+      /** @description seconds since the app started */
+      uptime: number;
+    };
+    SystemStateDto: {
+      /** @description round-trip battery efficiency */
+      efficiency: number;
+      /** @description 0–1 */
+      soc: number;
+      utilization: number;
+    };
+    TargetResultDto: {
+      /** @description what was sent and what came back */
+      detail: {
+        [key: string]: unknown;
+      };
+      error?: string;
+      ok: boolean;
+      /**
+       * @description `bess:<id>`, `plant`, `ocpp-csms` or `device:<id>`
+       * @example plant
+       */
+      target: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -410,7 +934,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ServiceInfoDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -428,7 +954,7 @@ export interface operations {
       };
     };
   };
-  DataController_inventory: {
+  InventoryController_inventoryView: {
     parameters: {
       query?: never;
       header?: never;
@@ -441,7 +967,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['InventoryDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -459,7 +987,7 @@ export interface operations {
       };
     };
   };
-  DataController_prices: {
+  PricesController_priceData: {
     parameters: {
       query?: {
         /** @description Hours of history */
@@ -475,7 +1003,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PricesDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -493,7 +1023,43 @@ export interface operations {
       };
     };
   };
-  OptimizationController_dispatch: {
+  PricesController_daily: {
+    parameters: {
+      query: {
+        /** @description A day of the site's calendar (SITE_TIMEZONE) */
+        date: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DailyPricesDto'];
+        };
+      };
+      /** @description Missing, expired, revoked or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Requires role viewer or higher */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DispatchController_dispatch: {
     parameters: {
       query?: never;
       header?: never;
@@ -506,6 +1072,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DispatchResponseDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -522,7 +1096,7 @@ export interface operations {
       };
     };
   };
-  OptimizationController_history: {
+  DispatchController_history: {
     parameters: {
       query?: {
         limit?: number;
@@ -537,7 +1111,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DispatchHistoryDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -555,7 +1131,7 @@ export interface operations {
       };
     };
   };
-  OptimizationController_forecast: {
+  ForecastController_forecast: {
     parameters: {
       query?: never;
       header?: never;
@@ -568,6 +1144,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForecastResponseDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -582,9 +1166,16 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No price history yet */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
-  OptimizationController_allocate: {
+  AllocationController_allocate: {
     parameters: {
       query?: never;
       header?: never;
@@ -597,6 +1188,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AllocationResponseDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -653,7 +1252,7 @@ export interface operations {
       };
     };
   };
-  SystemController_runFullCycle: {
+  CycleController_runFullCycle: {
     parameters: {
       query?: never;
       header?: never;
@@ -666,6 +1265,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FullCycleResponseDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -682,7 +1289,7 @@ export interface operations {
       };
     };
   };
-  SystemController_status: {
+  StatusController_status: {
     parameters: {
       query?: never;
       header?: never;
@@ -695,7 +1302,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['StatusDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -726,7 +1335,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HealthDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {

@@ -95,7 +95,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Known stations and whether they are connected; with q, connected, offset and limit a page of those matching (the total in X-Total-Count) */
+    /** Known stations and whether they are connected; with q, connected, sort, offset and limit a page of those matching (the total in X-Total-Count) */
     get: operations['StationsController_list'];
     put?: never;
     post?: never;
@@ -663,15 +663,38 @@ export interface components {
       allocations: components['schemas']['SiteAllocationDto'][];
       /** @description What is shared among steerable sessions: limit − uncontrolled (W) */
       budget_w: number | null;
+      /** @description The latest sends that failed after every retry (at most 20) */
+      failed_sends: components['schemas']['SiteFailedSendDto'][];
+      /** @description Fencing token of the lease the plan was made under: larger with each new leader */
+      fencing_token: number | null;
+      /** @description The replica holding the leader lease */
+      leader_id: string | null;
       limit: number | null;
       limit_w: number | null;
       /** @description When the plan was made (ISO-8601) */
       planned_at: string | null;
+      /**
+       * @description Of the replica that answered: the leader runs the plan; a follower shows the leader’s
+       * @enum {string}
+       */
+      role: 'leader' | 'follower';
       stations: components['schemas']['SiteStationControlDto'][];
       /** @description Measured draw of the loads the CSMS cannot steer, with the safety margin (W) */
       uncontrolled_w: number;
       /** @enum {string} */
       unit: 'W' | 'A';
+    };
+    SiteFailedSendDto: {
+      /** @description When the last attempt failed (ISO-8601) */
+      at: string;
+      /** @description Attempts made (SITE_SEND_ATTEMPTS at most) */
+      attempts: number;
+      connector_id: number;
+      message: string;
+      /** @enum {string} */
+      purpose: 'TxProfile' | 'ChargePointMaxProfile' | 'TxDefaultProfile';
+      station_id: string;
+      transaction_id: number | null;
     };
     SiteStationControlDto: {
       /** @description false: accepts no profile (no SmartCharging, refused, CALLERROR, timed out) */
@@ -1035,6 +1058,8 @@ export interface operations {
         offset?: number;
         /** @description part of the station id, any case */
         q?: string;
+        /** @description the order of the list: id; status (faulted, charging, suspended, preparing/finishing, reserved, unavailable, available, unknown, then not connected); power (what its connectors draw now, by their latest meter values); a leading - reverses it. Ties in id order */
+        sort?: 'id' | '-id' | 'status' | '-status' | 'power' | '-power';
       };
       header?: never;
       path?: never;

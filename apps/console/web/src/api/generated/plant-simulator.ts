@@ -107,6 +107,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/simulation/irradiance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Force the sunlight: generation becomes factor × clear sky (0.5 = a cloud), at once
+     * @description Admin only: it moves the plant. The random walk goes on underneath; 1 clears the sky.
+     */
+    put: operations['PlantController_setIrradiance'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -143,6 +163,11 @@ export interface components {
        *     ]
        */
       generation_range: string[];
+      /**
+       * @description Factor of the clear-sky generation (PUT /simulation/irradiance)
+       * @example 1
+       */
+      irradiance_factor: number;
       /** @example ok */
       status: string;
     };
@@ -250,6 +275,26 @@ export interface components {
     SetConsumptionResponseDto: {
       /** @example 0.15 */
       consumption_mw: number;
+      /** @example ok */
+      status: string;
+    };
+    SetIrradianceDto: {
+      /**
+       * @description Factor of the clear-sky generation, 0–1
+       * @example 0.5
+       */
+      factor: number;
+    };
+    SetIrradianceResponseDto: {
+      /**
+       * @description Generation with the factor applied, MW
+       * @example 0.16
+       */
+      generation_mw: number;
+      /** @example 0.5 */
+      irradiance_factor: number;
+      /** @example complexo-paranhos */
+      plant_id: string;
       /** @example ok */
       status: string;
     };
@@ -450,6 +495,60 @@ export interface operations {
         content: {
           'application/json': components['schemas']['ReadinessDto'];
         };
+      };
+    };
+  };
+  PlantController_setIrradiance: {
+    parameters: {
+      query?: {
+        /** @description Defaults to the first plant */
+        plant_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetIrradianceDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SetIrradianceResponseDto'];
+        };
+      };
+      /** @description Missing, expired, revoked or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Requires role admin or higher */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Unknown plant_id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description factor missing, not a number, or outside 0–1 */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

@@ -622,6 +622,101 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AlertCountsDto: {
+      fault: number;
+      protection: number;
+      warning: number;
+    };
+    AlertListDto: {
+      count: number;
+      /** @description the alert messages, oldest first */
+      items: string[];
+    };
+    AuxChartDto: {
+      data: components['schemas']['AuxPointDto'][];
+      /** @enum {string} */
+      data_type: 'chart';
+      /** @example 2024-01-01 */
+      date: string;
+      meter_id: number;
+      /** @example success */
+      status: string;
+    };
+    AuxPointDto: {
+      /** @description average kW over the 15 minutes */
+      power: number;
+      /** @example 2024-01-01T14:00:00 */
+      time: string;
+    };
+    AuxSummaryDataDto: {
+      avg_power: number | null;
+      max_power: number | null;
+      min_power: number | null;
+      /** @description kWh */
+      total_energy: number;
+    };
+    AuxSummaryDto: {
+      data: components['schemas']['AuxSummaryDataDto'];
+      /** @enum {string} */
+      data_type: 'summary';
+      /** @example 2024-01-01 */
+      date: string;
+      meter_id: number;
+      /** @example success */
+      status: string;
+    };
+    BasicHealthDto: {
+      /** @example SolarHub API */
+      service: string;
+      /** @example healthy */
+      status: string;
+      /** @example 1.0.0 */
+      version: string;
+    };
+    BessSummaryDto: {
+      capacity_kwh: number;
+      /** @description cumulative kWh */
+      charge_energy_kwh: number;
+      /** @description cumulative kWh */
+      discharge_energy_kwh: number;
+      /** @example Charging */
+      mode: string;
+      /** @description kW, discharge positive */
+      power_kw: number;
+      /** @description % */
+      soc_pct: number;
+    };
+    BessViewDto: {
+      bess_number: number;
+      bess_type: string;
+      data: ({
+        /** @example SOC (%) */
+        metric: string;
+      } & {
+        [key: string]: string;
+      })[];
+      online: boolean;
+      /** @enum {string} */
+      source: 'redis' | 'database';
+      /** @example success */
+      status: string;
+      summary: components['schemas']['BessSummaryDto'] | null;
+      /**
+       * @example [
+       *       "Rack 01",
+       *       "Rack 02"
+       *     ]
+       */
+      table_head: string[];
+      /** @example 2024-01-01T14:00:00 */
+      updated_at: string | null;
+    };
+    BrokerHealthDto: {
+      /** @description history rows received and not yet written */
+      history_backlog?: number;
+      /** @enum {string} */
+      status: 'healthy' | 'unhealthy' | 'not_configured';
+    };
     CreatedServiceTokenDto: {
       apps: string[] | null;
       created_at: string;
@@ -683,6 +778,220 @@ export interface components {
       roles: ('admin' | 'operator' | 'viewer')[];
       username: string;
     };
+    DailyIncomeDto: {
+      /** @description mean over the hours with an award */
+      avg_exec_rate: number;
+      /** @description mean over the hours with an award */
+      avg_performance_index: number;
+      /** @example 2024-01-01 */
+      date: string;
+      hourly_data: components['schemas']['HourIncomeDto'][];
+      total_capacity_fee: number;
+      total_efficiency_fee: number;
+      total_income: number;
+    };
+    DatabasesHealthDto: {
+      /** @description each database domain: up or not */
+      connections: {
+        [key: string]: boolean;
+      };
+      /** @enum {string} */
+      status: 'healthy' | 'unhealthy' | 'not_configured';
+    };
+    DayIncomeTotalsDto: {
+      avg_exec_rate: number;
+      capacity_fee: number;
+      /** @example 2024-01-01 */
+      date: string;
+      efficiency_fee: number;
+      total_income: number;
+    };
+    DetailedHealthDto: {
+      infrastructure: components['schemas']['InfrastructureDto'];
+      /** @example All systems operational */
+      message: string;
+      /** @example SolarHub API */
+      service: string;
+      /**
+       * @example healthy
+       * @enum {string}
+       */
+      status: 'healthy' | 'degraded';
+      /** @example 1.0.0 */
+      version: string;
+    };
+    DeviceStatusDto: {
+      /** @example bess-1 */
+      device_id: string;
+      /** @enum {string|null} */
+      device_type:
+        | 'hvac'
+        | 'lighting'
+        | 'server'
+        | 'industrial'
+        | 'appliance'
+        | 'pv_inverter'
+        | 'bess'
+        | 'pcs'
+        | 'meter'
+        | 'ev_charger'
+        | null;
+      enabled: boolean;
+      /** @enum {string|null} */
+      fault: 'offline' | 'stuck' | 'spike' | 'comm_error' | null;
+      /**
+       * @description why it is offline
+       * @enum {string|null}
+       */
+      reason: 'device' | 'service_offline' | null;
+      /** @example 2024-01-01T14:00:00.000Z */
+      reported_at: string;
+      /**
+       * @description the service the device belongs to
+       * @example iot-mock
+       */
+      service: string;
+      service_offline_since: string | null;
+      /** @enum {string} */
+      status: 'online' | 'offline';
+    };
+    DeviceStatusListDto: {
+      devices: components['schemas']['DeviceStatusDto'][];
+      services: components['schemas']['ServicePresenceDto'][];
+      /** @example success */
+      status: string;
+    };
+    ExecRateDto: {
+      /**
+       * @description [epoch_ms, rate]
+       * @example [
+       *       [
+       *         1704067200000,
+       *         60.01
+       *       ]
+       *     ]
+       */
+      data: number[][];
+      /** @enum {string} */
+      data_type: 'exec_rate' | 'roll_exec_rate' | 'hour_exec_rate';
+      /** @example 2024-01-01 */
+      date: string;
+      /** @example success */
+      status: string;
+    };
+    FreqPowerDto: {
+      /**
+       * @description [epoch_ms, Hz]
+       * @example [
+       *       [
+       *         1704067200000,
+       *         60.01
+       *       ]
+       *     ]
+       */
+      baseline_data: number[][];
+      /** @description minutes per point */
+      date_period: number;
+      /**
+       * @description [epoch_ms, Hz]: mean of the grid meters
+       * @example [
+       *       [
+       *         1704067200000,
+       *         60.01
+       *       ]
+       *     ]
+       */
+      frequency_data: number[][];
+      /** @example 2024-01-01T14:00:00 */
+      from: string;
+      /**
+       * @description [epoch_ms, kW]: the batteries, discharge positive
+       * @example [
+       *       [
+       *         1704067200000,
+       *         60.01
+       *       ]
+       *     ]
+       */
+      power_data: number[][];
+      /** @enum {string} */
+      select_mode: 'normalMode' | 'selectTimeMode';
+      select_time: string | null;
+      /** @example 2024-01-01T14:00:00 */
+      to: string;
+    };
+    HeaderDto: {
+      fault_info: components['schemas']['AlertListDto'];
+      protection_info: components['schemas']['AlertListDto'];
+      /** @example success */
+      status: string;
+      warning_info: components['schemas']['AlertListDto'];
+    };
+    HourIncomeDto: {
+      capacity_fee: number;
+      delivered_mwh: number;
+      efficiency_fee: number;
+      /** @description delivered ÷ scheduled energy, at most 1 */
+      exec_rate: number;
+      /** @description hours since local midnight (a DST day has 23 or 25) */
+      hour: number;
+      /** @description delivered ÷ scheduled energy */
+      performance_index: number;
+      scheduled_mwh: number;
+      /**
+       * @description the hour's start, UTC
+       * @example 2024-01-01T14:00:00
+       */
+      time: string;
+    };
+    InfrastructureDto: {
+      broker: components['schemas']['BrokerHealthDto'];
+      databases: components['schemas']['DatabasesHealthDto'];
+      redis: components['schemas']['RedisHealthDto'];
+    };
+    InverterBlock: {
+      bus_voltage: number;
+      daily_power_yields: number;
+      dc_power: number;
+      internal_temperature: number;
+      nominal_active_power: number;
+      total_active_power: number;
+      total_apparent_power: number;
+      total_power_yields: number;
+      total_reactive_power: number;
+    };
+    InverterViewDto: {
+      inverter_data: components['schemas']['InverterBlock'];
+      inverter_number: number;
+      /** @description per tracker: V, A and W */
+      mppt_data: components['schemas']['MpptReading'][];
+      online: boolean;
+      phase_data: components['schemas']['PhaseReading'][];
+      /** @enum {string} */
+      source: 'redis' | 'database';
+      /** @example success */
+      status: string;
+      string_currents: components['schemas']['StringReading'][];
+      /** @example 2024-01-01T14:00:00 */
+      updated_at: string;
+    };
+    JwkDto: {
+      /** @example ES256 */
+      alg: string;
+      /** @example P-256 */
+      crv?: string;
+      /** @description RFC 7638 thumbprint */
+      kid: string;
+      /** @example EC */
+      kty: string;
+      /** @enum {string} */
+      use: 'sig';
+      x?: string;
+      y?: string;
+    };
+    JwksDto: {
+      keys: components['schemas']['JwkDto'][];
+    };
     LivenessDto: {
       /** @enum {string} */
       status: 'ok';
@@ -702,6 +1011,213 @@ export interface components {
       password: string;
       /** @example admin */
       username: string;
+    };
+    LogoutDto: {
+      /** @example Logged out */
+      message: string;
+      /** @example success */
+      status: string;
+    };
+    MachinePrincipalDto: {
+      /** @example service */
+      kind: string;
+      roles: components['schemas']['RoleNameDto'][];
+      /** @example gridpilot-optimizer */
+      username: string;
+    };
+    MetersDto: {
+      meter_count: number;
+      meters: components['schemas']['MeterWithStateDto'][];
+      /**
+       * @description redis when every meter came from Redis
+       * @enum {string}
+       */
+      source: 'redis' | 'database';
+      /** @example success */
+      status: string;
+      /** @description kW */
+      total_power: number;
+    };
+    MeterWithStateDto: {
+      active_power: number;
+      apparent_power: number;
+      frequency: number;
+      /** @example 1 */
+      meter_id: number;
+      online: boolean;
+      phase_a_current: number;
+      phase_a_voltage: number;
+      phase_b_current: number;
+      phase_b_voltage: number;
+      phase_c_current: number;
+      phase_c_voltage: number;
+      power_factor: number;
+      reactive_power: number;
+      /** @example 2024-01-01T14:00:00 */
+      updated_at: string;
+    };
+    MonthlyIncomeDto: {
+      /** @description mean over the days with an award */
+      avg_exec_rate: number;
+      daily_data: components['schemas']['DayIncomeTotalsDto'][];
+      /** @example 2024-01 */
+      month: string;
+      total_capacity_fee: number;
+      total_efficiency_fee: number;
+      total_income: number;
+    };
+    MpptReading: {
+      current: number;
+      mppt_id: number;
+      power: number;
+      voltage: number;
+    };
+    OverviewBessDto: {
+      capacity_kwh: number;
+      /** @description kW, discharge positive */
+      power_kw: number;
+      /** @description capacity-weighted % */
+      soc_pct: number | null;
+      unit_count: number;
+      units_online: number;
+    };
+    OverviewDto: {
+      /** @description active alerts per level */
+      alerts: components['schemas']['AlertCountsDto'];
+      aux_power_kw: number | null;
+      bess: components['schemas']['OverviewBessDto'];
+      generation: components['schemas']['OverviewGenerationDto'];
+      grid: components['schemas']['OverviewGridDto'];
+      pcs: components['schemas']['OverviewPcsDto'];
+      /** @example success */
+      status: string;
+      /** @example 2024-01-01T14:00:00 */
+      timestamp: string;
+    };
+    OverviewGenerationDto: {
+      daily_yield_kwh: number;
+      inverter_count: number;
+      inverters_online: number;
+      /** @description kW */
+      power_kw: number;
+    };
+    OverviewGridDto: {
+      /** @description Hz */
+      frequency: number | null;
+      /** @description kW, the meters but the auxiliary one */
+      power_kw: number;
+    };
+    OverviewPcsDto: {
+      /** @description kW */
+      power_kw: number;
+      unit_count: number;
+      units_online: number;
+    };
+    PcsAlertDto: {
+      /** @example 0000000000000000 */
+      environment_status: string | null;
+      /** @example 0000000000000000 */
+      fault_status1: string | null;
+      /** @example 0000000000000000 */
+      fault_status2: string | null;
+      /** @example 0000000000000000 */
+      grid_status: string | null;
+      /** @example 0000000000000000 */
+      inverter_inhibits1_status: string | null;
+      /** @example 0000000000000000 */
+      inverter_status: string | null;
+      pcs_number: number;
+      /** @example success */
+      status: string;
+      /** @example 2024-01-01T14:00:00 */
+      updated_at: string | null;
+      /** @example 0000000000000000 */
+      warning_status: string | null;
+    };
+    PcsViewDto: {
+      /** @description kW */
+      active_power: number | null;
+      /** @description V */
+      dc_voltage: number | null;
+      /** @example Discharging */
+      mode: string | null;
+      online: boolean;
+      pcs_number: number;
+      pcs_type: string;
+      /** @description kvar */
+      reactive_power: number | null;
+      /** @enum {string} */
+      source: 'redis' | 'database';
+      /** @example success */
+      status: string;
+      /** @example 2024-01-01T14:00:00 */
+      updated_at: string | null;
+    };
+    PhaseReading: {
+      current: number;
+      /** @enum {string} */
+      phase: 'A' | 'B' | 'C';
+      voltage: number;
+    };
+    PowerIoDto: {
+      data: components['schemas']['PowerIoPointDto'][];
+      /** @enum {string} */
+      data_type: 'daily' | 'monthly';
+      /** @example 2024-01-01 */
+      select_time: string;
+      /** @example success */
+      status: string;
+      total_charge: number;
+      total_discharge: number;
+      /** @example kWh */
+      unit: string;
+    };
+    PowerIoPointDto: {
+      charge_energy: number;
+      discharge_energy: number;
+      /**
+       * @description the hour (daily) or the date (monthly)
+       * @example 2024-01-01T14:00:00
+       */
+      time: string;
+    };
+    PowerLossDayDto: {
+      aux_consumption: number;
+      charge_energy: number;
+      /** @example 2024-01-01 */
+      date: string;
+      discharge_energy: number;
+      /** @description discharge ÷ charge, % */
+      efficiency: number | null;
+      /** @description charge − discharge */
+      loss: number;
+    };
+    PowerLossDto: {
+      /** @description % */
+      avg_efficiency: number | null;
+      daily_data: components['schemas']['PowerLossDayDto'][];
+      /** @example 2024-01-01 */
+      start_date: string;
+      total_aux: number;
+      total_charge: number;
+      total_discharge: number;
+      total_loss: number;
+      /** @example kWh */
+      unit: string;
+    };
+    RackAlertsDto: {
+      /** @description bams_N_status: the rack's BAMS link, 正常 or 通訊中斷 */
+      bams_alerts: {
+        [key: string]: string;
+      };
+      /** @description battery_N_protection, _alarm, _warning per BESS N: 正常, 異常 or - */
+      battery_alerts: {
+        [key: string]: string;
+      };
+      /** @example rack01 */
+      rack_number: string;
+      /** @example success */
+      status: string;
     };
     ReadinessDto: {
       /**
@@ -743,8 +1259,78 @@ export interface components {
       /** @enum {string} */
       status: 'ok' | 'error' | 'shutting_down';
     };
+    RedisHealthDto: {
+      /** @description main and gtr, when configured */
+      connections: {
+        [key: string]: boolean;
+      };
+      /** @enum {string} */
+      status: 'healthy' | 'unhealthy' | 'not_configured';
+    };
     RefreshDto: {
       refresh_token: string;
+    };
+    RoleDto: {
+      /** @example Read-only user */
+      description: string | null;
+      id: number;
+      /** @enum {string} */
+      name: 'admin' | 'operator' | 'viewer';
+    };
+    RoleNameDto: {
+      /** @enum {string} */
+      name: 'admin' | 'operator' | 'viewer';
+    };
+    RootDto: {
+      /** @example /docs */
+      docs: string;
+      /** @example SolarHub API */
+      service: string;
+      /** @example 1.0.0 */
+      version: string;
+    };
+    ScheduleEventDto: {
+      description: string | null;
+      index: number;
+      interrupt: boolean;
+      is_get: boolean;
+      /** @enum {string} */
+      mode: 'dreg' | 'edreg' | 'test_mode' | 'step' | 'scan' | 'full_power';
+      /** @description MW */
+      power: number;
+      /** @description $/MWh */
+      price: number;
+      /** @description MW */
+      quote_capacity: number;
+      quote_code: string | null;
+      /** @description $/MWh */
+      quote_price: number;
+      /** @example 2024-01-01T14:00:00 */
+      time_date: string;
+      /** @example 2024-01-01T14:00:00 */
+      time_end: string;
+      /** @description the hour of the day it starts in, 1-24 */
+      time_number: number;
+      /** @example 2024-01-01T14:00:00 */
+      time_start: string;
+      title: string;
+    };
+    ScheduleEventsDto: {
+      events: components['schemas']['ScheduleEventDto'][];
+      /** @example 2024-01-01T14:00:00 */
+      from: string;
+      /** @enum {string} */
+      mode: 'all' | 'dreg' | 'edreg' | 'test_mode' | 'step' | 'scan' | 'full_power';
+      /** @example 2024-01-01T14:00:00 */
+      to: string;
+      total_count: number;
+      weeks: number;
+    };
+    ServicePresenceDto: {
+      /** @example iot-mock */
+      service: string;
+      /** @enum {string} */
+      status: 'online' | 'offline';
     };
     ServiceTokenDto: {
       apps: string[] | null;
@@ -757,10 +1343,78 @@ export interface components {
       /** @enum {string} */
       role: 'viewer' | 'operator' | 'admin';
     };
+    SidebarDto: {
+      bess_number: number;
+      bess_type: string;
+      cctv_url: string | null;
+      inverter_number: number;
+      meter_number: number;
+      /** @description BESS + PCS + inverters + racks */
+      number_of_devices: number;
+      pcs_number: number;
+      rack_number: number;
+      /** @example success */
+      status: string;
+    };
+    StringReading: {
+      current: number;
+      string_id: number;
+    };
+    TokenPairDto: {
+      access_token: string;
+      /**
+       * @description seconds the access token lives
+       * @example 1800
+       */
+      expires_in: number;
+      /** @description works once: each refresh rotates it */
+      refresh_token: string;
+      /** @enum {string} */
+      token_type: 'bearer';
+    };
+    TopologyDto: {
+      links: components['schemas']['TopologyLinkDto'][];
+      nodes: components['schemas']['TopologyNodeDto'][];
+      /** @example 2024-01-01T14:00:00 */
+      timestamp: string;
+    };
+    TopologyLinkDto: {
+      /** @example main_server */
+      source: string;
+      /** @enum {string} */
+      status: 'connected' | 'disconnected';
+      /** @example main_mysql */
+      target: string;
+    };
+    TopologyNodeDto: {
+      /** @example main_mysql */
+      id: string;
+      /** @example Main MySQL */
+      name: string;
+      /** @enum {string} */
+      status: 'online' | 'offline';
+      /** @enum {string} */
+      type: 'server' | 'database' | 'redis' | 'broker';
+    };
     UpdateUserDto: {
       active?: boolean;
       password?: string;
       roles?: ('admin' | 'operator' | 'viewer')[];
+    };
+    UserDto: {
+      active: boolean;
+      /** @example 2024-01-01T14:00:00 */
+      confirmed_at: string | null;
+      email: string | null;
+      id: number;
+      roles: components['schemas']['RoleDto'][];
+      /** @example admin */
+      username: string;
+    };
+    UsersDto: {
+      /** @example success */
+      status: string;
+      users: components['schemas']['UserDto'][];
     };
   };
   responses: never;
@@ -784,7 +1438,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RootDto'];
+        };
       };
     };
   };
@@ -801,7 +1457,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JwksDto'];
+        };
       };
     };
   };
@@ -824,7 +1482,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FreqPowerDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -858,7 +1518,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PowerIoDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -893,7 +1555,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PowerLossDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -925,6 +1589,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenPairDto'];
+        };
+      };
       /** @description Too many failures for this user and address; see Retry-After */
       429: {
         headers: {
@@ -947,6 +1619,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenPairDto'];
+        };
+      };
       /** @description Too many failures for this user and address; see Retry-After */
       429: {
         headers: {
@@ -965,6 +1645,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LogoutDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -990,6 +1678,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'] | components['schemas']['MachinePrincipalDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -1023,7 +1719,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TokenPairDto'];
+        };
       };
     };
   };
@@ -1108,6 +1806,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -1133,6 +1838,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsersDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -1162,6 +1875,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -1189,6 +1910,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Deactivated */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -1220,6 +1948,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -1251,7 +1987,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BessViewDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1284,7 +2022,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RackAlertsDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1315,7 +2055,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HeaderDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1346,7 +2088,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SidebarDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1375,6 +2119,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceStatusDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -1411,7 +2163,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DeviceStatusListDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1444,7 +2198,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['InverterViewDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1455,6 +2211,13 @@ export interface operations {
       };
       /** @description With AUTH_PUBLIC_READS=false: requires role viewer or higher */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not configured, or no telemetry from it yet */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -1475,7 +2238,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MetersDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1510,7 +2275,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AuxChartDto'] | components['schemas']['AuxSummaryDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1543,7 +2310,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PcsViewDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1576,7 +2345,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PcsAlertDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1610,7 +2381,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ScheduleEventsDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1641,6 +2414,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleEventDto'];
+        };
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -1668,6 +2449,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Missing, expired, revoked or invalid token */
       401: {
         headers: {
@@ -1700,7 +2488,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ExecRateDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1734,7 +2524,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DailyIncomeDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1768,7 +2560,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MonthlyIncomeDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1799,7 +2593,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OverviewDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1830,7 +2626,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TopologyDto'];
+        };
       };
       /** @description Missing, expired, revoked or invalid token */
       401: {
@@ -1861,7 +2659,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BasicHealthDto'];
+        };
       };
     };
   };
@@ -1878,7 +2678,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DetailedHealthDto'];
+        };
       };
     };
   };
