@@ -257,6 +257,10 @@ describe('loadOcppCsmsConfig: field settings', () => {
       idleAfterS: 300,
       idleShare: 'min',
       retryAfterS: 300,
+      leaderLeaseMs: 5_000,
+      leaderRenewMs: 1_500,
+      sendAttempts: 3,
+      sendBackoffMs: 250,
     });
   });
 
