@@ -196,8 +196,19 @@ describe('the battery loop: gridpilot-optimizer → BESS set-point → telemetry
     const status = await battery();
     expect(status).toMatchObject({ device_id: BESS, state: 'available', planned_around: false, last_error: null });
     expect(['accepted', 'clamped']).toContain(status.last_result);
-    // BESS sign: − charging.
-    expect(status.applied_kw).toBeCloseTo(-planned, 0);
+    // The full cycle sent the MPC's choice (history sign: + charging)…
+    const history = await http<{ dispatches: { origin: string; result: { battery_kw: number } }[] }>(
+      `${gpUrl}/api/v1/dispatch/history?limit=100`,
+    );
+    const sinceCycle = history.body.dispatches.slice(
+      0,
+      history.body.dispatches.findIndex((d) => d.origin === 'api') + 1,
+    );
+    expect(sinceCycle.at(-1)?.result.battery_kw).toBeCloseTo(planned, 0);
+    // …and the BESS holds the latest set-point (BESS sign: − charging): the cycle's, or one the
+    // control loop sent since, when the loads could not follow generation by themselves.
+    const setPoints = sinceCycle.map((d) => -d.result.battery_kw);
+    expect(setPoints.some((kw) => Math.abs(kw - (status.applied_kw ?? NaN)) < 0.5)).toBe(true);
 
     // The telemetry on the broker reports the set-point as its power…
     const applied = status.applied_kw ?? 0;
