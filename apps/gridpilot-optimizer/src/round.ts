@@ -1,10 +1,9 @@
-/**
- * How the API rounds its figures (plain Math.round, so an answer stays what it was): kW and $ to
- * two decimals, SOC, ratios and seconds to three, the plan's SOC to four.
- */
-export const r2 = (v: number): number => Math.round(v * 100) / 100;
-export const r3 = (v: number): number => Math.round(v * 1000) / 1000;
-export const r4 = (v: number): number => Math.round(v * 10_000) / 10_000;
+import { roundTo } from '@lib/power';
+
+/** How the API rounds its figures: kW and $ to two decimals, SOC, ratios and seconds to three, the plan's SOC to four. */
+export const r2 = (v: number): number => roundTo(v, 2);
+export const r3 = (v: number): number => roundTo(v, 3);
+export const r4 = (v: number): number => roundTo(v, 4);
 
 /** Every value of a map of kW (or $) to two decimals. */
 export const rounded = (values: Record<string, number>): Record<string, number> =>

@@ -10,6 +10,9 @@ import { batterySetPointKw } from '../dispatch/limits';
 import { CycleService, controlLoopEnabled } from './cycle.service';
 import { LoadTimers } from './load-timers';
 
+/** The auction's split among the loads, and the site power it takes (cooling included). */
+type LoadSplit = BudgetSplit & { flexibleKw: number };
+
 /**
  * Follows generation between optimizations. Every CONTROL_PERIOD_S it reads the plant; while the
  * net export is inside its band it does nothing (the band is the dead band). Outside it, it aims
@@ -62,7 +65,7 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
     loads: FlexibleLoadConfig[],
     gates: Map<string, { allowed: boolean; forced: boolean }>,
     budgetKw: number,
-  ): BudgetSplit & { flexibleKw: number } {
+  ): LoadSplit {
     const { coolingRatio } = this.config.site;
     const split = splitBudget(loads, budgetKw, coolingRatio, (l) => gates.get(l.name)?.allowed ?? true);
     // A load inside its minimum on time keeps at least its minimum (or a sliver when that is 0).
@@ -104,7 +107,7 @@ export class ControlLoopService implements OnModuleInit, OnApplicationShutdown {
       const loads = this.inventory.flexibleLoads();
       const gates = new Map(loads.map((l) => [l.name, this.timers.mayRun(l, now)]));
       let batteryKw = plannedBatteryKw;
-      let split: ReturnType<ControlLoopService['splitLoads']> | null = null;
+      let split: LoadSplit | null = null;
       if (this.battery.deviceId && this.battery.available) {
         // …unless the loads cannot follow (a cloud deeper than what they can give up above their
         // minimums and timers, or more sun than they can take): a BESS in the plan takes the rest,

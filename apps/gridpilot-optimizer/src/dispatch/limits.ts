@@ -1,3 +1,4 @@
+import { roundTo } from '@lib/power';
 import type { GridpilotConfig } from '@lib/config';
 import { MAX_CONSUMPTION_MW, MAX_DEVICE_POWER_KW } from '@lib/contracts';
 
@@ -45,5 +46,5 @@ export function batterySetPointKw(limits: BatteryLimits, batteryKw: number, soc:
   if (powerKw < 0 && !(soc < limits.socMax)) powerKw = 0;
   if (powerKw > 0 && !(soc > limits.socMin)) powerKw = 0;
   // No "-0" on the wire.
-  return powerKw === 0 ? 0 : Math.round(powerKw * 1000) / 1000;
+  return powerKw === 0 ? 0 : roundTo(powerKw, 3);
 }

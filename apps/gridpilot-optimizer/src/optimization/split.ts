@@ -1,5 +1,5 @@
 import type { FlexibleLoadConfig } from '@lib/config';
-import { Bid, vcgAuction } from '@lib/power';
+import { Bid, roundTo, vcgAuction } from '@lib/power';
 
 export interface BudgetSplit {
   /** kW per load, plus `cooling`. */
@@ -14,7 +14,7 @@ export interface BudgetSplit {
   minimumsMet: boolean;
 }
 
-const round = (v: number): number => Math.round(v * 1000) / 1000;
+const round = (v: number): number => roundTo(v, 3);
 
 /**
  * Splits a power budget (kW of site power) among the flexible loads. Each load's minimum is

@@ -61,7 +61,7 @@ export class PricesController {
       timezone: this.prices.clock.zone,
       start: isoSeconds(new Date(day.start)),
       end: isoSeconds(new Date(day.end)),
-      hours: Math.round((day.end - day.start) / 3_600_000),
+      hours: day.hours.length,
       data: day.hours.map((h, i) => ({
         hour: i,
         timestamp: isoSeconds(new Date(h.start)),

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { GridpilotConfig, SiteClock } from '@lib/config';
 import { DatabaseConnection } from '@lib/persistence';
+import { roundTo } from '@lib/power';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { PriceEntity } from '../storage/entities';
 import { HttpPriceSource } from './http-price-source';
@@ -154,20 +155,7 @@ export class PricesService implements OnModuleInit, OnApplicationShutdown {
     if (from >= heldSince || !this.database.connected) {
       return this.series.filter((p) => p.at.getTime() >= from && p.at.getTime() < to);
     }
-    const rows = await this.database
-      .get()
-      .getRepository(PriceEntity)
-      .createQueryBuilder('p')
-      .where('p.at >= :from AND p.at < :to', { from: new Date(from), to: new Date(to) })
-      .orderBy('p.at', 'ASC')
-      .getMany();
-    return rows.map((r) => ({
-      at: new Date(r.at),
-      energyPrice: r.energyPrice,
-      hashPrice: r.hashPrice,
-      tokenPrice: r.tokenPrice,
-      volume: r.volume,
-    }));
+    return this.stored(from, to);
   }
 
   /**
@@ -182,9 +170,7 @@ export class PricesService implements OnModuleInit, OnApplicationShutdown {
     const hours = edges.slice(0, -1).map((start, i) => {
       const inHour = points.filter((p) => p.at.getTime() >= start && p.at.getTime() < edges[i + 1]);
       const mean = (pick: (p: PricePoint) => number): number | null =>
-        inHour.length === 0
-          ? null
-          : Math.round((inHour.reduce((s, p) => s + pick(p), 0) / inHour.length) * 1000) / 1000;
+        inHour.length === 0 ? null : roundTo(inHour.reduce((s, p) => s + pick(p), 0) / inHour.length, 3);
       return {
         start,
         localTime: this.clock.isoWithOffset(start),
@@ -203,13 +189,18 @@ export class PricesService implements OnModuleInit, OnApplicationShutdown {
     if (hours * HOUR_MS <= this.keepMs || !this.database.connected) {
       return this.series.filter((p) => p.at.getTime() >= since);
     }
-    const rows = await this.database
+    return this.stored(since);
+  }
+
+  /** Stored points from `from` (until `to`, when given), oldest first. */
+  private async stored(from: number, to?: number): Promise<PricePoint[]> {
+    const query = this.database
       .get()
       .getRepository(PriceEntity)
       .createQueryBuilder('p')
-      .where('p.at >= :since', { since: new Date(since) })
-      .orderBy('p.at', 'ASC')
-      .getMany();
+      .where('p.at >= :from', { from: new Date(from) });
+    if (to !== undefined) query.andWhere('p.at < :to', { to: new Date(to) });
+    const rows = await query.orderBy('p.at', 'ASC').getMany();
     return rows.map((r) => ({
       at: new Date(r.at),
       energyPrice: r.energyPrice,

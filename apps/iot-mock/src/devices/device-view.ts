@@ -1,3 +1,4 @@
+import { roundTo } from '@lib/power';
 import type { DeviceView } from '@lib/contracts';
 import type { SimulatedDevice } from '@lib/site-models';
 
@@ -26,7 +27,7 @@ export function deviceView(device: SimulatedDevice): DeviceView {
         ? {
             mode: r.asset.mode,
             setpoint_kw: r.asset.setpointKw,
-            soc_pct: r.type === 'bess' ? Math.round(r.asset.socPct * 100) / 100 : null,
+            soc_pct: r.type === 'bess' ? roundTo(r.asset.socPct, 2) : null,
             capacity_kwh: r.type === 'bess' ? r.asset.capacityKwh : null,
           }
         : null,

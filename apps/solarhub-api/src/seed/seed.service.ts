@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AssetData, BessData, MeterData, PcsData, PvInverterData, RackReading } from '@lib/contracts';
 import { isoSeconds } from '@lib/contracts';
 import { SiteClock, SolarhubConfig } from '@lib/config';
-import { seededRandom } from '@lib/power';
+import { roundTo, seededRandom } from '@lib/power';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
 import { FrequencyBaselineEntity, ScheduleEventEntity, ScheduleMode } from '../storage/entities';
@@ -342,10 +342,10 @@ export class SeedService {
       active_power: round2(powerKw),
       reactive_power: round2(Math.sqrt(Math.max(0, apparent ** 2 - powerKw ** 2))),
       apparent_power: round2(apparent),
-      frequency: Math.round(frequency * 1000) / 1000,
+      frequency: roundTo(frequency, 3),
       power_factor: round2(pf),
     };
   }
 }
 
-const round2 = (v: number): number => Math.round(v * 100) / 100;
+const round2 = (v: number): number => roundTo(v, 2);

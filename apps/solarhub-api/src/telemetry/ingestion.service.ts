@@ -103,7 +103,7 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
     return this.connection?.state() ?? null;
   }
 
-  /** One message; `ack` acknowledges it to the broker (after its rows are stored, when it has any). */
+  /** One message; `ack` acknowledges it to the broker (after its rows are stored, when it carries rows). */
   receive(topic: string, payload: Buffer, ack?: () => void): void {
     const entry = TOPIC_REGISTRY.deviceData;
     const decoded = this.invalid.decode(entry, topic, payload, this.decodeOptions);
