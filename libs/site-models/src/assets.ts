@@ -22,11 +22,13 @@ export interface AssetState {
   chargeKwh: number;
   dischargeKwh: number;
   dailyYieldKwh: number;
-  /** The UTC day `dailyYieldKwh` belongs to (YYYY-MM-DD). */
+  /** The site's local day `dailyYieldKwh` belongs to (YYYY-MM-DD). */
   yieldDay: string;
   frequencyHz: number;
   /** Slow cloud cover over a PV array, 0.3 (overcast) … 1 (clear). */
   cloud: number;
+  /** Racks of a BESS (RACKS_PER_BESS when not set). */
+  racks?: number;
 }
 
 export const RACKS_PER_BESS = 12;
@@ -104,8 +106,11 @@ export function applyBatterySetPoint(
   };
 }
 
-/** Integrates what the asset did over `dtMs` at `powerKw` into its counters and SOC. */
-export function integrateAsset(type: DeviceType, state: AssetState, powerKw: number, dtMs: number, now: Date): void {
+/**
+ * Integrates what the asset did over `dtMs` at `powerKw` into its counters and SOC; `day` is the
+ * site's local date of the end of that time (a PV inverter's daily yield starts again each day).
+ */
+export function integrateAsset(type: DeviceType, state: AssetState, powerKw: number, dtMs: number, day: string): void {
   const hours = dtMs / 3_600_000;
   if (isBattery(type)) {
     let acKwh = Math.abs(powerKw) * hours;
@@ -123,7 +128,6 @@ export function integrateAsset(type: DeviceType, state: AssetState, powerKw: num
     else state.dischargeKwh += acKwh;
   }
   if (type === 'pv_inverter') {
-    const day = now.toISOString().slice(0, 10);
     if (state.yieldDay !== day) {
       state.yieldDay = day;
       state.dailyYieldKwh = 0;
@@ -222,7 +226,8 @@ function pvBlock({ state, powerKw, basePowerKw, energyKwh, random }: AssetContex
 }
 
 function bessBlock({ state, powerKw, basePowerKw, faulty, random }: AssetContext): AssetBlock {
-  const racks: RackReading[] = Array.from({ length: RACKS_PER_BESS }, (_, i) => {
+  const rackCount = state.racks ?? RACKS_PER_BESS;
+  const racks: RackReading[] = Array.from({ length: rackCount }, (_, i) => {
     const soc = Math.min(100, Math.max(0, state.socPct + (random() - 0.5) * 2));
     const voltage = jitter(random, 700 + soc, 0.002);
     const temperature = 25 + 8 * (Math.abs(powerKw) / Math.max(1, basePowerKw)) + random();
@@ -230,7 +235,7 @@ function bessBlock({ state, powerKw, basePowerKw, faulty, random }: AssetContext
       rack_number: `rack${String(i + 1).padStart(2, '0')}`,
       mode: state.mode,
       voltage: roundTo(voltage, 1),
-      current: roundTo((powerKw * 1000) / (RACKS_PER_BESS * voltage), 2),
+      current: roundTo((powerKw * 1000) / (rackCount * voltage), 2),
       soc_pct: roundTo(soc, 1),
       temperature_c: roundTo(temperature, 1),
       alarms: {

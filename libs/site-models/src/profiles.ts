@@ -94,8 +94,22 @@ export const DEVICE_TYPE_INFO: Record<DeviceType, DeviceTypeInfo> = {
   },
 };
 
-/** Hours since midnight UTC, fractional. */
-const hourOf = (at: Date): number => at.getUTCHours() + at.getUTCMinutes() / 60 + at.getUTCSeconds() / 3600;
+/**
+ * The site's wall clock as the models need it: the local hour of day (fractional) and the local
+ * calendar day (YYYY-MM-DD). libs/config's SiteClock (SITE_TIMEZONE) is one; UTC is the default.
+ */
+export interface DayClock {
+  hourOfDay(ms: number): number;
+  date(ms: number): string;
+}
+
+export const UTC_CLOCK: DayClock = {
+  hourOfDay: (ms) => {
+    const at = new Date(ms);
+    return at.getUTCHours() + at.getUTCMinutes() / 60 + at.getUTCSeconds() / 3600;
+  },
+  date: (ms) => new Date(ms).toISOString().slice(0, 10),
+};
 
 const bump = (hour: number, centre: number, widthH: number): number =>
   Math.exp(-((hour - centre) ** 2) / (2 * widthH ** 2));
@@ -103,12 +117,12 @@ const bump = (hour: number, centre: number, widthH: number): number =>
 /** A plausible outdoor temperature (°C): 14 °C before dawn, 30 °C mid-afternoon. */
 export const outdoorTemperatureC = (hour: number): number => 22 + 8 * Math.sin((2 * Math.PI * (hour - 9)) / 24);
 
-/**
- * The share (0…~1.1) of a device's rated power it draws at this time of day, before noise.
- * Times are UTC; a site in another zone shifts its clock with the device's location later.
- */
-export function loadFactor(type: DeviceType, at: Date): number {
-  const h = hourOf(at);
+/** The share (0…~1.1) of a device's rated power it draws at `at`, on the given clock (UTC by default). */
+export const loadFactor = (type: DeviceType, at: Date, clock: DayClock = UTC_CLOCK): number =>
+  loadFactorAtHour(type, clock.hourOfDay(at.getTime()));
+
+/** The share (0…~1.1) of a device's rated power it draws at this local hour of day (0 ≤ h < 24), before noise. */
+export function loadFactorAtHour(type: DeviceType, h: number): number {
   switch (type) {
     case 'lighting':
       if (h >= 7 && h < 19) return 1;
@@ -135,6 +149,6 @@ export function loadFactor(type: DeviceType, at: Date): number {
   }
 }
 
-/** Clear-sky irradiance as a share of 1,000 W/m²: a sine from 06:00 to 18:00 UTC. */
+/** Clear-sky irradiance as a share of 1,000 W/m²: a sine from 06:00 to 18:00 local time. */
 export const clearSkyFactor = (hour: number): number =>
   hour <= 6 || hour >= 18 ? 0 : Math.sin((Math.PI * (hour - 6)) / 12) ** 1.2;

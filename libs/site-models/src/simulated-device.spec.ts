@@ -1,6 +1,13 @@
-import { loadFactor } from './profiles';
-import { CommandError } from './simulated-device';
+import { seededRandom } from '@lib/power';
+import { type DayClock, loadFactor } from './profiles';
+import { CommandError, SimulatedDevice, newDeviceRecord } from './simulated-device';
 import { aDevice, at, quiet } from '@lib/testing';
+
+/** A site nine hours ahead of UTC (Tokyo): local noon is 03:00 UTC. */
+const TOKYO: DayClock = {
+  hourOfDay: (ms) => (new Date(ms).getUTCHours() + 9 + new Date(ms).getUTCMinutes() / 60) % 24,
+  date: (ms) => new Date(ms + 9 * 3_600_000).toISOString().slice(0, 10),
+};
 
 describe('daily load profiles', () => {
   it.each([
@@ -10,6 +17,13 @@ describe('daily load profiles', () => {
     ['hvac', '15:00', '09:00'],
   ] as const)('%s draws more at %s than at %s', (type, busy, quietHour) => {
     expect(loadFactor(type, at(busy))).toBeGreaterThan(loadFactor(type, at(quietHour)) * 1.5);
+  });
+
+  it("follows the site's clock, not UTC", () => {
+    // Offices light up at 07:00 local: 03:00 UTC is noon in Tokyo, 12:00 UTC is 21:00 there.
+    expect(loadFactor('lighting', at('03:00'), TOKYO)).toBe(1);
+    expect(loadFactor('lighting', at('12:00'), TOKYO)).toBeLessThan(0.5);
+    expect(loadFactor('pv_inverter', at('15:00'), TOKYO)).toBe(0);
   });
 
   it('keeps servers flat around the clock', () => {
@@ -131,5 +145,36 @@ describe('a simulated device', () => {
       expect(faulted).toBeGreaterThan(0);
       expect(faulted).toBeLessThan(2000);
     });
+  });
+});
+
+describe('a PV inverter on a site clock', () => {
+  const inverter = (): SimulatedDevice =>
+    new SimulatedDevice(
+      newDeviceRecord({ id: 'pv-1', type: 'pv_inverter', name: 'pv', basePowerKw: 100 }),
+      seededRandom(3),
+      TOKYO,
+    );
+
+  it('produces at local noon and nothing at local midnight', () => {
+    const pv = inverter();
+    expect(pv.read(at('03:00'), quiet)?.message.power).toBeGreaterThan(30);
+    expect(pv.read(at('15:00'), quiet)?.message.power).toBe(0);
+  });
+
+  it("starts its daily yield again at the site's midnight (15:00 UTC in Tokyo), not at UTC midnight", () => {
+    const pv = inverter();
+    const yieldAt = (iso: string): number => {
+      const m = pv.read(new Date(iso), quiet)?.message as { inverter?: { daily_power_yields: number } } | undefined;
+      return m?.inverter?.daily_power_yields ?? Number.NaN;
+    };
+    yieldAt('2026-11-23T02:00:00Z');
+    const noon = yieldAt('2026-11-23T03:00:00Z');
+    expect(noon).toBeGreaterThan(0);
+    // Past UTC midnight, still the same local day in Tokyo until 15:00 UTC: the yield keeps counting.
+    yieldAt('2026-11-23T08:00:00Z');
+    const evening = yieldAt('2026-11-23T09:00:00Z');
+    expect(evening).toBeGreaterThan(noon);
+    expect(yieldAt('2026-11-23T15:05:00Z')).toBe(0);
   });
 });

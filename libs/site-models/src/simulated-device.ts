@@ -17,7 +17,7 @@ import {
   integrateAsset,
   isBattery,
 } from './assets';
-import { DEVICE_TYPE_INFO, loadFactor } from './profiles';
+import { DEVICE_TYPE_INFO, type DayClock, UTC_CLOCK, loadFactor } from './profiles';
 
 /** What is stored of a device; the rest of its state lives only while the simulator runs. */
 export interface DeviceRecord {
@@ -99,9 +99,11 @@ export class SimulatedDevice {
   nextDueAt = 0;
   dirty = false;
 
+  /** `clock` is the site's wall clock (SITE_TIMEZONE): daily profiles and daily yields follow it. */
   constructor(
     readonly record: DeviceRecord,
     private readonly random: Random,
+    private readonly clock: DayClock = UTC_CLOCK,
   ) {}
 
   get id(): string {
@@ -140,7 +142,7 @@ export class SimulatedDevice {
     const currentA = (Math.abs(powerKw) * 1000) / (info.phases === 3 ? Math.sqrt(3) * voltageV : voltageV);
     if (!battery) {
       this.record.energyKwh += (Math.abs(powerKw) * dtMs) / 3_600_000;
-      if (asset) integrateAsset(type, asset, powerKw, dtMs, now);
+      if (asset) integrateAsset(type, asset, powerKw, dtMs, this.clock.date(now.getTime()));
     }
     this.lastAt = now.getTime();
     this.record.seq += 1;
@@ -192,7 +194,7 @@ export class SimulatedDevice {
     const powerKw = this.record.poweredOn ? batteryPowerKw(type, asset) : 0;
     if (powerKw === 0) return;
     const before = asset.chargeKwh + asset.dischargeKwh;
-    integrateAsset(type, asset, powerKw, now.getTime() - from, now);
+    integrateAsset(type, asset, powerKw, now.getTime() - from, this.clock.date(now.getTime()));
     // Energy never decreases: a battery counts its throughput, charge and discharge alike.
     this.record.energyKwh += asset.chargeKwh + asset.dischargeKwh - before;
   }
@@ -333,7 +335,8 @@ export class SimulatedDevice {
       return this.fault === 'spike' ? battery * SPIKE_FACTOR : battery;
     }
     const weather = type === 'pv_inverter' && asset ? asset.cloud : 1;
-    const planned = this.record.powerSetpointKw ?? this.record.basePowerKw * loadFactor(type, now) * weather;
+    const planned =
+      this.record.powerSetpointKw ?? this.record.basePowerKw * loadFactor(type, now, this.clock) * weather;
     const noisy = planned * (1 + (this.random() * 2 - 1) * variation);
     const power = Math.max(0, this.fault === 'spike' ? noisy * SPIKE_FACTOR : noisy);
     if (this.fault !== 'stuck') this.stuckPowerKw = power;

@@ -7,7 +7,7 @@ import {
   NotFoundException,
   OnModuleInit,
 } from '@nestjs/common';
-import type { IotMockConfig } from '@lib/config';
+import { SiteClock, type IotMockConfig } from '@lib/config';
 import { CreateDeviceDto, DEVICE_TOPICS, DeviceType, UpdateDeviceDto } from '@lib/contracts';
 import { DatabaseConnection } from '@lib/persistence';
 import { seededRandom } from '@lib/power';
@@ -35,6 +35,8 @@ const FLUSH_EVERY_MS = 10_000;
 export class DevicesService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(DevicesService.name);
   private readonly devices = new Map<string, SimulatedDevice>();
+  /** Daily load profiles and PV yields follow the site's clock (SITE_TIMEZONE). */
+  private readonly clock: SiteClock;
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private loaded = false;
@@ -44,7 +46,9 @@ export class DevicesService implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(IOT_MOCK_CONFIG) private readonly config: IotMockConfig,
     private readonly database: DatabaseConnection,
     private readonly mqtt: IotMqttService,
-  ) {}
+  ) {
+    this.clock = new SiteClock(config.ev.drivers.timeZone);
+  }
 
   onModuleInit(): void {
     void this.database.whenReady().then(() => this.load());
@@ -186,7 +190,7 @@ export class DevicesService implements OnModuleInit, BeforeApplicationShutdown {
 
   private add(record: DeviceRecord): SimulatedDevice {
     const seed = [...record.id].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7) ^ (Date.now() >>> 0);
-    const device = new SimulatedDevice(record, seededRandom(seed));
+    const device = new SimulatedDevice(record, seededRandom(seed), this.clock);
     this.devices.set(record.id, device);
     this.emit(device, 'added');
     return device;

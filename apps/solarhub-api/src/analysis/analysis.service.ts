@@ -1,4 +1,5 @@
 import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { roundTo } from '@lib/power';
 import type { DataSource } from 'typeorm';
 import { SiteClock, SolarhubConfig, bessDomain } from '@lib/config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
@@ -14,7 +15,6 @@ import {
   bucketStats,
   counterDeltas,
   isoLocal,
-  round,
   siteQueryTime,
   sumOfAverages,
   uniformEdges,
@@ -134,11 +134,11 @@ export class AnalysisService {
       const d = discharge.get(day) ?? 0;
       daily.push({
         date: clock.date(day),
-        discharge_energy: round(d),
-        charge_energy: round(c),
-        loss: round(c - d),
-        efficiency: c > 0 ? round((d / c) * 100, 1) : null,
-        aux_consumption: round(aux.get(day) ?? 0),
+        discharge_energy: roundTo(d, 2),
+        charge_energy: roundTo(c, 2),
+        loss: roundTo(c - d, 2),
+        efficiency: c > 0 ? roundTo((d / c) * 100, 1) : null,
+        aux_consumption: roundTo(aux.get(day) ?? 0, 2),
       });
     }
     const totalCharge = daily.reduce((s, x) => s + x.charge_energy, 0);
@@ -147,11 +147,14 @@ export class AnalysisService {
       start_date: clock.date(start),
       unit: 'kWh',
       daily_data: daily,
-      total_discharge: round(totalDischarge),
-      total_charge: round(totalCharge),
-      total_loss: round(totalCharge - totalDischarge),
-      avg_efficiency: totalCharge > 0 ? round((totalDischarge / totalCharge) * 100, 1) : null,
-      total_aux: round(daily.reduce((s, x) => s + x.aux_consumption, 0)),
+      total_discharge: roundTo(totalDischarge, 2),
+      total_charge: roundTo(totalCharge, 2),
+      total_loss: roundTo(totalCharge - totalDischarge, 2),
+      avg_efficiency: totalCharge > 0 ? roundTo((totalDischarge / totalCharge) * 100, 1) : null,
+      total_aux: roundTo(
+        daily.reduce((s, x) => s + x.aux_consumption, 0),
+        2,
+      ),
     };
   }
 
@@ -172,16 +175,22 @@ export class AnalysisService {
     ]);
     const data = edges.slice(0, -1).map((t) => ({
       time: q.data_type === 'daily' ? isoLocal(t) : clock.date(t),
-      charge_energy: round(charge.get(t) ?? 0),
-      discharge_energy: round(discharge.get(t) ?? 0),
+      charge_energy: roundTo(charge.get(t) ?? 0, 2),
+      discharge_energy: roundTo(discharge.get(t) ?? 0, 2),
     }));
     return {
       select_time: q.select_time,
       data_type: q.data_type,
       unit: 'kWh',
       data,
-      total_charge: round(data.reduce((s, x) => s + x.charge_energy, 0)),
-      total_discharge: round(data.reduce((s, x) => s + x.discharge_energy, 0)),
+      total_charge: roundTo(
+        data.reduce((s, x) => s + x.charge_energy, 0),
+        2,
+      ),
+      total_discharge: roundTo(
+        data.reduce((s, x) => s + x.discharge_energy, 0),
+        2,
+      ),
       status: 'success',
     };
   }
@@ -209,7 +218,7 @@ export class AnalysisService {
       this.history.baseline(edges),
     ]);
     const series = (m: Map<number, number>, digits: number): [number, number][] =>
-      [...m.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => [t, round(v, digits)]);
+      [...m.entries()].sort((a, b) => a[0] - b[0]).map(([t, v]) => [t, roundTo(v, digits)]);
     const meanFrequency = new Map(
       [...frequency].map(([t, perMeter]) => {
         const values = [...perMeter.values()];
@@ -237,7 +246,7 @@ export class AnalysisService {
       const stats = await this.history.meterStats([meter], 'active_power', uniformEdges(day, end, AUX_CHART_BUCKET_MS));
       const data = [...stats.entries()]
         .sort((a, b) => a[0] - b[0])
-        .map(([t, perMeter]) => ({ time: isoLocal(t), power: round(perMeter.get(meter)?.avg ?? 0) }));
+        .map(([t, perMeter]) => ({ time: isoLocal(t), power: roundTo(perMeter.get(meter)?.avg ?? 0, 2) }));
       return { date: clock.date(day), meter_id: meter, data, data_type: 'chart', status: 'success' };
     }
     const [energy, stats] = await Promise.all([
@@ -249,10 +258,10 @@ export class AnalysisService {
       date: clock.date(day),
       meter_id: meter,
       data: {
-        total_energy: round(energy.get(day) ?? 0),
-        avg_power: s ? round(s.avg) : null,
-        max_power: s ? round(s.max) : null,
-        min_power: s ? round(s.min) : null,
+        total_energy: roundTo(energy.get(day) ?? 0, 2),
+        avg_power: s ? roundTo(s.avg, 2) : null,
+        max_power: s ? roundTo(s.max, 2) : null,
+        min_power: s ? roundTo(s.min, 2) : null,
       },
       data_type: 'summary',
       status: 'success',

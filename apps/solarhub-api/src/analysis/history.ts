@@ -133,11 +133,6 @@ export function sumOfAverages(stats: Map<number, Map<number, BucketStats>>): Map
   return out;
 }
 
-export const round = (value: number, digits = 2): number => {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-};
-
 export const startOfUtcDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
 
 /** 2024-01-01T14:00:00: the document's timestamp format (UTC, seconds, no zone suffix). */

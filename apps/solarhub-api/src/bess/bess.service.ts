@@ -1,11 +1,12 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { roundTo } from '@lib/power';
 import type { SolarhubConfig } from '@lib/config';
 import { assertConfigured } from '../common/units';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { UnitOnline } from '../devices/unit-online.service';
 import { Latest, LatestReader } from '../telemetry/latest-reader';
 import { BessLatest, RACK_ALARMS, RackRow } from '../telemetry/records';
-import { isoLocal, round } from '../analysis/history';
+import { isoLocal } from '../analysis/history';
 import type { BessSummaryDto, BessViewDto, RackAlertsDto } from './bess.dto';
 
 const NORMAL = '正常';
@@ -102,10 +103,10 @@ export class BessService {
 function bessSummary(b: BessLatest): BessSummaryDto {
   return {
     mode: b.mode,
-    soc_pct: round(b.socPct, 1),
-    power_kw: round(b.powerKw),
-    capacity_kwh: round(b.capacityKwh),
-    charge_energy_kwh: round(b.chargeEnergyKwh),
-    discharge_energy_kwh: round(b.dischargeEnergyKwh),
+    soc_pct: roundTo(b.socPct, 1),
+    power_kw: roundTo(b.powerKw, 2),
+    capacity_kwh: roundTo(b.capacityKwh, 2),
+    charge_energy_kwh: roundTo(b.chargeEnergyKwh, 2),
+    discharge_energy_kwh: roundTo(b.dischargeEnergyKwh, 2),
   };
 }

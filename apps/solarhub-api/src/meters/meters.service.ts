@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { roundTo } from '@lib/power';
 import type { SolarhubConfig } from '@lib/config';
 import { UnitOnline } from '../devices/unit-online.service';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { LatestReader } from '../telemetry/latest-reader';
 import type { MeterRow } from '../telemetry/records';
-import { isoLocal, round } from '../analysis/history';
+import { isoLocal } from '../analysis/history';
 import type { MeterViewDto, MetersDto } from './meters.dto';
 
 /** Every meter's latest reading and their total. */
@@ -25,7 +26,10 @@ export class MetersService {
     return {
       meters,
       meter_count: meters.length,
-      total_power: round(meters.reduce((sum, m) => sum + m.active_power, 0)),
+      total_power: roundTo(
+        meters.reduce((sum, m) => sum + m.active_power, 0),
+        2,
+      ),
       source: latest.every((l) => l.source === 'redis') ? 'redis' : 'database',
       status: 'success',
     };

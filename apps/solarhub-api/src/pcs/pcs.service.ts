@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { roundTo } from '@lib/power';
 import type { SolarhubConfig } from '@lib/config';
 import { assertConfigured } from '../common/units';
 import { UnitOnline } from '../devices/unit-online.service';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { LatestReader } from '../telemetry/latest-reader';
 import { PCS_ALERT_WORDS, PCS_WORD_COLUMNS, word16 } from '../telemetry/records';
-import { isoLocal, round } from '../analysis/history';
+import { isoLocal } from '../analysis/history';
 import type { PcsAlertDto, PcsAlertWordStrings, PcsViewDto } from './pcs.dto';
 
 /** A PCS unit's view and its status words, from the latest telemetry. */
@@ -24,9 +25,9 @@ export class PcsService {
       pcs_number: unit,
       pcs_type: this.config.pcsType,
       mode: value?.mode ?? null,
-      active_power: value ? round(value.powerKw) : null,
-      reactive_power: value ? round(value.reactivePower) : null,
-      dc_voltage: value ? round(value.dcVoltage) : null,
+      active_power: value ? roundTo(value.powerKw, 2) : null,
+      reactive_power: value ? roundTo(value.reactivePower, 2) : null,
+      dc_voltage: value ? roundTo(value.dcVoltage, 2) : null,
       online: this.online.isOnline(value),
       updated_at: value ? isoLocal(value.ts) : null,
       source,

@@ -1,4 +1,5 @@
-import { HOUR_MS, isoLocal, round, uniformEdges } from '../analysis/history';
+import { HOUR_MS, isoLocal, uniformEdges } from '../analysis/history';
+import { roundTo } from '@lib/power';
 
 /** The schedule fields income depends on: MW, $/MWh and the slot. */
 export interface AwardedSlot {
@@ -59,7 +60,7 @@ export function hourIncome(hour: number, hourStart: number, slots: AwardedSlot[]
       exec_rate: 0,
       performance_index: 0,
       scheduled_mwh: 0,
-      delivered_mwh: round(deliveredMwh, 3),
+      delivered_mwh: roundTo(deliveredMwh, 3),
     };
   }
   const performance = deliveredMwh / scheduled;
@@ -67,12 +68,12 @@ export function hourIncome(hour: number, hourStart: number, slots: AwardedSlot[]
   return {
     hour,
     time,
-    capacity_fee: round(capacityValue * execRate),
-    efficiency_fee: round(Math.min(deliveredMwh, scheduled) * (quotedValue / scheduled)),
-    exec_rate: round(execRate, 4),
-    performance_index: round(performance, 4),
-    scheduled_mwh: round(scheduled, 3),
-    delivered_mwh: round(deliveredMwh, 3),
+    capacity_fee: roundTo(capacityValue * execRate, 2),
+    efficiency_fee: roundTo(Math.min(deliveredMwh, scheduled) * (quotedValue / scheduled), 2),
+    exec_rate: roundTo(execRate, 4),
+    performance_index: roundTo(performance, 4),
+    scheduled_mwh: roundTo(scheduled, 3),
+    delivered_mwh: roundTo(deliveredMwh, 3),
   };
 }
 
@@ -100,12 +101,12 @@ export function dayIncome(
   const capacity = hours.reduce((s, h) => s + h.capacity_fee, 0);
   const efficiency = hours.reduce((s, h) => s + h.efficiency_fee, 0);
   const mean = (pick: (h: HourIncome) => number): number =>
-    scheduled.length === 0 ? 0 : round(scheduled.reduce((s, h) => s + pick(h), 0) / scheduled.length, 4);
+    scheduled.length === 0 ? 0 : roundTo(scheduled.reduce((s, h) => s + pick(h), 0) / scheduled.length, 4);
   return {
     hourly_data: hours,
-    total_capacity_fee: round(capacity),
-    total_efficiency_fee: round(efficiency),
-    total_income: round(capacity + efficiency),
+    total_capacity_fee: roundTo(capacity, 2),
+    total_efficiency_fee: roundTo(efficiency, 2),
+    total_income: roundTo(capacity + efficiency, 2),
     avg_exec_rate: mean((h) => h.exec_rate),
     avg_performance_index: mean((h) => h.performance_index),
   };

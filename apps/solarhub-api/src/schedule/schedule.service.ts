@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { roundTo } from '@lib/power';
 import { Between, LessThan, MoreThan } from 'typeorm';
 import { SolarhubDatabases } from '../storage/databases';
 import { ScheduleEventEntity } from '../storage/entities';
@@ -9,7 +10,7 @@ import type {
   MonthlyIncomeQuery,
   ScheduleQuery,
 } from './schedule.dto';
-import { DAY_MS, MINUTE_MS, isoLocal, round, siteQueryTime, uniformEdges } from '../analysis/history';
+import { DAY_MS, MINUTE_MS, isoLocal, siteQueryTime, uniformEdges } from '../analysis/history';
 import { HistoryQueries } from '../analysis/analysis.service';
 import { AwardedSlot, dayIncome, scheduledPowerAt } from './income';
 
@@ -194,7 +195,11 @@ export class ScheduleService {
       });
     }
     const awarded = days.filter((d) => d.avg_exec_rate > 0 || d.total_income > 0);
-    const sum = (pick: (d: (typeof days)[number]) => number): number => round(days.reduce((s, d) => s + pick(d), 0));
+    const sum = (pick: (d: (typeof days)[number]) => number): number =>
+      roundTo(
+        days.reduce((s, d) => s + pick(d), 0),
+        2,
+      );
     return {
       month: q.start_time,
       daily_data: days,
@@ -202,7 +207,7 @@ export class ScheduleService {
       total_efficiency_fee: sum((d) => d.efficiency_fee),
       total_income: sum((d) => d.total_income),
       avg_exec_rate:
-        awarded.length === 0 ? 0 : round(awarded.reduce((s, d) => s + d.avg_exec_rate, 0) / awarded.length, 4),
+        awarded.length === 0 ? 0 : roundTo(awarded.reduce((s, d) => s + d.avg_exec_rate, 0) / awarded.length, 4),
     };
   }
 
@@ -225,12 +230,12 @@ export class ScheduleService {
         const scheduledKw = scheduledPowerAt(slots, t + EXEC_BUCKET_MS / 2) * 1000;
         const actual = power.get(t);
         if (scheduledKw <= 0 || actual === undefined) continue;
-        data.push([t, round(Math.min(1, Math.max(0, actual / scheduledKw)), 4)]);
+        data.push([t, roundTo(Math.min(1, Math.max(0, actual / scheduledKw)), 4)]);
       }
       if (q.data_type === 'roll_exec_rate') {
         data = data.map(([t], i) => {
           const window = data.slice(Math.max(0, i - ROLLING_POINTS + 1), i + 1);
-          return [t, round(window.reduce((s, [, v]) => s + v, 0) / window.length, 4)];
+          return [t, roundTo(window.reduce((s, [, v]) => s + v, 0) / window.length, 4)];
         });
       }
     }

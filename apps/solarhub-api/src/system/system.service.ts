@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { roundTo } from '@lib/power';
 import type { SolarhubConfig } from '@lib/config';
 import { ActiveAlerts } from '../config/active-alerts.service';
 import { UnitOnline } from '../devices/unit-online.service';
@@ -7,7 +8,7 @@ import { SolarhubDatabases, describeTarget } from '../storage/databases';
 import { LatestStore } from '../storage/latest-store';
 import { IngestionService } from '../telemetry/ingestion.service';
 import { LatestReader } from '../telemetry/latest-reader';
-import { isoLocal, round } from '../analysis/history';
+import { isoLocal } from '../analysis/history';
 import type { OverviewDto, TopologyDto } from './system.dto';
 
 /** The site overview from the latest telemetry, and the topology of the server's dependencies. */
@@ -82,7 +83,11 @@ export class SystemService {
     const m = values(meters);
     const aux = m.find((x) => x.meterId === this.config.units.auxMeterId);
     const grid = m.filter((x) => x.meterId !== this.config.units.auxMeterId);
-    const sum = <T>(list: T[], pick: (x: T) => number): number => round(list.reduce((s, x) => s + pick(x), 0));
+    const sum = <T>(list: T[], pick: (x: T) => number): number =>
+      roundTo(
+        list.reduce((s, x) => s + pick(x), 0),
+        2,
+      );
     const capacity = b.reduce((s, x) => s + x.capacityKwh, 0);
     return {
       timestamp: isoLocal(Date.now()),
@@ -94,8 +99,8 @@ export class SystemService {
       },
       bess: {
         power_kw: sum(b, (x) => x.powerKw),
-        capacity_kwh: round(capacity),
-        soc_pct: capacity > 0 ? round(b.reduce((s, x) => s + x.socPct * x.capacityKwh, 0) / capacity, 1) : null,
+        capacity_kwh: roundTo(capacity, 2),
+        soc_pct: capacity > 0 ? roundTo(b.reduce((s, x) => s + x.socPct * x.capacityKwh, 0) / capacity, 1) : null,
         units_online: b.filter((x) => this.online.isOnline(x)).length,
         unit_count: this.config.units.bess,
       },
@@ -106,9 +111,9 @@ export class SystemService {
       },
       grid: {
         power_kw: sum(grid, (x) => x.activePower),
-        frequency: grid.length > 0 ? round(grid.reduce((s, x) => s + x.frequency, 0) / grid.length, 3) : null,
+        frequency: grid.length > 0 ? roundTo(grid.reduce((s, x) => s + x.frequency, 0) / grid.length, 3) : null,
       },
-      aux_power_kw: aux ? round(aux.activePower) : null,
+      aux_power_kw: aux ? roundTo(aux.activePower, 2) : null,
       alerts: {
         protection: alerts.protection.length,
         warning: alerts.warning.length,
