@@ -3,7 +3,7 @@ import { loadGridpilotConfig } from '@lib/config';
 import { listen, runMain } from '@lib/observability';
 import { runMigrateCommand } from '@lib/persistence';
 import { createGridpilotApp } from './app.factory';
-import { databaseOptions } from './app.module';
+import { databaseOptions } from './storage/storage.module';
 
 /** `main.js` serves; `main.js migrate` creates the database if allowed, migrates it and exits. */
 void runMain(async () => {

@@ -3,7 +3,7 @@ import { MetricsService } from '@lib/observability';
 import type { DatabaseConnection } from '@lib/persistence';
 import type { InventoryService } from '../inventory/inventory.service';
 import type { PlantReading } from '../inventory/plant-client';
-import type { SiteLink } from '../inventory/site-link';
+import type { SiteLink } from '../site-link';
 import type { Allocation, OptimizerService } from '../optimization/optimizer.service';
 import type { PricesService } from '../prices/prices.service';
 import { BatteryLinkService } from '../dispatch/battery-link.service';

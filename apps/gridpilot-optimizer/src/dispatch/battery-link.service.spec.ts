@@ -1,7 +1,7 @@
 import { loadGridpilotConfig } from '@lib/config';
 import { isoSeconds } from '@lib/contracts';
 import { MetricsService } from '@lib/observability';
-import type { SiteLink } from '../inventory/site-link';
+import type { SiteLink } from '../site-link';
 import { BatteryLinkService } from './battery-link.service';
 import { fakeBroker } from './fake-broker';
 

@@ -15,7 +15,7 @@ import { MetricsService } from '@lib/observability';
 import type { Counter } from 'prom-client';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { r3 } from '../round';
-import { SiteLink } from '../inventory/site-link';
+import { SiteLink } from '../site-link';
 import type { BatteryLinkDto } from './battery-link.dto';
 import type { TargetResult } from './dispatch.service';
 import { batterySetPointKw } from './limits';

@@ -4,7 +4,7 @@ import { MetricsService } from '@lib/observability';
 import type { DatabaseConnection } from '@lib/persistence';
 import type { InventoryService } from '../inventory/inventory.service';
 import type { PlantReading } from '../inventory/plant-client';
-import type { SiteLink } from '../inventory/site-link';
+import type { SiteLink } from '../site-link';
 import { BatteryLinkService } from './battery-link.service';
 import { DispatchOrder, DispatchService } from './dispatch.service';
 import { fakeBroker } from './fake-broker';

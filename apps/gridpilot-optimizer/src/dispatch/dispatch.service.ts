@@ -7,7 +7,7 @@ import { MetricsService } from '@lib/observability';
 import { DatabaseConnection } from '@lib/persistence';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { InventoryService } from '../inventory/inventory.service';
-import { SiteLink } from '../inventory/site-link';
+import { SiteLink } from '../site-link';
 import { DispatchEntity } from '../storage/entities';
 import { BatteryLinkService } from './battery-link.service';
 import { deviceSetPointKw, plantConsumptionKw, siteChargingLimitW } from './limits';

@@ -14,7 +14,7 @@ import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { boundEvLoad } from '../optimization/ev-bound';
 import { EvLoad, EvStationLoad, EvStations } from './ev-stations';
 import { PlantClient, PlantReading } from './plant-client';
-import { SiteLink } from './site-link';
+import { SiteLink } from '../site-link';
 
 /** Telemetry older than this no longer counts. */
 const STALE_MS = 60_000;

@@ -5,7 +5,7 @@ import type { MqttConnection } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';
 import { EV_STATION_STALE_MS, EvStations } from './ev-stations';
 import { InventoryService } from './inventory.service';
-import type { SiteLink } from './site-link';
+import type { SiteLink } from '../site-link';
 
 /** The broker side of SiteLink: messages are handed to the service as mqtt.js would. */
 function fakeLink(): { link: SiteLink; deliver: (topic: string, body: unknown) => void } {

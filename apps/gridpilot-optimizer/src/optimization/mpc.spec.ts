@@ -1,7 +1,7 @@
 import type { FlexibleLoadConfig } from '@lib/config';
 import { DEFAULT_FLEXIBLE_LOADS } from '@lib/config';
 import { highsRuntime } from './lp';
-import { MpcInput, solveMpc } from './mpc';
+import { BAND_PENALTY_PER_MWH, MpcInput, solveMpc, terminalShortfallValue } from './mpc';
 
 const load = (
   name: string,
@@ -120,6 +120,90 @@ describe('MPC linear program (HiGHS)', () => {
       input(1, { loads, coolingRatio: 0.25, price: [40], priceUncertainty: [20], riskAversion: 0.5 }),
     );
     expect(cautious.steps[0].loadsKw.gpu).toBeCloseTo(0, 6);
+  });
+
+  describe('the terminal SOC is soft (#17)', () => {
+    // A sustained cloud: 100 kW of base load, 20 kW of PV for the first two hours, then exactly the
+    // base load: nothing is left over to refill the battery before the horizon ends.
+    const battery = { capacityKwh: 1000, maxPowerKw: 250, efficiency: 0.95, socMin: 0.1, socMax: 0.9 };
+    const site = { powerKw: 1000, exportMinKw: 0, exportMaxKw: 50, importFeePerMwh: 10, exportPriceFactor: 0.9 };
+    const cloud = input(4, {
+      price: [60, 55, 40, 45],
+      generationKw: [20, 20, 100, 100],
+      baseLoadKw: [100, 100, 100, 100],
+      battery,
+      site,
+      soc0: 0.5,
+    });
+
+    it('discharges in the first step of a cloud the PV cannot refill, within the SOC limits', () => {
+      const plan = solveMpc(highs, cloud);
+      expect(plan.status).toBe('optimal');
+      // The hard constraint (the horizon ends no emptier than it began) held the battery at 0 kW and let
+      // the site import 80 kW; now it covers the 80 kW the cloud takes away, and the export stays in its band.
+      expect(plan.steps[0].dischargeKw).toBeCloseTo(80, 6);
+      expect(plan.steps[0].chargeKw).toBeCloseTo(0, 6);
+      expect(plan.steps[0].bandViolationKw).toBeCloseTo(0, 6);
+      expect(plan.constraintsSatisfied).toBe(true);
+      for (const step of plan.steps) {
+        expect(step.soc).toBeGreaterThanOrEqual(battery.socMin - 1e-9);
+        expect(step.soc).toBeLessThanOrEqual(battery.socMax + 1e-9);
+      }
+      // It ends short of where it began, by what two hours of 80 kW took out through the losses, and says so.
+      expect(plan.terminalTargetSoc).toBeCloseTo(0.5, 9);
+      expect(plan.terminalShortfallKwh).toBeCloseTo(160 / 0.95, 3);
+      expect(plan.steps.at(-1)?.soc).toBeCloseTo(0.5 - 160 / 0.95 / 1000, 6);
+    });
+
+    it('stops at SOC_MIN when the cloud is longer than the battery lasts', () => {
+      const small = { ...battery, capacityKwh: 100 };
+      const plan = solveMpc(highs, { ...cloud, battery: small });
+      // 40 kWh above SOC_MIN delivers 38 kWh: all of it in the first hour, the rest of the cloud is imported.
+      expect(plan.steps[0].dischargeKw).toBeCloseTo(38, 6);
+      expect(plan.steps[1].dischargeKw).toBeCloseTo(0, 6);
+      for (const step of plan.steps) expect(step.soc).toBeGreaterThanOrEqual(small.socMin - 1e-9);
+      expect(plan.steps[1].bandViolationKw).toBeCloseTo(80, 6);
+    });
+
+    it('still restores the battery when the horizon has the energy to do it', () => {
+      // The same cloud, then two sunny hours with 120 kW to spare: the battery discharges now and is
+      // back at its starting SOC by the end, as the hard constraint would have had it.
+      const plan = solveMpc(highs, {
+        ...cloud,
+        steps: 6,
+        price: [60, 55, 40, 45, 30, 35],
+        generationKw: [20, 20, 100, 100, 220, 220],
+        baseLoadKw: Array<number>(6).fill(100),
+        priceUncertainty: Array<number>(6).fill(0),
+      });
+      expect(plan.steps[0].dischargeKw).toBeGreaterThanOrEqual(80 - 1e-6);
+      expect(plan.steps[0].bandViolationKw).toBeCloseTo(0, 6);
+      expect(plan.terminalShortfallKwh).toBeCloseTo(0, 6);
+      expect(plan.steps.at(-1)?.soc).toBeCloseTo(0.5, 6);
+      expect(plan.constraintsSatisfied).toBe(true);
+      // Keeping the battery full is never worth selling the same energy or running a load with it,
+      // but always worth less than the band.
+      const value = terminalShortfallValue(cloud);
+      expect(value).toBeGreaterThan((60 + 10) / 0.95 ** 2);
+      expect(value).toBeLessThan(BAND_PENALTY_PER_MWH * 0.95 ** 2);
+    });
+
+    it('keeps the SOC when restoring it is worth more than any load (the battery is not drained into loads)', () => {
+      // Steady sun and a load worth 140 $/MWh that could run on the battery: the plan keeps the battery.
+      const loads = [load('inference', [[100, 140]])];
+      const plan = solveMpc(
+        highs,
+        input(4, {
+          loads,
+          battery,
+          site,
+          generationKw: Array<number>(4).fill(150),
+          baseLoadKw: Array<number>(4).fill(100),
+        }),
+      );
+      for (const step of plan.steps) expect(step.dischargeKw).toBeCloseTo(0, 6);
+      expect(plan.terminalShortfallKwh).toBeCloseTo(0, 6);
+    });
   });
 
   it('solves the default site over 24 h in 5-minute steps', () => {

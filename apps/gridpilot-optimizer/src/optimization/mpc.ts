@@ -53,6 +53,11 @@ export interface MpcResult {
   rows: number;
   buildMs: number;
   solveMs: number;
+  /** The SOC the horizon should end at (where it starts, within the SOC bounds), and what it is short of it (kWh). */
+  terminalTargetSoc: number;
+  terminalShortfallKwh: number;
+  /** What each MWh of that shortfall cost the plan ($/MWh). */
+  terminalValuePerMwh: number;
 }
 
 /** $/MWh charged for each MWh the net export spends outside its band: the band is soft, never infeasible. */
@@ -60,18 +65,43 @@ export const BAND_PENALTY_PER_MWH = 100_000;
 const TOLERANCE = 1e-6;
 
 /**
+ * What each MWh of stored energy below the terminal target costs the plan ($/MWh): more than the
+ * horizon could earn with it anywhere (its highest import cost, export price or load block value,
+ * plus the wear, through the round trip's losses) and +1, so restoring the battery always beats
+ * leaving it short when the horizon has the energy to do it; never more than half the band's
+ * penalty (through the losses), so keeping the export in its band always beats keeping the battery full.
+ */
+export function terminalShortfallValue(input: MpcInput): number {
+  const { site, battery } = input;
+  let best = 0;
+  for (let t = 0; t < input.steps; t++) {
+    const sigma = input.riskAversion * (input.priceUncertainty[t] ?? 0);
+    best = Math.max(best, input.price[t] + site.importFeePerMwh + sigma, site.exportPriceFactor * input.price[t]);
+  }
+  for (const load of input.loads) for (const block of load.blocks) best = Math.max(best, block.valuePerMwh);
+  const eta = battery.efficiency;
+  const value = (best + 2000 * input.lambdaDeg) / (eta * eta) + 1;
+  return Math.min(value, (BAND_PENALTY_PER_MWH * eta * eta) / 2);
+}
+
+/**
  * The model-predictive dispatch as one linear program over the horizon.
  *
  * Per step t: each load's power is the sum of its bid blocks b[l,k,t] ∈ [0, kw_k] valued at the
  * block's $/MWh, within [min, max] and a ramp of the power one step earlier; compute loads bring
  * cooling = COOLING_RATIO × their power. The battery charges c and discharges d (≤ max power);
- * soc[t+1] = soc[t] + (η·c − d/η)·Δt / capacity within [socMin, socMax], and the horizon ends no
- * emptier than it began. The balance generation + d + import = base + loads + cooling + c + export
- * holds exactly, the net export (export − import) stays in [EXPORT_MIN_KW, EXPORT_MAX_KW] up to a
- * heavily penalised slack, and the site never feeds the plant (consumption ≥ 0).
+ * soc[t+1] = soc[t] + (η·c − d/η)·Δt / capacity within [socMin, socMax]. The horizon should end no
+ * emptier than it began (the terminal target): a soft constraint, each MWh of stored energy short of
+ * the target costs `terminalValuePerMwh` (terminalShortfallValue), more than any use the horizon
+ * has for a MWh and far less than the band's penalty. So the battery is restored whenever the
+ * horizon has the energy to do it (as a hard constraint would), but during a cloud the PV cannot
+ * refill it discharges now instead of letting the export leave its band. The balance
+ * generation + d + import = base + loads + cooling + c + export holds exactly, the net export
+ * (export − import) stays in [EXPORT_MIN_KW, EXPORT_MAX_KW] up to a heavily penalised slack, and
+ * the site never feeds the plant (consumption ≥ 0).
  *
  * Maximised: Σ Δt/1000 · [block values − (price + fee + ρσ)·import + (φ·price − ρσ)·export]
- * − λ_deg · (c + d)·Δt − penalty · slack.
+ * − λ_deg · (c + d)·Δt − penalty · slack − terminal value · shortfall.
  */
 export function solveMpc(highs: Highs, input: MpcInput): MpcResult {
   const started = performance.now();
@@ -87,6 +117,7 @@ export function solveMpc(highs: Highs, input: MpcInput): MpcResult {
   const slackLow: number[] = [];
   const slackHigh: number[] = [];
   const terminal = Math.min(battery.socMax, Math.max(battery.socMin, input.soc0));
+  const terminalValue = terminalShortfallValue(input);
   const perStepSoc = dt / battery.capacityKwh;
 
   for (let t = 0; t < steps; t++) {
@@ -97,7 +128,7 @@ export function solveMpc(highs: Highs, input: MpcInput): MpcResult {
     });
     charge[t] = lp.addCol(-input.lambdaDeg * dt, 0, battery.maxPowerKw);
     discharge[t] = lp.addCol(-input.lambdaDeg * dt, 0, battery.maxPowerKw);
-    soc[t] = lp.addCol(0, t === steps - 1 ? terminal : battery.socMin, battery.socMax);
+    soc[t] = lp.addCol(0, battery.socMin, battery.socMax);
     importCols[t] = lp.addCol(-(price + site.importFeePerMwh + sigma) * mwh, 0, site.powerKw);
     exportCols[t] = lp.addCol((site.exportPriceFactor * price - sigma) * mwh, 0, site.powerKw);
     slackLow[t] = lp.addCol(-BAND_PENALTY_PER_MWH * mwh, 0, INF);
@@ -145,6 +176,13 @@ export function solveMpc(highs: Highs, input: MpcInput): MpcResult {
     const rhs = t === 0 ? input.soc0 : 0;
     lp.addRow(rhs, rhs, socTerms);
   }
+  // The terminal target, soft: soc[end] + shortfall ≥ target, each MWh short costing terminalValue.
+  const shortfall = lp.addCol((-terminalValue * battery.capacityKwh) / 1000, 0, Math.max(0, terminal - battery.socMin));
+  if (steps > 0)
+    lp.addRow(terminal, INF, [
+      [soc[steps - 1], 1],
+      [shortfall, 1],
+    ]);
   const built = performance.now();
   const solution = lp.solve(highs, true);
   const solved = performance.now();
@@ -190,5 +228,8 @@ export function solveMpc(highs: Highs, input: MpcInput): MpcResult {
     rows: lp.numRows,
     buildMs: built - started,
     solveMs: solved - built,
+    terminalTargetSoc: terminal,
+    terminalShortfallKwh: value(shortfall) * battery.capacityKwh,
+    terminalValuePerMwh: terminalValue,
   };
 }

@@ -117,6 +117,11 @@ export class OptimizerService implements OnModuleInit {
         `export leaves the band [${this.config.site.exportMinKw}, ${this.config.site.exportMaxKw}] kW by ${first.bandViolationKw.toFixed(1)} kW: target unreachable`,
       );
     }
+    if (mpc.terminalShortfallKwh > 0.5) {
+      notes.push(
+        `the plan ends ${mpc.terminalShortfallKwh.toFixed(1)} kWh below the SOC it starts from (${mpc.terminalTargetSoc.toFixed(3)}): the horizon cannot refill the battery without leaving the export band`,
+      );
+    }
     if (!split.minimumsMet) notes.push('the budget does not cover every load minimum');
     const batteryKw = first ? first.chargeKw - first.dischargeKw : 0;
     const allocation: Allocation = {

@@ -1,5 +1,5 @@
 import { SiteClock } from '@lib/config';
-import { seededRandom } from '@lib/power';
+import { roundTo, seededRandom } from '@lib/power';
 import type { PricePoint, PriceSource } from './price-point';
 
 const HOUR_MS = 3_600_000;
@@ -65,9 +65,9 @@ export class SimulatedMarket implements PriceSource {
     const energy = basePerMwh * dailyShape(hour) * weeklyShape(this.clock.weekday(t) % 7) * regime * noise * spike;
     return {
       at: start,
-      energyPrice: round(energy, 2),
-      hashPrice: round(8 * (1 + 0.1 * valueNoise(seed, 5, t, 24 * HOUR_MS)), 3),
-      tokenPrice: round(3 * (1 + 0.05 * valueNoise(seed, 6, t, 12 * HOUR_MS)), 3),
+      energyPrice: roundTo(energy, 2),
+      hashPrice: roundTo(8 * (1 + 0.1 * valueNoise(seed, 5, t, 24 * HOUR_MS)), 3),
+      tokenPrice: roundTo(3 * (1 + 0.05 * valueNoise(seed, 6, t, 12 * HOUR_MS)), 3),
       volume: Math.round(1000 * (0.6 + 0.4 * dailyShape(hour)) * (1 + 0.1 * (draw(seed, 7, slot) * 2 - 1))),
     };
   }
@@ -81,8 +81,3 @@ export class SimulatedMarket implements PriceSource {
     return Promise.resolve(points);
   }
 }
-
-export const round = (value: number, digits: number): number => {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-};

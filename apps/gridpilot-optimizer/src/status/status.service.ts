@@ -7,7 +7,7 @@ import { BatteryLinkService } from '../dispatch/battery-link.service';
 import { DispatchService } from '../dispatch/dispatch.service';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { InventoryService } from '../inventory/inventory.service';
-import { SiteLink } from '../inventory/site-link';
+import { SiteLink } from '../site-link';
 import { LiveDataGateway } from '../live/live-data.gateway';
 import { OptimizerService } from '../optimization/optimizer.service';
 import { PricesService } from '../prices/prices.service';
