@@ -13,7 +13,7 @@ import {
 } from '@lib/contracts';
 import { testServices } from './services';
 import { AppProcess, buildApps, startApp } from './support/app-process';
-import { ChargingSession, TestChargePoint } from './support/charge-point';
+import { ChargingSession, TestChargePoint, plugInCar } from './support/charge-point';
 import { eventually, http, postJson } from './support/http';
 import { freePort, ingestEnv, mysqlAdmin, mysqlDatabaseUrl, mysqlRows } from './support/infra';
 import { OwnMosquitto } from './support/mosquitto';
@@ -214,7 +214,7 @@ describe('the site as a scenario: a cloud passes, the loop holds the export band
       const cp = await TestChargePoint.connect(`ws://127.0.0.1:${ocppPort}`, `SC-${RUN}-${i + 1}`);
       chargers.push(cp);
       expect(await cp.boot()).toMatchObject({ status: 'Accepted' });
-      cars.push(await cp.plugIn(1, carMaxW, 500));
+      cars.push(await plugInCar(cp, 1, carMaxW, 500));
     }
 
     gridpilot = await startApp('gridpilot-optimizer', {

@@ -13,6 +13,11 @@ import { CSMS_ENTITIES } from './persistence/entities';
 import { CSMS_MIGRATIONS } from './persistence/migrations';
 import { SiteLeaderService } from './site/site-leader.service';
 import { SiteLoadService } from './site/site-load.service';
+import { SiteProfileSender } from './site/profile-sender';
+import { SiteRelay } from './site/site-relay';
+import { SiteLimitStore } from './site/site-limit.store';
+import { SiteSessionBook } from './site/site-sessions';
+import { StationControlBook } from './site/station-control';
 import { SiteController } from './site/site.controller';
 import { SmartChargingController } from './smart-charging/smart-charging.controller';
 import { SmartChargingService } from './smart-charging/smart-charging.service';
@@ -56,6 +61,11 @@ export class AppModule {
         StationRouter,
         CsmsEvents,
         SiteLeaderService,
+        StationControlBook,
+        SiteSessionBook,
+        SiteProfileSender,
+        SiteRelay,
+        SiteLimitStore,
         SiteLoadService,
         StationBusService,
         StationsService,

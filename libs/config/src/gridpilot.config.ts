@@ -125,12 +125,15 @@ export class GridpilotEnv extends MqttEnv {
   @IsOptional()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
   BESS_DEVICE_ID?: string;
+  /** ocpp-csms's CSMS_REDIS_PREFIX: on Redis the site limit goes to `<prefix>:v1.site.charging-limit.set`. */
+  @IsOptional() @Matches(/^[A-Za-z0-9:_-]{1,64}$/) CSMS_REDIS_PREFIX = 'csms';
 }
 
 export interface GridpilotConfig extends CommonConfig {
   databaseUrl: string;
   mqtt: MqttConfig | null;
-  bus: { redisUrl: string | null; mqtt: MqttConfig | null };
+  /** The bus: Redis when REDIS_URL is set (channels `<CSMS_REDIS_PREFIX>:<pattern>`), else the broker. */
+  bus: { redisUrl: string | null; mqtt: MqttConfig | null; channelPrefix: string };
   plant: { url: string | null; token: string; id: string; timeoutMs: number };
   /** Sent as the bearer on calls that need a site token (the plant's consumption once public reads are closed). */
   serviceToken: string | null;
@@ -259,7 +262,7 @@ export function loadGridpilotConfig(env: Env = process.env): GridpilotConfig {
     ...commonConfig(e, DEFAULT_PORTS['gridpilot-optimizer']),
     databaseUrl: e.DATABASE_URL ?? DEFAULT_GRIDPILOT_DATABASE_URL,
     mqtt,
-    bus: { redisUrl: e.REDIS_URL ?? null, mqtt },
+    bus: { redisUrl: e.REDIS_URL ?? null, mqtt, channelPrefix: e.CSMS_REDIS_PREFIX },
     plant: {
       url: e.PLANT_URL?.replace(/\/+$/, '') ?? null,
       token: e.PLANT_TOKEN,

@@ -66,7 +66,10 @@ export class OcppCsmsEnv extends MqttEnv {
   @Type(() => Number) @IsInt() @Min(1000) @Max(120_000) SITE_LEADER_LEASE_MS = 5_000;
   /** How often the leader renews its lease (and the others try to take it); well under the lease. */
   @Type(() => Number) @IsInt() @Min(100) @Max(60_000) SITE_LEADER_RENEW_MS = 1_500;
-  /** Prefix of this CSMS's Redis keys and channels (station owners, routed calls, the leader lease). */
+  /**
+   * Prefix of this CSMS's Redis keys and channels (station owners, routed calls, the leader lease,
+   * the relay to the leader, and the site-limit bus channel `<prefix>:v1.site.charging-limit.set`).
+   */
   @IsOptional() @Matches(/^[A-Za-z0-9:_-]{1,64}$/) CSMS_REDIS_PREFIX = 'csms';
   /** A connector reported Available this long with an open transaction ends it. */
   @Type(() => Number) @IsInt() @Min(0) @Max(86_400) OCPP_AVAILABLE_GRACE_S = 60;
@@ -103,8 +106,8 @@ export interface OcppCsmsConfig extends CommonConfig {
   };
   stationDefaultMaxPowerW: number;
   stationMinPowerW: number;
-  /** The bus for the site limit: Redis when REDIS_URL is set, else the broker of MQTT_URL. */
-  bus: { redisUrl: string | null; mqtt: MqttConfig | null };
+  /** The bus for the site limit: Redis when REDIS_URL is set (its channel prefixed), else the broker of MQTT_URL. */
+  bus: { redisUrl: string | null; mqtt: MqttConfig | null; channelPrefix: string };
   /** Prefix of the Redis keys and channels the replicas share. */
   redisPrefix: string;
 }
@@ -148,7 +151,7 @@ export function loadOcppCsmsConfig(env: Env = process.env): OcppCsmsConfig {
     },
     stationDefaultMaxPowerW: e.STATION_DEFAULT_MAX_POWER_W,
     stationMinPowerW: e.STATION_MIN_POWER_W,
-    bus: { redisUrl: e.REDIS_URL ?? null, mqtt: mqttConfig(e, 'ocpp-csms') },
+    bus: { redisUrl: e.REDIS_URL ?? null, mqtt: mqttConfig(e, 'ocpp-csms'), channelPrefix: e.CSMS_REDIS_PREFIX },
     redisPrefix: e.CSMS_REDIS_PREFIX,
   };
 }

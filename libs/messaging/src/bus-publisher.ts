@@ -2,11 +2,12 @@ import Redis from 'ioredis';
 import type { DependencyState } from '@lib/observability';
 import type { MqttConnection } from './mqtt-client';
 import { redactUrl } from './mqtt-client';
-import type { BusConfig } from './transport';
+import { BusConfig, busChannel } from './transport';
 
 /**
  * Sends events on the app-to-app bus as the consumers' transports expect them: on Redis, Nest's
- * `{pattern, data}` envelope on the channel named by the pattern; on MQTT (embedded mode), the
+ * `{pattern, data}` envelope on the channel named by the pattern (after the bus's channel prefix, if
+ * any); on MQTT (embedded mode), the
  * bare JSON payload on the topic named by the pattern (consumers use the raw JSON deserializer).
  */
 export class BusPublisher {
@@ -33,7 +34,7 @@ export class BusPublisher {
 
   async publish(pattern: string, data: unknown): Promise<void> {
     if (this.redis) {
-      await this.redis.publish(pattern, JSON.stringify({ pattern, data }));
+      await this.redis.publish(busChannel(pattern, this.bus.channelPrefix), JSON.stringify({ pattern, data }));
       return;
     }
     if (!this.mqtt) throw new Error('no bus configured (set REDIS_URL or MQTT_URL)');

@@ -3,3 +3,4 @@ export * from './profiles';
 export * from './composite';
 export * from './builders';
 export * from './installed';
+export * from './charge-point';

@@ -1,5 +1,5 @@
 import { Random, seededRandom } from '@lib/power';
-import type { Ev } from './ocpp-charge-point';
+import type { Ev } from '@lib/ocpp';
 
 /**
  * When simulated drivers arrive at a charger and leave it, as a pure function of time, the

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { IotMockConfig } from '@lib/config';
-import type { DeviceCommandName } from '@lib/contracts';
+import type { DeviceCommandName, DeviceDataMessage, EvChargerData } from '@lib/contracts';
+import { ChargePointSimulator, Ev, carOfEv } from '@lib/ocpp';
+import { roundTo } from '@lib/power';
 import { DevicesService } from '../devices/devices.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
 import { CommandError, SimulatedDevice } from '@lib/site-models';
@@ -13,7 +15,6 @@ import {
   sessionAt,
   sessionsBetween,
 } from './arrivals';
-import { Ev, OcppChargePoint } from './ocpp-charge-point';
 import type { DriverPlanView } from './driver-plan.view';
 
 /** How often the simulated drivers look at the clock. */
@@ -26,6 +27,32 @@ interface Driver extends DriverState {
   busy: boolean;
 }
 
+/** The simulated chargers have one connector. */
+const CONNECTOR = 1;
+
+/** What an ev_charger device reports of its charge point (the rest of its telemetry is the device's). */
+function chargerBlock(
+  point: ChargePointSimulator,
+): Omit<EvChargerData, Exclude<keyof DeviceDataMessage, 'device_type'>> {
+  const c = point.connector(CONNECTOR);
+  const battery = c.car?.battery ?? null;
+  return {
+    device_type: 'ev_charger',
+    ocpp_connected: point.connected,
+    transaction_id: c.transaction?.transactionId ?? null,
+    ev_connected: c.car !== null,
+    ev_soc_pct: battery ? roundTo(battery.socPct, 2) : null,
+    ev_capacity_kwh: battery?.capacityKwh ?? null,
+    limit_w: point.limitNowW(CONNECTOR),
+    max_power_w: point.maxPowerW,
+    meter_wh: Math.round(c.meterWh),
+  };
+}
+
+/** The command's answer, as iot-mock has always given it. */
+const plugInAnswer = (r: Awaited<ReturnType<ChargePointSimulator['plugIn']>>): Record<string, unknown> =>
+  r.started ? { started: true, transaction_id: r.transactionId } : { started: false, id_tag_status: r.idTagStatus };
+
 const num = (v: unknown, name: string, min: number, max: number, fallback: number): number => {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
@@ -37,7 +64,7 @@ const num = (v: unknown, name: string, min: number, max: number, fallback: numbe
 @Injectable()
 export class EvChargersService implements OnApplicationShutdown {
   private readonly logger = new Logger('ev-chargers');
-  private readonly points = new Map<string, OcppChargePoint>();
+  private readonly points = new Map<string, ChargePointSimulator>();
   private readonly drivers = new Map<string, Driver>();
   private driverTimer: NodeJS.Timeout | null = null;
   private demoGiven = false;
@@ -72,7 +99,10 @@ export class EvChargersService implements OnApplicationShutdown {
     const point = this.points.get(device.id);
     if (!point) throw new CommandError('the charge point is not running');
     try {
-      if (command === 'unplug') return await point.unplug();
+      if (command === 'unplug') {
+        const r = await point.unplug(CONNECTOR);
+        return r.stopped ? { stopped: true, transaction_id: r.transactionId, meter_stop_wh: r.meterStopWh } : {};
+      }
       const phases = num(p.phases, 'phases', 1, 3, 3);
       if (phases !== 1 && phases !== 3) throw new CommandError('parameters.phases must be 1 or 3');
       const ev: Ev = {
@@ -82,7 +112,7 @@ export class EvChargersService implements OnApplicationShutdown {
         phases,
         idTag: typeof p.id_tag === 'string' && p.id_tag.length > 0 && p.id_tag.length <= 20 ? p.id_tag : 'SIM-EV',
       };
-      return await point.plugIn(ev);
+      return plugInAnswer(await this.plugIn(point, ev));
     } catch (error) {
       if (error instanceof CommandError) throw error;
       throw new CommandError((error as Error).message);
@@ -91,13 +121,16 @@ export class EvChargersService implements OnApplicationShutdown {
 
   private attach(device: SimulatedDevice): void {
     if (this.points.has(device.id)) return;
-    const point = new OcppChargePoint(
-      device.id,
-      `${this.config.ev.csmsUrl}/${device.id}`,
-      device.record.basePowerKw * 1000,
-      this.config.ev.meterIntervalMs,
-    );
-    device.external = { powerKw: (now, dtMs) => point.powerKw(now, dtMs), block: () => point.block() };
+    const point = new ChargePointSimulator({
+      endpoint: this.config.ev.csmsUrl,
+      identity: device.id,
+      maxPowerW: device.record.basePowerKw * 1000,
+      meterIntervalMs: this.config.ev.meterIntervalMs,
+      clock: 'external',
+      reconnect: true,
+      log: new Logger(`ev:${device.id}`),
+    });
+    device.external = { powerKw: (now, dtMs) => point.advance(dtMs, now) / 1000, block: () => chargerBlock(point) };
     this.points.set(device.id, point);
     point.start();
     this.logger.log(`${device.id}: dialing ${this.config.ev.csmsUrl}/${device.id}`);
@@ -108,7 +141,14 @@ export class EvChargersService implements OnApplicationShutdown {
     const point = this.points.get(id);
     this.points.delete(id);
     this.drivers.delete(id);
-    await point?.stop();
+    await point?.close();
+  }
+
+  /** An EV arrives: the charge point must be connected and its connector free. */
+  private plugIn(point: ChargePointSimulator, ev: Ev): ReturnType<ChargePointSimulator['plugIn']> {
+    if (!point.connected) throw new Error('not connected to the CSMS');
+    if (point.connector(CONNECTOR).car) throw new Error('an EV is already plugged in');
+    return point.plugIn(carOfEv(ev), CONNECTOR);
   }
 
   /** A charger's simulated drivers: the car there now and those to come within `hours`. */
@@ -165,19 +205,19 @@ export class EvChargersService implements OnApplicationShutdown {
         this.drivers.delete(id);
         continue;
       }
-      const step = driverStep(driver, session, point.hasEv);
+      const step = driverStep(driver, session, point.connector(CONNECTOR).car !== null);
       driver.plugged = step.state.plugged;
       driver.done = step.state.done;
       const arrive = step.arrive;
       if (!step.leave && !arrive) continue;
       driver.busy = true;
       void (async () => {
-        if (step.leave && point.hasEv) {
-          const result = await point.unplug();
+        if (step.leave && point.connector(CONNECTOR).car) {
+          const result = await point.unplug(CONNECTOR);
           this.logger.log(`${id}: the car left ${JSON.stringify(result)}`);
         }
         if (arrive) {
-          const result = await point.plugIn({ ...arrive.ev });
+          const result = plugInAnswer(await this.plugIn(point, { ...arrive.ev }));
           this.logger.log(
             `${id}: a ${arrive.kind} car arrived (${arrive.ev.idTag}, ${arrive.ev.socPct} %) ${JSON.stringify(result)}`,
           );

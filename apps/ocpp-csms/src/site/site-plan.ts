@@ -67,7 +67,7 @@ export function planSite(input: PlanInput): Plan {
  */
 export function changesToSend(
   targets: Map<number, number>,
-  sent: Map<number, number>,
+  sent: ReadonlyMap<number, number>,
   stepW: number,
   budgetW: number,
   minW: number,

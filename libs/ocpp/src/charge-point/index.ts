@@ -1,0 +1,3 @@
+export * from './car';
+export * from './connector';
+export * from './charge-point';
