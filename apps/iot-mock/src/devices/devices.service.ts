@@ -7,7 +7,7 @@ import {
   NotFoundException,
   OnModuleInit,
 } from '@nestjs/common';
-import type { IotMockConfig } from '@lib/config';
+import type { IotMockConfig } from '../iot-mock.config';
 import { CreateDeviceDto, DEVICE_TOPICS, DeviceType, UpdateDeviceDto } from '@lib/contracts';
 import { DatabaseConnection } from '@lib/persistence';
 import { seededRandom } from '@lib/power';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { IotMockConfig } from '@lib/config';
+import type { IotMockConfig } from '../iot-mock.config';
 import type { DeviceCommandName } from '@lib/contracts';
 import { DevicesService } from '../devices/devices.service';
 import { IOT_MOCK_CONFIG } from '../iot-mock.tokens';
