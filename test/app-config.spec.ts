@@ -1,8 +1,8 @@
 import { APP_NAMES, ConfigError } from '@lib/config';
 import { loadConsoleConfig } from '../apps/console/src/console.config';
-import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot.config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
 import { loadIotMockConfig } from '../apps/iot-mock/src/iot-mock.config';
-import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub.config';
+import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub-api.config';
 import { APP_CONFIG_LOADERS } from './support/app-config-loaders';
 
 const messageOf = (fn: () => unknown): string => {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOcppCsmsConfig } from '../apps/ocpp-csms/src/ocpp-csms.config';
-import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub.config';
+import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub-api.config';
 import { createCsmsApp } from '../apps/ocpp-csms/src/app.factory';
 import { createSolarhubApp } from '../apps/solarhub-api/src/app.factory';
 import { testServices } from './services';

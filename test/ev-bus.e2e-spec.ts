@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot.config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
 import { loadOcppCsmsConfig } from '../apps/ocpp-csms/src/ocpp-csms.config';
 import { loadPlantSimulatorConfig } from '../apps/plant-simulator/src/plant-simulator.config';
 import {

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot.config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
 import { loadIotMockConfig } from '../apps/iot-mock/src/iot-mock.config';
 import { loadPlantSimulatorConfig } from '../apps/plant-simulator/src/plant-simulator.config';
 import { BUS_PATTERNS } from '@lib/contracts';

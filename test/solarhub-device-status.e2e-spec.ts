@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { loadIotMockConfig } from '../apps/iot-mock/src/iot-mock.config';
-import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub.config';
+import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub-api.config';
 import { SERVICE_TOPICS } from '@lib/contracts';
 import { createIotMockApp } from '../apps/iot-mock/src/app.factory';
 import { IotMqttService } from '../apps/iot-mock/src/mqtt/iot-mqtt.service';

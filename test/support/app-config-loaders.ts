@@ -1,10 +1,10 @@
 import type { AppName, CommonConfig, Env } from '@lib/config';
 import { loadConsoleConfig } from '../../apps/console/src/console.config';
-import { loadGridpilotConfig } from '../../apps/gridpilot-optimizer/src/gridpilot.config';
+import { loadGridpilotConfig } from '../../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
 import { loadIotMockConfig } from '../../apps/iot-mock/src/iot-mock.config';
 import { loadOcppCsmsConfig } from '../../apps/ocpp-csms/src/ocpp-csms.config';
 import { loadPlantSimulatorConfig } from '../../apps/plant-simulator/src/plant-simulator.config';
-import { loadSolarhubConfig } from '../../apps/solarhub-api/src/solarhub.config';
+import { loadSolarhubConfig } from '../../apps/solarhub-api/src/solarhub-api.config';
 
 /**
  * Each app's configuration loader, by app: the deployment checks validate the manifests with them

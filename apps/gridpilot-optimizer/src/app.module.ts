@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AuthModule } from '@lib/auth';
-import type { GridpilotConfig } from './gridpilot.config';
+import type { GridpilotConfig } from './gridpilot-optimizer.config';
 import { ObservabilityModule, ReadinessRegistry } from '@lib/observability';
 import { DatabaseOptions, PersistenceModule } from '@lib/persistence';
 import { AllocationController } from './allocation/allocation.controller';

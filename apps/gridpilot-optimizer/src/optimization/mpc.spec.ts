@@ -1,5 +1,5 @@
-import type { FlexibleLoadConfig } from '../gridpilot.config';
-import { DEFAULT_FLEXIBLE_LOADS } from '../gridpilot.config';
+import type { FlexibleLoadConfig } from '../gridpilot-optimizer.config';
+import { DEFAULT_FLEXIBLE_LOADS } from '../gridpilot-optimizer.config';
 import { highsRuntime } from './lp';
 import { MpcInput, solveMpc } from './mpc';
 

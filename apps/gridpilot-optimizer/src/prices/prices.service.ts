@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SiteClock } from '@lib/config';
-import { GridpilotConfig } from '../gridpilot.config';
+import { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { DatabaseConnection } from '@lib/persistence';
 import { roundTo } from '@lib/power';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';

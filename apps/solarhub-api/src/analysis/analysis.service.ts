@@ -1,7 +1,7 @@
 import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { SiteClock } from '@lib/config';
-import { SolarhubConfig, bessDomain } from '../solarhub.config';
+import { SolarhubConfig, bessDomain } from '../solarhub-api.config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
 import type { FreqPowerQuery, PowerIoQuery, PowerLossQuery } from './analysis.dto';

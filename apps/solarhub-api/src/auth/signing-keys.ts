@@ -3,7 +3,7 @@ import { KeyObject, createHash, createPrivateKey, createPublicKey, generateKeyPa
 import { readFileSync } from 'node:fs';
 import { isHmac } from '@lib/config';
 import type { JwtAlgorithm } from '@lib/config';
-import type { SolarhubConfig } from '../solarhub.config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 
 export interface PublicJwk {
   kty: string;

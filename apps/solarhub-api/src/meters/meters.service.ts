@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SolarhubConfig } from '../solarhub.config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { UnitOnline } from '../devices/unit-online.service';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { LatestReader } from '../telemetry/latest-reader';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AssetData, BessData, MeterData, PcsData, PvInverterData, RackReading } from '@lib/contracts';
 import { isoSeconds } from '@lib/contracts';
 import { SiteClock } from '@lib/config';
-import { SolarhubConfig } from '../solarhub.config';
+import { SolarhubConfig } from '../solarhub-api.config';
 import { roundTo, seededRandom } from '@lib/power';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { bessDomain } from '../solarhub.config';
+import { bessDomain } from '../solarhub-api.config';
 import {
   BessReadingEntity,
   InverterReadingEntity,

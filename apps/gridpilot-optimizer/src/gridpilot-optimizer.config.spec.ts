@@ -1,5 +1,5 @@
 import { ConfigError } from '@lib/config';
-import { DEFAULT_FLEXIBLE_LOADS, loadGridpilotConfig } from './gridpilot.config';
+import { DEFAULT_FLEXIBLE_LOADS, loadGridpilotConfig } from './gridpilot-optimizer.config';
 
 /** The message of the ConfigError gridpilot-optimizer's loader throws for `env`. */
 const message = (env: Record<string, string>): string => {

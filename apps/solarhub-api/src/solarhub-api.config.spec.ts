@@ -1,5 +1,5 @@
 import { ConfigError } from '@lib/config';
-import { loadSolarhubConfig } from './solarhub.config';
+import { loadSolarhubConfig } from './solarhub-api.config';
 
 const messageOf = (fn: () => unknown): string => {
   try {
