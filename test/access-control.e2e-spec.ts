@@ -1,14 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import {
-  DOCUMENTED_PLANT_TOKEN,
-  loadConsoleConfig,
-  loadGridpilotConfig,
-  loadIotMockConfig,
-  loadOcppCsmsConfig,
-  loadPlantSimulatorConfig,
-  loadSolarhubConfig,
-} from '@lib/config';
+import { DOCUMENTED_PLANT_TOKEN } from '@lib/config';
+import { loadConsoleConfig } from '../apps/console/src/console.config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
+import { loadIotMockConfig } from '../apps/iot-mock/src/iot-mock.config';
+import { loadOcppCsmsConfig } from '../apps/ocpp-csms/src/ocpp-csms.config';
+import { loadPlantSimulatorConfig } from '../apps/plant-simulator/src/plant-simulator.config';
+import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub-api.config';
 import type { AppName } from '@lib/config';
 import { createConsoleApp } from '../apps/console/src/app.factory';
 import { createGridpilotApp } from '../apps/gridpilot-optimizer/src/app.factory';

@@ -3,14 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import {
-  loadConsoleConfig,
-  loadGridpilotConfig,
-  loadIotMockConfig,
-  loadOcppCsmsConfig,
-  loadPlantSimulatorConfig,
-  loadSolarhubConfig,
-} from '@lib/config';
+import { loadConsoleConfig } from '../apps/console/src/console.config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
+import { loadIotMockConfig } from '../apps/iot-mock/src/iot-mock.config';
+import { loadOcppCsmsConfig } from '../apps/ocpp-csms/src/ocpp-csms.config';
+import { loadPlantSimulatorConfig } from '../apps/plant-simulator/src/plant-simulator.config';
+import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub-api.config';
 import { createConsoleApp } from '../apps/console/src/app.factory';
 import { formatPowerMw } from '../apps/console/web/src/lib/units';
 import { createGridpilotApp } from '../apps/gridpilot-optimizer/src/app.factory';

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP_CONFIG_LOADERS, APP_NAMES, DEFAULT_OCPP_PORT, DEFAULT_PORTS } from '@lib/config';
+import { APP_NAMES, DEFAULT_OCPP_PORT, DEFAULT_PORTS } from '@lib/config';
+import { APP_CONFIG_LOADERS } from './support/app-config-loaders';
 import { loadAll, load } from 'js-yaml';
 
 /**

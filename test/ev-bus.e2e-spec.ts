@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadGridpilotConfig, loadOcppCsmsConfig, loadPlantSimulatorConfig } from '@lib/config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
+import { loadOcppCsmsConfig } from '../apps/ocpp-csms/src/ocpp-csms.config';
+import { loadPlantSimulatorConfig } from '../apps/plant-simulator/src/plant-simulator.config';
 import {
   BUS_PATTERNS,
   STATION_TOPICS,

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadIotMockConfig, loadOcppCsmsConfig } from '@lib/config';
+import { loadIotMockConfig } from '../apps/iot-mock/src/iot-mock.config';
+import { loadOcppCsmsConfig } from '../apps/ocpp-csms/src/ocpp-csms.config';
 import { DEVICE_TOPICS, EvChargerData } from '@lib/contracts';
 import { connectAsync } from 'mqtt';
 import { createIotMockApp } from '../apps/iot-mock/src/app.factory';

@@ -1,6 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MqttClient, connectAsync } from 'mqtt';
-import { loadGridpilotConfig, loadIotMockConfig, loadPlantSimulatorConfig, loadSolarhubConfig } from '@lib/config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
+import { loadIotMockConfig } from '../apps/iot-mock/src/iot-mock.config';
+import { loadPlantSimulatorConfig } from '../apps/plant-simulator/src/plant-simulator.config';
+import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub-api.config';
 import { BessData, DEVICE_TOPICS } from '@lib/contracts';
 import { createIotMockApp } from '../apps/iot-mock/src/app.factory';
 import { createPlantSimulatorApp } from '../apps/plant-simulator/src/app.factory';

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MqttClient, connectAsync } from 'mqtt';
-import { loadGridpilotConfig, loadPlantSimulatorConfig } from '@lib/config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
+import { loadPlantSimulatorConfig } from '../apps/plant-simulator/src/plant-simulator.config';
 import { DEVICE_TOPICS, STATION_TOPICS, TOPIC_REGISTRY } from '@lib/contracts';
 import { createPlantSimulatorApp } from '../apps/plant-simulator/src/app.factory';
 import { testServices } from './services';

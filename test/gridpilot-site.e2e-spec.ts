@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadGridpilotConfig, loadIotMockConfig, loadPlantSimulatorConfig } from '@lib/config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
+import { loadIotMockConfig } from '../apps/iot-mock/src/iot-mock.config';
+import { loadPlantSimulatorConfig } from '../apps/plant-simulator/src/plant-simulator.config';
 import { BUS_PATTERNS } from '@lib/contracts';
 import { MqttClient, connectAsync } from 'mqtt';
 import WebSocket from 'ws';

@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadGridpilotConfig, loadOcppCsmsConfig, loadSolarhubConfig } from '@lib/config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
+import { loadOcppCsmsConfig } from '../apps/ocpp-csms/src/ocpp-csms.config';
+import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub-api.config';
 import { createGridpilotApp } from '../apps/gridpilot-optimizer/src/app.factory';
 import { createCsmsApp } from '../apps/ocpp-csms/src/app.factory';
 import { createSolarhubApp } from '../apps/solarhub-api/src/app.factory';

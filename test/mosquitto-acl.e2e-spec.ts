@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadOcppCsmsConfig } from '@lib/config';
+import { loadOcppCsmsConfig } from '../apps/ocpp-csms/src/ocpp-csms.config';
 import { DEVICE_TOPICS, SERVICE_TOPICS, STATION_TOPICS } from '@lib/contracts';
 import { IClientOptions, MqttClient, connectAsync } from 'mqtt';
 import { BROKER_ACL, SITE_LIMIT, generateBrokerPasswords, renderMosquittoAcl } from '../libs/messaging/src/broker-acl';

@@ -4,16 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import {
-  APP_NAMES,
-  type AppName,
-  loadConsoleConfig,
-  loadGridpilotConfig,
-  loadIotMockConfig,
-  loadOcppCsmsConfig,
-  loadPlantSimulatorConfig,
-  loadSolarhubConfig,
-} from '@lib/config';
+import { APP_NAMES, type AppName } from '@lib/config';
+import { loadConsoleConfig } from '../apps/console/src/console.config';
+import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
+import { loadIotMockConfig } from '../apps/iot-mock/src/iot-mock.config';
+import { loadOcppCsmsConfig } from '../apps/ocpp-csms/src/ocpp-csms.config';
+import { loadPlantSimulatorConfig } from '../apps/plant-simulator/src/plant-simulator.config';
+import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub-api.config';
 import { openApiDocument } from '@lib/observability';
 import { createConsoleApp } from '../apps/console/src/app.factory';
 import { createGridpilotApp } from '../apps/gridpilot-optimizer/src/app.factory';

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { ConsoleConfig } from '@lib/config';
+import type { ConsoleConfig } from './console.config';
 import { createHttpApp } from '@lib/observability';
 import { AppModule } from './app.module';
 import { LiveGateway } from './live/live.gateway';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@lib/auth';
-import type { ConsoleConfig } from '@lib/config';
+import type { ConsoleConfig } from './console.config';
 import { ObservabilityModule } from '@lib/observability';
 import { CONSOLE_CONFIG } from './console.tokens';
 import { LiveBusService } from './live/live-bus.service';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConsoleConfig } from '@lib/config';
+import { loadConsoleConfig } from './console.config';
 import { listen, runMain } from '@lib/observability';
 import { createConsoleApp } from './app.factory';
 

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from './gridpilot-optimizer.config';
 import { createHttpApp } from '@lib/observability';
 import { AppModule } from './app.module';
 import { LiveDataGateway } from './live/live-data.gateway';

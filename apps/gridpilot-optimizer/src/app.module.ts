@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@lib/auth';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from './gridpilot-optimizer.config';
 import { ObservabilityModule } from '@lib/observability';
 import { AllocationModule } from './allocation/allocation.module';
 import { GridpilotCoreModule } from './core.module';

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from './gridpilot-optimizer.config';
 import { ReadinessRegistry } from '@lib/observability';
 import { GRIDPILOT_CONFIG } from './gridpilot.tokens';
 import { SiteLink } from './site-link';

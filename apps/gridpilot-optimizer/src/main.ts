@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadGridpilotConfig } from '@lib/config';
+import { loadGridpilotConfig } from './gridpilot-optimizer.config';
 import { listen, runMain } from '@lib/observability';
 import { runMigrateCommand } from '@lib/persistence';
 import { createGridpilotApp } from './app.factory';

@@ -1,4 +1,4 @@
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from './gridpilot-optimizer.config';
 import { BusPublisher, MqttConnection } from '@lib/messaging';
 
 /** The optimizer's connections to the site: the broker (telemetry, device commands) and the bus. */

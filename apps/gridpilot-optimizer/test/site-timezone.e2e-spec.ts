@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadGridpilotConfig } from '@lib/config';
+import { loadGridpilotConfig } from '../src/gridpilot-optimizer.config';
 import { eventually, http, listenOnFreePort } from '../../../test/support/http';
 import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
 import { createGridpilotApp } from '../src/app.factory';

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { IotMockConfig } from '@lib/config';
+import type { IotMockConfig } from './iot-mock.config';
 import { createHttpApp } from '@lib/observability';
 import { AppModule } from './app.module';
 

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@lib/auth';
-import type { IotMockConfig } from '@lib/config';
+import type { IotMockConfig } from './iot-mock.config';
 import { ObservabilityModule, ServiceInfoModule } from '@lib/observability';
 import { DatabaseOptions, PersistenceModule } from '@lib/persistence';
 import { CommandsService } from './commands/commands.service';

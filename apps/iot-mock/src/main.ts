@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadIotMockConfig } from '@lib/config';
+import { loadIotMockConfig } from './iot-mock.config';
 import { listen, runMain } from '@lib/observability';
 import { runMigrateCommand } from '@lib/persistence';
 import { createIotMockApp } from './app.factory';

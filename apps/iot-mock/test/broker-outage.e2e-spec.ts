@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadIotMockConfig } from '@lib/config';
+import { loadIotMockConfig } from '../src/iot-mock.config';
 import { DEVICE_TOPICS } from '@lib/contracts';
 import { MqttClient, connectAsync } from 'mqtt';
 import { eventually, http, listenOnFreePort } from '../../../test/support/http';

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MqttClient, connectAsync } from 'mqtt';
-import { loadIotMockConfig } from '@lib/config';
+import { loadIotMockConfig } from '../src/iot-mock.config';
 import { DEVICE_TOPICS, DeviceCommandAck, TOPIC_REGISTRY } from '@lib/contracts';
 import { testServices } from '../../../test/services';
 import { badAcks, badCommands, publishAndCount } from '../../../test/support/bus-corpus';

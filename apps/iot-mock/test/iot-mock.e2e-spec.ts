@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadIotMockConfig } from '@lib/config';
+import { loadIotMockConfig } from '../src/iot-mock.config';
 import {
   BessData,
   DEVICE_TOPICS,

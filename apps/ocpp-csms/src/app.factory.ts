@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { OcppCsmsConfig } from '@lib/config';
+import type { OcppCsmsConfig } from './ocpp-csms.config';
 import { busTransportOptions, reportTransportReadiness } from '@lib/messaging';
 import { ReadinessRegistry, createHttpApp } from '@lib/observability';
 import { AppModule } from './app.module';

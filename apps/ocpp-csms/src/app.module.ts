@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@lib/auth';
-import type { OcppCsmsConfig } from '@lib/config';
+import type { OcppCsmsConfig } from './ocpp-csms.config';
 import { ObservabilityModule, ServiceInfoModule } from '@lib/observability';
 import { DatabaseOptions, PersistenceModule } from '@lib/persistence';
 import { StationBusService } from './bus/station-bus.service';

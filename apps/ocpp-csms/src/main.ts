@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadOcppCsmsConfig } from '@lib/config';
+import { loadOcppCsmsConfig } from './ocpp-csms.config';
 import { listen, runMain } from '@lib/observability';
 import { runMigrateCommand } from '@lib/persistence';
 import { createCsmsApp } from './app.factory';

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadOcppCsmsConfig } from '@lib/config';
+import { loadOcppCsmsConfig } from '../src/ocpp-csms.config';
 import { DatabaseConnection } from '@lib/persistence';
 import { RPCClient } from 'ocpp-rpc';
 import { In } from 'typeorm';

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadOcppCsmsConfig } from '@lib/config';
+import { loadOcppCsmsConfig } from '../src/ocpp-csms.config';
 import { BUS_PATTERNS } from '@lib/contracts';
 import { connectAsync } from 'mqtt';
 import WebSocket from 'ws';

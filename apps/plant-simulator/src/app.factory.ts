@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { PlantSimulatorConfig } from '@lib/config';
+import type { PlantSimulatorConfig } from './plant-simulator.config';
 import { ONE_MEGABYTE, createHttpApp } from '@lib/observability';
 import { AppModule } from './app.module';
 

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@lib/auth';
-import type { PlantSimulatorConfig } from '@lib/config';
+import type { PlantSimulatorConfig } from './plant-simulator.config';
 import { ObservabilityModule, ServiceInfoModule } from '@lib/observability';
 import { PlantModule } from './plant/plant.module';
 

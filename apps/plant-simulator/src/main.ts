@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadPlantSimulatorConfig } from '@lib/config';
+import { loadPlantSimulatorConfig } from './plant-simulator.config';
 import { listen, runMain } from '@lib/observability';
 import { createPlantSimulatorApp } from './app.factory';
 

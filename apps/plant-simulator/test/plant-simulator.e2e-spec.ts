@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadPlantSimulatorConfig } from '@lib/config';
+import { loadPlantSimulatorConfig } from '../src/plant-simulator.config';
 import { PLANT_TOPICS, PlantReadingMessage } from '@lib/contracts';
 import { connectAsync } from 'mqtt';
 import { testServices } from '../../../test/services';

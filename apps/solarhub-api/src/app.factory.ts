@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from './solarhub-api.config';
 import { createHttpApp } from '@lib/observability';
 import { AppModule } from './app.module';
 

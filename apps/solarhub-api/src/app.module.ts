@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from './solarhub-api.config';
 import { AuthModule } from '@lib/auth';
 import { ObservabilityModule } from '@lib/observability';
 import { AnalysisModule } from './analysis/analysis.module';

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from './solarhub-api.config';
 import { SOLARHUB_CONFIG } from './solarhub.tokens';
 import { SolarhubDatabases } from './storage/databases';
 import { LatestStore } from './storage/latest-store';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
-import { loadSolarhubConfig } from '@lib/config';
+import { loadSolarhubConfig } from './solarhub-api.config';
 import { listen, runMain } from '@lib/observability';
 import { runMigrateCommand } from '@lib/persistence';
 import { createSolarhubApp } from './app.factory';

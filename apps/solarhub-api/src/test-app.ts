@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadSolarhubConfig } from '@lib/config';
+import { loadSolarhubConfig } from './solarhub-api.config';
 import { createSolarhubApp } from './app.factory';
 import { SeedService } from './seed/seed.service';
 

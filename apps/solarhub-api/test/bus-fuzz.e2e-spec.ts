@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MqttClient, connectAsync } from 'mqtt';
 import { createConnection } from 'mysql2/promise';
-import { loadSolarhubConfig } from '@lib/config';
+import { loadSolarhubConfig } from '../src/solarhub-api.config';
 import { DEVICE_TOPICS, TOPIC_REGISTRY } from '@lib/contracts';
 import { testServices } from '../../../test/services';
 import { aValidReading, badStatuses, badTelemetry, publishAndCount } from '../../../test/support/bus-corpus';

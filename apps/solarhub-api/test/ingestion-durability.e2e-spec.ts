@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MqttClient, connectAsync } from 'mqtt';
 import { createConnection } from 'mysql2/promise';
-import { loadSolarhubConfig } from '@lib/config';
+import { loadSolarhubConfig } from '../src/solarhub-api.config';
 import { DEVICE_TOPICS } from '@lib/contracts';
 import { eventually, http, listenOnFreePort } from '../../../test/support/http';
 import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';

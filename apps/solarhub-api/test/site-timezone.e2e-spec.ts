@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createConnection } from 'mysql2/promise';
-import { loadSolarhubConfig } from '@lib/config';
+import { loadSolarhubConfig } from '../src/solarhub-api.config';
 import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';
 import { mysqlAdmin, mysqlDatabaseUrl } from '../../../test/support/infra';
 import { createSolarhubApp } from '../src/app.factory';

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { SignJWT } from 'jose';
 import { MqttClient, connectAsync } from 'mqtt';
 import { createConnection } from 'mysql2/promise';
-import { loadSolarhubConfig } from '@lib/config';
+import { loadSolarhubConfig } from '../src/solarhub-api.config';
 import { DEVICE_TOPICS } from '@lib/contracts';
 import { testServices } from '../../../test/services';
 import { eventually, http, listenOnFreePort, postJson } from '../../../test/support/http';

@@ -3,6 +3,14 @@ import { ValidationError, validateSync } from 'class-validator';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * The process's environment: the one place that reads `process.env`. Each app's loader
+ * (`apps/<app>/src/<app>.config.ts`) takes it as its default and validates it with `validateEnv`.
+ */
+export function processEnv(): Env {
+  return process.env;
+}
+
 /** A bad or missing setting. The message names every offending variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

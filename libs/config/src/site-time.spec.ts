@@ -1,6 +1,4 @@
 import { SiteClock } from './site-time';
-import { loadConsoleConfig, loadGridpilotConfig, loadIotMockConfig, loadSolarhubConfig } from './index';
-import { ConfigError } from './env';
 
 const HOUR = 3_600_000;
 const utc = (iso: string): number => Date.parse(iso);
@@ -78,29 +76,4 @@ describe('SiteClock', () => {
     expect(berlin.parse('2026-02-31')).toBeNull();
     expect(berlin.day('2026-13-01')).toBeNull();
   });
-});
-
-describe('SITE_TIMEZONE', () => {
-  it('defaults to UTC in every app but the console, which takes the host zone', () => {
-    expect(loadSolarhubConfig({}).timezone).toBe('UTC');
-    expect(loadGridpilotConfig({}).timezone).toBe('UTC');
-    expect(loadIotMockConfig({}).ev.drivers.timeZone).toBe('UTC');
-    expect(loadConsoleConfig({}).timezone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
-  });
-
-  it('is read by every app the same way', () => {
-    const env = { SITE_TIMEZONE: 'Asia/Tokyo' };
-    expect(loadSolarhubConfig(env).timezone).toBe('Asia/Tokyo');
-    expect(loadGridpilotConfig(env).timezone).toBe('Asia/Tokyo');
-    expect(loadIotMockConfig(env).ev.drivers.timeZone).toBe('Asia/Tokyo');
-    expect(loadConsoleConfig(env).timezone).toBe('Asia/Tokyo');
-  });
-
-  it.each([loadSolarhubConfig, loadGridpilotConfig, loadIotMockConfig, loadConsoleConfig])(
-    'an invalid zone stops %p with a message naming the variable',
-    (load) => {
-      expect(() => load({ SITE_TIMEZONE: 'Mars/Olympus' })).toThrow(ConfigError);
-      expect(() => load({ SITE_TIMEZONE: 'Mars/Olympus' })).toThrow(/SITE_TIMEZONE/);
-    },
-  );
 });

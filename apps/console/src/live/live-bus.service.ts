@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { ConsoleConfig } from '@lib/config';
+import type { ConsoleConfig } from '../console.config';
 import { TOPIC_REGISTRY, TopicEntry } from '@lib/contracts';
 import { BusInvalidMessages, DecodeOptions, MqttConnection, decodeBusMessage, decodeOptions } from '@lib/messaging';
 import { MetricsService, ReadinessRegistry } from '@lib/observability';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AuthSettings, TokenVerifier, upgradeAllowed } from '@lib/auth';
-import type { ConsoleConfig } from '@lib/config';
+import type { ConsoleConfig } from '../console.config';
 import { MetricsService } from '@lib/observability';
 import { CONSOLE_CONFIG } from '../console.tokens';
 import { UpstreamHealthService } from '../upstreams/upstream-health.service';

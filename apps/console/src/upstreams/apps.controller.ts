@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Public } from '@lib/auth';
-import { CONSOLE_UPSTREAMS, type ConsoleConfig } from '@lib/config';
+import { CONSOLE_UPSTREAMS, type ConsoleConfig } from '../console.config';
 import { CONSOLE_CONFIG } from '../console.tokens';
 import { LiveBusService } from '../live/live-bus.service';
 import { UpstreamHealthService } from './upstream-health.service';

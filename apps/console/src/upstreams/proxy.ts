@@ -1,7 +1,7 @@
 import proxy from '@fastify/http-proxy';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { ConsoleConfig } from '@lib/config';
+import type { ConsoleConfig } from '../console.config';
 import type { FastifyReply } from 'fastify';
 
 /** The path prefix under which the console serves an app's REST API. */

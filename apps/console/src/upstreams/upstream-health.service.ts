@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { ConsoleConfig, ConsoleUpstream, ConsoleUpstreamName } from '@lib/config';
+import type { ConsoleConfig, ConsoleUpstream, ConsoleUpstreamName } from '../console.config';
 import { CONSOLE_CONFIG } from '../console.tokens';
 
 export type UpstreamState = 'up' | 'degraded' | 'down' | 'unknown';

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Public } from '@lib/auth';
-import type { ConsoleConfig } from '@lib/config';
+import type { ConsoleConfig } from '../console.config';
 import { CONSOLE_CONFIG } from '../console.tokens';
 import { webDir } from './web-app';
 

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConsoleConfig } from '@lib/config';
+import type { ConsoleConfig } from '../console.config';
 
 /** Where the built web app is: CONSOLE_WEB_DIR, else `web/` beside the host's bundle (dist/apps/console/web). */
 export function webDir(config: ConsoleConfig): string {

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@lib/auth';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { OptimizerService } from '../optimization/optimizer.service';
 import { r2, r3 } from '../round';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import type { AllocateOptions } from '../optimization/optimizer.service';
 
 const finite = { allowNaN: false, allowInfinity: false };

@@ -1,4 +1,4 @@
-import { FlexibleLoadConfig, GridpilotConfig, loadGridpilotConfig } from '@lib/config';
+import { FlexibleLoadConfig, GridpilotConfig, loadGridpilotConfig } from '../gridpilot-optimizer.config';
 import { MetricsService } from '@lib/observability';
 import type { DatabaseConnection } from '@lib/persistence';
 import type { InventoryService } from '../inventory/inventory.service';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { FlexibleLoadConfig, GridpilotConfig } from '@lib/config';
+import type { FlexibleLoadConfig, GridpilotConfig } from '../gridpilot-optimizer.config';
 import { BatteryLinkService } from '../dispatch/battery-link.service';
 import { DispatchRecord, DispatchService } from '../dispatch/dispatch.service';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';

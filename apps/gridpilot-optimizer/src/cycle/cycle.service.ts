@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { allocateOptions } from '../allocation/allocation.dto';
 import { DispatchOrder, DispatchOrigin, DispatchRecord, DispatchService } from '../dispatch/dispatch.service';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';

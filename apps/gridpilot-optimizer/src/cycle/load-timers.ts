@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FlexibleLoadConfig, GridpilotConfig } from '@lib/config';
+import type { FlexibleLoadConfig, GridpilotConfig } from '../gridpilot-optimizer.config';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 
 interface LoadState {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import {
   BessSetPointCommand,
   BessSetPointStatus,

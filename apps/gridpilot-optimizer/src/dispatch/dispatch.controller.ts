@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@lib/auth';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { isoSeconds } from '@lib/contracts';
 import { BodyLimit, COMMAND_BODY_LIMIT_BYTES } from '@lib/observability';
 import { CycleService } from '../cycle/cycle.service';

@@ -1,4 +1,4 @@
-import { loadGridpilotConfig } from '@lib/config';
+import { loadGridpilotConfig } from '../gridpilot-optimizer.config';
 import { MAX_CONSUMPTION_MW, isoSeconds } from '@lib/contracts';
 import { MetricsService } from '@lib/observability';
 import type { DatabaseConnection } from '@lib/persistence';

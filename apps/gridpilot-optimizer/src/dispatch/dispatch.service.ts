@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { BUS_PATTERNS, DEVICE_TOPICS, DeviceCommandAck, TOPIC_REGISTRY } from '@lib/contracts';
 import { BusInvalidMessages, DecodeOptions, decodeOptions } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';

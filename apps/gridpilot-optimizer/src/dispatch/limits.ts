@@ -1,5 +1,5 @@
 import { roundTo } from '@lib/power';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { MAX_CONSUMPTION_MW, MAX_DEVICE_POWER_KW } from '@lib/contracts';
 
 /** The largest site charging limit the CSMS accepts (W): the maximum of SiteChargingLimitDto. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GridpilotConfig, SiteClock } from '@lib/config';
+import { SiteClock } from '@lib/config';
+import { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { PricesService } from '../prices/prices.service';
 import { EnsembleForecast, ensembleForecast } from './ensemble';

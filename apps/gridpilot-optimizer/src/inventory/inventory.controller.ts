@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@lib/auth';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { isoSeconds } from '@lib/contracts';
 import { BatteryLinkService } from '../dispatch/battery-link.service';
 import { DispatchService } from '../dispatch/dispatch.service';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { FlexibleLoadConfig, GridpilotConfig } from '@lib/config';
+import type { FlexibleLoadConfig, GridpilotConfig } from '../gridpilot-optimizer.config';
 import {
   ASSET_DEVICE_TYPES,
   BessData,

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { loadGridpilotConfig } from '@lib/config';
+import { loadGridpilotConfig } from '../gridpilot-optimizer.config';
 import { DEVICE_TOPICS, STATION_TOPICS, StationMeterMessage, StationStatusMessage, isoSeconds } from '@lib/contracts';
 import type { MqttConnection } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AuthSettings, TokenVerifier, upgradeAllowed } from '@lib/auth';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { LiveService } from './live.service';
 

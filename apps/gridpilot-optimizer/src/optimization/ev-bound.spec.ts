@@ -1,4 +1,4 @@
-import { DEFAULT_FLEXIBLE_LOADS } from '@lib/config';
+import { DEFAULT_FLEXIBLE_LOADS } from '../gridpilot-optimizer.config';
 import { EV_LOAD, boundEvLoad } from './ev-bound';
 
 const ev = (loads: ReturnType<typeof boundEvLoad>) => loads.find((l) => l.name === EV_LOAD);

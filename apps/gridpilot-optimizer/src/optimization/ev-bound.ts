@@ -1,4 +1,4 @@
-import type { FlexibleLoadConfig } from '@lib/config';
+import type { FlexibleLoadConfig } from '../gridpilot-optimizer.config';
 import type { EvLoad } from '../inventory/ev-stations';
 
 /** The flexible load the site charging limit steers (dispatch sends its kW to ocpp-csms). */

@@ -1,5 +1,5 @@
-import type { FlexibleLoadConfig } from '@lib/config';
-import { DEFAULT_FLEXIBLE_LOADS } from '@lib/config';
+import type { FlexibleLoadConfig } from '../gridpilot-optimizer.config';
+import { DEFAULT_FLEXIBLE_LOADS } from '../gridpilot-optimizer.config';
 import { highsRuntime } from './lp';
 import { BAND_PENALTY_PER_MWH, MpcInput, solveMpc, terminalShortfallValue } from './mpc';
 

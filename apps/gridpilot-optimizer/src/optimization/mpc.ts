@@ -1,5 +1,5 @@
 import type { Highs } from 'highs';
-import type { FlexibleLoadConfig, GridpilotConfig } from '@lib/config';
+import type { FlexibleLoadConfig, GridpilotConfig } from '../gridpilot-optimizer.config';
 import { INF, LpBuilder } from './lp';
 
 /** The battery as the LP sees it: capacity, power, one-way efficiency and SOC bounds. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
 import type { Highs } from 'highs';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { BatteryLinkService } from '../dispatch/battery-link.service';
 import { ForecastService } from '../forecast/forecast.service';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';

@@ -1,4 +1,4 @@
-import type { FlexibleLoadConfig } from '@lib/config';
+import type { FlexibleLoadConfig } from '../gridpilot-optimizer.config';
 import { splitBudget } from './split';
 
 const loads: FlexibleLoadConfig[] = [

@@ -1,4 +1,4 @@
-import type { FlexibleLoadConfig } from '@lib/config';
+import type { FlexibleLoadConfig } from '../gridpilot-optimizer.config';
 import { Bid, roundTo, vcgAuction } from '@lib/power';
 
 export interface BudgetSplit {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, NotFoundException } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@lib/auth';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { isoSeconds } from '@lib/contracts';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';
 import { OptimizerService } from '../optimization/optimizer.service';

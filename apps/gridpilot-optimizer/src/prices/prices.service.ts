@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { GridpilotConfig, SiteClock } from '@lib/config';
+import { SiteClock } from '@lib/config';
+import { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { DatabaseConnection } from '@lib/persistence';
 import { roundTo } from '@lib/power';
 import { GRIDPILOT_CONFIG } from '../gridpilot.tokens';

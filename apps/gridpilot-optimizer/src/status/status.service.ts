@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { isoSeconds } from '@lib/contracts';
 import { DatabaseConnection } from '@lib/persistence';
 import { ControlLoopService } from '../cycle/control-loop.service';

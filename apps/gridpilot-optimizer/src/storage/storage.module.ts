@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { GridpilotConfig } from '@lib/config';
+import type { GridpilotConfig } from '../gridpilot-optimizer.config';
 import { DatabaseOptions, PersistenceModule } from '@lib/persistence';
 import { GRIDPILOT_ENTITIES } from './entities';
 import { GRIDPILOT_MIGRATIONS } from './migrations';

@@ -7,7 +7,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { IotMockConfig } from '@lib/config';
+import type { IotMockConfig } from '../iot-mock.config';
 import {
   DEVICE_COMMANDS,
   DEVICE_TOPICS,

@@ -7,7 +7,8 @@ import {
   NotFoundException,
   OnModuleInit,
 } from '@nestjs/common';
-import { SiteClock, type IotMockConfig } from '@lib/config';
+import { SiteClock } from '@lib/config';
+import type { IotMockConfig } from '../iot-mock.config';
 import { CreateDeviceDto, DEVICE_TOPICS, DeviceType, UpdateDeviceDto } from '@lib/contracts';
 import { DatabaseConnection } from '@lib/persistence';
 import { seededRandom } from '@lib/power';

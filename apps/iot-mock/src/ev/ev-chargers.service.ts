@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { IotMockConfig } from '@lib/config';
+import type { IotMockConfig } from '../iot-mock.config';
 import type { DeviceCommandName, DeviceDataMessage, EvChargerData } from '@lib/contracts';
 import { ChargePointSimulator, Ev, carOfEv } from '@lib/ocpp';
 import { roundTo } from '@lib/power';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import type { IotMockConfig } from '@lib/config';
+import type { IotMockConfig } from '../iot-mock.config';
 import { DEVICE_TOPICS, SERVICE_TOPICS } from '@lib/contracts';
 import { MqttConnection } from '@lib/messaging';
 import { ReadinessRegistry } from '@lib/observability';

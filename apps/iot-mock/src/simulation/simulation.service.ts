@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { IotMockConfig } from '@lib/config';
+import type { IotMockConfig } from '../iot-mock.config';
 import { DEVICE_TOPICS, type SimulationStatus } from '@lib/contracts';
 import { BoundedQueue } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';

@@ -6,7 +6,7 @@ import {
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import type { OcppCsmsConfig } from '@lib/config';
+import type { OcppCsmsConfig } from '../ocpp-csms.config';
 import {
   BOUNDS,
   CHARGE_POINT_STATUSES,

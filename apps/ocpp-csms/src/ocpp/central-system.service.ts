@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OcppCsmsConfig } from '@lib/config';
+import type { OcppCsmsConfig } from '../ocpp-csms.config';
 import { MetricsService } from '@lib/observability';
 import { STATION_ID } from '@lib/contracts';
 import { OCPP16_SUBPROTOCOL } from '@lib/ocpp';

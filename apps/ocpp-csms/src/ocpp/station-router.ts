@@ -1,6 +1,6 @@
 import { HttpException, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { OcppCsmsConfig } from '@lib/config';
+import type { OcppCsmsConfig } from '../ocpp-csms.config';
 import { ReadinessRegistry } from '@lib/observability';
 import Redis from 'ioredis';
 import { CSMS_CONFIG } from '../csms.tokens';

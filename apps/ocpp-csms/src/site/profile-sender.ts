@@ -8,7 +8,7 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import type { OcppCsmsConfig } from '@lib/config';
+import type { OcppCsmsConfig } from '../ocpp-csms.config';
 import type { SiteFailedSendDto, SiteProfilePurpose } from '@lib/contracts';
 import { ChargingProfile, siteLimitProfile } from '@lib/ocpp';
 import { MetricsService } from '@lib/observability';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { OcppCsmsConfig } from '@lib/config';
+import type { OcppCsmsConfig } from '../ocpp-csms.config';
 import { MetricsService, ReadinessRegistry } from '@lib/observability';
 import Redis from 'ioredis';
 import { Counter, Gauge } from 'prom-client';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { OcppCsmsConfig } from '@lib/config';
+import type { OcppCsmsConfig } from '../ocpp-csms.config';
 import type { SiteChargingPlanDto, SiteStationControlDto } from '@lib/contracts';
 import { DatabaseConnection } from '@lib/persistence';
 import { CSMS_CONFIG } from '../csms.tokens';

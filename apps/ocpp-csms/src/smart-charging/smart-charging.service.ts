@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
-import type { OcppCsmsConfig } from '@lib/config';
+import type { OcppCsmsConfig } from '../ocpp-csms.config';
 import type { ClearProfileQueryDto, CompositeScheduleQueryDto, TestProfileDto } from '@lib/contracts';
 import { DatabaseConnection, insertRows } from '@lib/persistence';
 import {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { OcppCsmsConfig } from '@lib/config';
+import type { OcppCsmsConfig } from '../ocpp-csms.config';
 import { hashSecret, verifySecret } from '@lib/auth';
 import { DatabaseConnection } from '@lib/persistence';
 import { CSMS_CONFIG } from '../csms.tokens';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, NotFoundException, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { PlantSimulatorConfig } from '@lib/config';
+import type { PlantSimulatorConfig } from '../plant-simulator.config';
 import { PLANT_TOPICS, PlantReadingMessage } from '@lib/contracts';
 import { MqttConnection } from '@lib/messaging';
 import { MetricsService, ReadinessRegistry } from '@lib/observability';

@@ -1,4 +1,4 @@
-import type { PlantConfig } from '@lib/config';
+import type { PlantConfig } from '../plant-simulator.config';
 import { PlantHealthDto, PlantReadingDto, isoSeconds } from '@lib/contracts';
 import {
   CONSUMPTION_SHARE,

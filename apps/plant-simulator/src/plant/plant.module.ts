@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { PlantSimulatorConfig } from '@lib/config';
+import type { PlantSimulatorConfig } from '../plant-simulator.config';
 import { PlantSimulationService } from './plant-simulation.service';
 import { PlantController } from './plant.controller';
 import { PLANT_SIMULATOR_CONFIG } from './plant.tokens';

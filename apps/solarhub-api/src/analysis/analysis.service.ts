@@ -1,7 +1,8 @@
 import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { roundTo } from '@lib/power';
 import type { DataSource } from 'typeorm';
-import { SiteClock, SolarhubConfig, bessDomain } from '@lib/config';
+import { SiteClock } from '@lib/config';
+import { SolarhubConfig, bessDomain } from '../solarhub-api.config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
 import type { FreqPowerQuery, PowerIoQuery, PowerLossQuery } from './analysis.dto';

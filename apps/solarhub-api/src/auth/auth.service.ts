@@ -10,7 +10,7 @@ import {
 import * as argon2 from 'argon2';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull } from 'typeorm';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
 import { RefreshTokenEntity, RoleEntity, UserEntity, UserRoleEntity } from '../storage/entities';

@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { isRole } from '@lib/auth';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
 import { ServiceTokenEntity } from '../storage/entities';

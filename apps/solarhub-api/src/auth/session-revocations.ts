@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { IsNull, MoreThan, Not } from 'typeorm';
 import { RevocationBus, RevokedSessions } from '@lib/auth';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SolarhubDatabases } from '../storage/databases';
 import { RefreshTokenEntity, ServiceTokenEntity } from '../storage/entities';

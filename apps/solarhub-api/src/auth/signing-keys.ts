@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { KeyObject, createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isHmac } from '@lib/config';
-import type { JwtAlgorithm, SolarhubConfig } from '@lib/config';
+import type { JwtAlgorithm } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 
 export interface PublicJwk {
   kty: string;

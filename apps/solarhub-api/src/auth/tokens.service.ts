@@ -2,7 +2,7 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { JWTPayload, SignJWT, jwtVerify } from 'jose';
 import type { AccessTokenClaims, Role } from '@lib/auth';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { SigningKeys } from './signing-keys';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { roundTo } from '@lib/power';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { assertConfigured } from '../common/units';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
 import { UnitOnline } from '../devices/unit-online.service';

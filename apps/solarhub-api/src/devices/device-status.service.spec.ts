@@ -1,4 +1,4 @@
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { DEVICE_TOPICS, SERVICE_TOPICS, isoSeconds } from '@lib/contracts';
 import { MetricsService } from '@lib/observability';
 import { DeviceStatusService } from './device-status.service';

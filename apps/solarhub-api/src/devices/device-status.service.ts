@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { DeviceFault, DeviceType, TOPIC_REGISTRY, matchTopic } from '@lib/contracts';
 import { BusInvalidMessages, DecodeOptions, MqttConnection, decodeOptions } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';

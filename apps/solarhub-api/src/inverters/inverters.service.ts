@@ -1,5 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { assertConfigured } from '../common/units';
 import { UnitOnline } from '../devices/unit-online.service';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';

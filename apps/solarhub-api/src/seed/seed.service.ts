@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DeviceDataMessage, DeviceType } from '@lib/contracts';
 import { isoSeconds } from '@lib/contracts';
-import { SiteClock, SolarhubConfig } from '@lib/config';
+import { SiteClock } from '@lib/config';
+import { SolarhubConfig } from '../solarhub-api.config';
 import { seededRandom } from '@lib/power';
 import { DEVICE_TYPE_INFO, SimulatedDevice, newDeviceRecord } from '@lib/site-models';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { SOLARHUB_BASE_DOMAINS, SolarhubConfig, SolarhubDomain, bessDomain } from '@lib/config';
+import { SOLARHUB_BASE_DOMAINS, SolarhubConfig, SolarhubDomain, bessDomain } from '../solarhub-api.config';
 import { ReadinessRegistry } from '@lib/observability';
 import { DatabaseConnection, DatabaseOptions, parseDatabaseUrl } from '@lib/persistence';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { redactUrl } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { roundTo } from '@lib/power';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { ActiveAlerts } from '../config/active-alerts.service';
 import { UnitOnline } from '../devices/unit-online.service';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import { DEVICE_TOPICS, TOPIC_REGISTRY } from '@lib/contracts';
-import type { SolarhubConfig } from '@lib/config';
+import type { SolarhubConfig } from '../solarhub-api.config';
 import { BusInvalidMessages, DecodeOptions, MqttConnection, decodeOptions } from '@lib/messaging';
 import type { DependencyState } from '@lib/observability';
 import { MetricsService } from '@lib/observability';

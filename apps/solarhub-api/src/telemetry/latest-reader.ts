@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { bessDomain } from '@lib/config';
+import { bessDomain } from '../solarhub-api.config';
 import {
   BessReadingEntity,
   InverterReadingEntity,

@@ -1,4 +1,4 @@
-import { MAX_UNITS } from '@lib/config';
+import { MAX_UNITS } from '../solarhub-api.config';
 import type { BessData, DeviceDataMessage, MeterData, PcsData, PvInverterData } from '@lib/contracts';
 import type { AlertLevel } from '../storage/entities';
 import {

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { escape, escapeId } from 'mysql2';
 import { DataSource, IsNull } from 'typeorm';
-import { SolarhubConfig, SolarhubDomain, bessDomain } from '@lib/config';
+import { SolarhubConfig, SolarhubDomain, bessDomain } from '../solarhub-api.config';
 import { BoundedQueue } from '@lib/messaging';
 import { MetricsService } from '@lib/observability';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';

@@ -1,11 +1,22 @@
 import { hostname } from 'node:os';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { isHmac } from './auth';
-import { CommonConfig, commonConfig } from './common';
-import { ConfigError, Env, SecretSetting, collectProblems, defaultSecretProblems, validateEnv } from './env';
-import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
-import { DEFAULT_PORTS } from './ports';
+import {
+  collectProblems,
+  CommonConfig,
+  commonConfig,
+  ConfigError,
+  DEFAULT_PORTS,
+  defaultSecretProblems,
+  Env,
+  isHmac,
+  MqttConfig,
+  mqttConfig,
+  MqttEnv,
+  processEnv,
+  SecretSetting,
+  validateEnv,
+} from '@lib/config';
 
 export const DEFAULT_SOLARHUB_DATABASE_URL = 'sqlite:data/solarhub-api.sqlite';
 export const DEV_ADMIN_PASSWORD = 'secret';
@@ -153,7 +164,7 @@ function redisUrl(host: string | undefined, port: number, password: string | und
   return `redis://${auth}${host}:${port}`;
 }
 
-export function loadSolarhubConfig(env: Env = process.env): SolarhubConfig {
+export function loadSolarhubConfig(env: Env = processEnv()): SolarhubConfig {
   const e = validateEnv(SolarhubEnv, env);
   const bessNames: string[] = [];
   const problems: string[] = [];

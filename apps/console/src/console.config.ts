@@ -1,9 +1,19 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { CommonConfig, commonConfig, siteTimezone } from './common';
-import { Env, validateEnv } from './env';
-import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
-import { DEFAULT_PORTS } from './ports';
+import {
+  CommonConfig,
+  commonConfig,
+  DEFAULT_PLANT_ID,
+  DEFAULT_PORTS,
+  Env,
+  MqttConfig,
+  mqttConfig,
+  MqttEnv,
+  PLANT_ID_PATTERN,
+  processEnv,
+  siteTimezone,
+  validateEnv,
+} from '@lib/config';
 
 const HTTP_URL = /^https?:\/\/[^\s]+$/;
 const httpMessage = { message: 'must be an http:// or https:// URL' };
@@ -28,8 +38,8 @@ export class ConsoleEnv extends MqttEnv {
   @IsOptional() @Matches(HTTP_URL, httpMessage) PLANT_URL?: string;
 
   /** The plant the site page shows (plant-simulator's PLANT_ID). */
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
-  PLANT_ID = 'complexo-paranhos';
+  @Matches(PLANT_ID_PATTERN, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
+  PLANT_ID = DEFAULT_PLANT_ID;
 
   /** Where the built web app is; unset: `web/` beside the host's main.js. */
   @IsOptional() @IsString() CONSOLE_WEB_DIR?: string;
@@ -72,7 +82,7 @@ export interface ConsoleConfig extends CommonConfig {
   mqtt: MqttConfig | null;
 }
 
-export function loadConsoleConfig(env: Env = process.env): ConsoleConfig {
+export function loadConsoleConfig(env: Env = processEnv()): ConsoleConfig {
   const e = validateEnv(ConsoleEnv, env);
   const given: Record<ConsoleUpstreamName, string | undefined> = {
     solarhub: e.SOLARHUB_API_URL,

@@ -1,9 +1,18 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
-import { CommonConfig, commonConfig, siteTimezone } from './common';
-import { Env, refuseDefaultSecrets, validateEnv } from './env';
-import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
-import { DEFAULT_PORTS } from './ports';
+import {
+  commonConfig,
+  CommonConfig,
+  DEFAULT_PORTS,
+  Env,
+  MqttConfig,
+  mqttConfig,
+  MqttEnv,
+  processEnv,
+  refuseDefaultSecrets,
+  siteTimezone,
+  validateEnv,
+} from '@lib/config';
 
 /** Document 002's broker password; fine on a laptop, refused in production. */
 export const DOCUMENTED_MQTT_PASSWORD = 'iot123';
@@ -130,7 +139,7 @@ export interface IotMockConfig extends CommonConfig {
   };
 }
 
-export function loadIotMockConfig(env: Env = process.env): IotMockConfig {
+export function loadIotMockConfig(env: Env = processEnv()): IotMockConfig {
   const e = validateEnv(IotMockEnv, env);
   const usesDocumentedBroker = !e.MQTT_URL;
   if (usesDocumentedBroker) {

@@ -1,9 +1,17 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { CommonConfig, commonConfig } from './common';
-import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
-import { Env, validateEnv } from './env';
-import { DEFAULT_OCPP_PORT, DEFAULT_PORTS } from './ports';
+import {
+  CommonConfig,
+  commonConfig,
+  DEFAULT_OCPP_PORT,
+  DEFAULT_PORTS,
+  Env,
+  MqttConfig,
+  mqttConfig,
+  MqttEnv,
+  processEnv,
+  validateEnv,
+} from '@lib/config';
 
 export const DEFAULT_CSMS_DATABASE_URL = 'sqlite:data/ocpp-csms.sqlite';
 
@@ -112,7 +120,7 @@ export interface OcppCsmsConfig extends CommonConfig {
   redisPrefix: string;
 }
 
-export function loadOcppCsmsConfig(env: Env = process.env): OcppCsmsConfig {
+export function loadOcppCsmsConfig(env: Env = processEnv()): OcppCsmsConfig {
   const e = validateEnv(OcppCsmsEnv, env);
   const open = e.NODE_ENV !== 'production';
   return {

@@ -1,10 +1,21 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { CommonConfig, commonConfig } from './common';
-import { ConfigError, Env, refuseDefaultSecrets, validateEnv } from './env';
-import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
-import { DEFAULT_PLANT_ID, DOCUMENTED_PLANT_TOKEN } from './plant-simulator.config';
-import { DEFAULT_PORTS } from './ports';
+import {
+  commonConfig,
+  CommonConfig,
+  ConfigError,
+  DEFAULT_PLANT_ID,
+  DEFAULT_PORTS,
+  DOCUMENTED_PLANT_TOKEN,
+  Env,
+  MqttConfig,
+  mqttConfig,
+  MqttEnv,
+  PLANT_ID_PATTERN,
+  processEnv,
+  refuseDefaultSecrets,
+  validateEnv,
+} from '@lib/config';
 
 export const DEFAULT_GRIDPILOT_DATABASE_URL = 'sqlite:data/gridpilot-optimizer.sqlite';
 
@@ -68,7 +79,7 @@ export class GridpilotEnv extends MqttEnv {
   PLANT_TOKEN = DOCUMENTED_PLANT_TOKEN;
   /** A service token (solarhub-api, POST /api/v1/auth/service-tokens) sent on calls to the other apps. */
   @IsOptional() @Matches(/^\S{16,8192}$/, { message: 'must be a token without spaces' }) SERVICE_TOKEN?: string;
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
+  @Matches(PLANT_ID_PATTERN, { message: 'must be 1-64 letters, digits, ".", "_" or "-"' })
   PLANT_ID = DEFAULT_PLANT_ID;
   @Type(() => Number) @IsInt() @Min(100) @Max(60_000) PLANT_TIMEOUT_MS = 2000;
 
@@ -239,7 +250,7 @@ function parseDevices(text: string | undefined): Record<string, string> {
   return devices;
 }
 
-export function loadGridpilotConfig(env: Env = process.env): GridpilotConfig {
+export function loadGridpilotConfig(env: Env = processEnv()): GridpilotConfig {
   const e = validateEnv(GridpilotEnv, env);
   if (e.PRICE_SOURCE === 'http' && !e.PRICE_URL)
     throw new ConfigError(['PRICE_URL: is required with PRICE_SOURCE=http']);

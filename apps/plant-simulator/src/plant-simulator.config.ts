@@ -1,16 +1,26 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { CliOption, argvToEnv } from './cli';
-import { CommonConfig, commonConfig } from './common';
-import { ConfigError, Env, refuseDefaultSecrets, validateEnv } from './env';
-import { MqttConfig, MqttEnv, mqttConfig } from './mqtt';
-import { DEFAULT_PORTS } from './ports';
+import {
+  argvToEnv,
+  CliOption,
+  CommonConfig,
+  commonConfig,
+  ConfigError,
+  DEFAULT_PLANT_ID,
+  DEFAULT_PORTS,
+  DOCUMENTED_PLANT_TOKEN,
+  Env,
+  MqttConfig,
+  mqttConfig,
+  MqttEnv,
+  PLANT_ID_PATTERN,
+  processEnv,
+  refuseDefaultSecrets,
+  validateEnv,
+} from '@lib/config';
 
-/** The token document 000 ships with; fine on a laptop, refused in production. */
-export const DOCUMENTED_PLANT_TOKEN = '7ab39eed3b05b7e4efc17285bb416304256979967ec8d6ad2b2ef3bc10c0f5ed';
-export const DEFAULT_PLANT_ID = 'complexo-paranhos';
-
-const PLANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+// The documented token and plant id are shared with the apps that call this plant: libs/config/src/plant.ts.
+const PLANT_ID = PLANT_ID_PATTERN;
 
 export class PlantSimulatorEnv extends MqttEnv {
   @Type(() => Number)
@@ -140,7 +150,7 @@ function assertPlantBounds(plant: PlantConfig, where: string): void {
   }
 }
 
-export function loadPlantSimulatorConfig(argv: readonly string[] = [], env: Env = process.env): PlantSimulatorConfig {
+export function loadPlantSimulatorConfig(argv: readonly string[] = [], env: Env = processEnv()): PlantSimulatorConfig {
   const merged = { ...env, ...argvToEnv(argv, PLANT_SIMULATOR_CLI) };
   const e = validateEnv(PlantSimulatorEnv, merged);
   const base = { genMinMw: e.GEN_MIN_MW, genMaxMw: e.GEN_MAX_MW, stepMw: e.STEP_MW };
