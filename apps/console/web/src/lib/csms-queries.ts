@@ -1,5 +1,4 @@
 import { useQuery } from '@tanstack/react-query';
-import type { SiteChargingPlanDto } from '@lib/contracts';
 import type { CsmsAnswer } from '../api/types';
 import { api } from './api';
 import { STATION_PAGE, type StationFilter } from './station-pages';
@@ -40,6 +39,6 @@ export function useActiveTransactions() {
 export function useSitePlan() {
   return useQuery({
     queryKey: csmsKeys.site,
-    queryFn: () => api<SiteChargingPlanDto>('csms', '/site/charging_limit'),
+    queryFn: () => api<CsmsAnswer<'/site/charging_limit'>>('csms', '/site/charging_limit'),
   });
 }

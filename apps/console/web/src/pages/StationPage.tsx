@@ -1,4 +1,3 @@
-import type { ChargingProfilesDto } from '@lib/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -431,7 +430,7 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
   // What ocpp-csms lists as installed; the OCPP log's replay only while that answer is not in.
   const stored = useQuery({
     queryKey: [...csmsKeys.station(id), 'profiles'],
-    queryFn: () => api<ChargingProfilesDto>('csms', path(id, '/charging_profiles')),
+    queryFn: () => api<CsmsAnswer<'/stations/{id}/charging_profiles'>>('csms', path(id, '/charging_profiles')),
   });
   const seen = useMemo(
     () => (stored.data ? profilesFromCsms(stored.data) : profilesFromLog(logs.data?.logs ?? [])),

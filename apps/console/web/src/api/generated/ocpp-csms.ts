@@ -657,7 +657,7 @@ export interface components {
        * @default W
        * @enum {string}
        */
-      unit: 'W' | 'A';
+      unit?: 'W' | 'A';
     };
     SiteChargingPlanDto: {
       allocations: components['schemas']['SiteAllocationDto'][];
@@ -770,7 +770,7 @@ export interface components {
        * @description when the station is connected, send it the new password first (ChangeConfiguration AuthorizationKey) and keep the old one if it refuses
        * @default true
        */
-      notify_station: boolean;
+      notify_station?: boolean;
       /** @description the new Basic-auth password (security profile 1), 16-40 characters; stored hashed */
       password: string;
     };
@@ -806,7 +806,7 @@ export interface components {
        * @default 0
        * @example 1
        */
-      connector_id: number;
+      connector_id?: number;
       /** @example 7200 */
       duration_seconds?: number;
       /** @example 25000 */
