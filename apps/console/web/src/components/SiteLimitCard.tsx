@@ -18,6 +18,8 @@ import { Badge, ConfirmButton, ErrorNote, IfRole, Loading, Stat, type Outcome } 
 /** A share row's height (px), as `.vrow` sets it: the list is virtualised, a few dozen rows in the DOM. */
 const ROW_HEIGHT = 41;
 
+const sessionCount = (n: number): string => (n === 1 ? '1 session' : `${n} sessions`);
+
 const STATUS_TONE: Record<SiteAllocation['status'], 'ok' | 'warn' | 'bad' | 'idle' | 'info'> = {
   applied: 'ok',
   pending: 'info',
@@ -93,9 +95,10 @@ export function SiteLimitCard() {
   const top = items.length ? items[0].start : 0;
   const bottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
 
-  // Live values for the rows in view and for the sessions the plan does not cover (while scrolling, every 150 ms).
+  // Live values for the rows in view (while scrolling, every 150 ms); while there is a limit to share,
+  // also for the sessions the CSMS's plan does not cover (a limit typed but not set: all of them).
   const inView = items.map((item) => shown[item.index]).filter((r) => r !== undefined);
-  const follow = stationsToFollow(inView, computed.rows).join('\n');
+  const follow = stationsToFollow(inView, previewW === null ? [] : computed.rows).join('\n');
   useFollowStations(useThrottled(follow, 150).split('\n').filter(Boolean));
 
   const refresh = async (): Promise<void> => {
@@ -205,7 +208,7 @@ export function SiteLimitCard() {
               />
             </label>
             <p className="muted small" role="status" data-testid="share-count">
-              {q === '' ? `${rows.length} sessions` : `${shown.length} of ${rows.length} sessions`}
+              {q === '' ? sessionCount(rows.length) : `${shown.length} of ${sessionCount(rows.length)}`}
             </p>
           </div>
           <div

@@ -5,9 +5,9 @@
  *
  * What a session's share depends on comes from the best source there is: the CSMS's plan (its own
  * view of each session: state, measured draw, whether it is steered), else the station's live
- * values (the card follows the stations of the rows in view, and of the sessions no plan covers
- * while the budget lasts), else what the lists say (a session with nothing known is taken as
- * charging, as the CSMS takes it).
+ * values (the card follows the stations of the rows in view and, while there is a limit to share,
+ * those of the sessions no plan covers, up to a budget), else what the lists say (a session with
+ * nothing known is taken as charging, as the CSMS takes it).
  */
 import type { CsmsAnswer } from '../api/types';
 import type { CsmsStation, CsmsTransaction } from './charging';
