@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
 import { TransactionsTable } from '../components/TransactionsTable';
 import { Badge, Card, ConfirmButton, ErrorNote, IfRole, Loading, Stat, useNow } from '../components/ui';
-import type { CsmsAnswer } from '../api/types';
+import type { CsmsAnswer, CsmsBody } from '../api/types';
 import { api } from '../lib/api';
 import {
   activeByStation,
@@ -483,7 +483,7 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
                 chargingSchedulePeriod: [{ startPeriod: 0, limit: Math.floor(limit * 10) / 10 }],
               },
             },
-          },
+          } satisfies CsmsBody<'/stations/{id}/charging_profile'>,
         },
       );
       refresh();
