@@ -4,7 +4,10 @@
 //   1. initial JavaScript, gzipped: what the browser must fetch before the first page (target ≤ 250 kB);
 //   2. time from navigation to the site page showing live values, on loopback (target ≤ 1.5 s);
 //   3. frames per second on the charging page while STATIONS charge points (default 5,000, real
-//      OCPP 1.6-J clients) send meter values and the table scrolls (target ≥ 50).
+//      OCPP 1.6-J clients) send meter values and the table scrolls (target ≥ 50);
+//   4. the site-limit preview over every open session (one per station): the time from typing a
+//      limit to each session's fair share in the list, and from typing a station id into the
+//      session filter to that session's row (the last ones, far past any first page).
 // Uses Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through playwright-core.
 // Settings: STATIONS (5000), METER_INTERVAL_S (10), RUNS (5).
 const { spawn, spawnSync } = require('node:child_process');
@@ -131,7 +134,7 @@ async function connectStations() {
             meterStart: 0,
             timestamp: new Date().toISOString(),
           });
-          clients.push({ client, transactionId, energy: 0 });
+          clients.push({ client, id: `BENCH-${String(i).padStart(5, '0')}`, transactionId, energy: 0 });
         })(),
       );
     }
@@ -207,6 +210,44 @@ async function chargingFps(browser, tokens) {
   return result;
 }
 
+/** The site-limit card with every station charging: the preview of a typed limit, then one session found by its station. */
+async function sharePreview(browser, tokens, clients) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript((pair) => sessionStorage.setItem('console.session', JSON.stringify(pair)), tokens);
+  const page = await context.newPage();
+  await page.goto(`${BASE}/charging`);
+  // Every open session read (ocpp-csms pages them by 1,000): the count names at least the bench's.
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="share-count"]')?.textContent?.split(' ')[0]) >= n,
+    clients.length,
+    { timeout: 60_000 },
+  );
+  const sessions = Number((await page.getByTestId('share-count').textContent()).split(' ')[0]);
+  const limitKw = Math.round(clients.length * 3);
+  const typed = Date.now();
+  await page.getByLabel('Site charging limit (kW)').fill(String(limitKw));
+  await page.waitForFunction(() => {
+    const header = [...document.querySelectorAll('th')].some((th) => th.textContent === 'Would get');
+    const cell = document.querySelector('[data-testid^="share-row-"] td:nth-child(4)');
+    return header && /W$/.test(cell?.textContent ?? '');
+  });
+  const previewMs = Date.now() - typed;
+  const last = clients[clients.length - 1].id;
+  const searched = Date.now();
+  await page.getByLabel('Find a session').fill(last);
+  await page.waitForSelector(`[data-testid="share-row-${last}-1"] td:nth-child(4)`, { timeout: 10_000 });
+  const findMs = Date.now() - searched;
+  const share = await page.locator(`[data-testid="share-row-${last}-1"] td:nth-child(4)`).textContent();
+  await page.getByLabel('Find a session').fill('');
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="share-count"]')?.textContent === `${n} sessions`,
+    sessions,
+  );
+  const rows = await page.locator('[data-testid^="share-row-"]').count();
+  await context.close();
+  return { sessions, limitKw, previewMs, findMs, last, share, rows };
+}
+
 async function main() {
   const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { stdio: 'inherit', cwd: ROOT });
   if (built.status !== 0) process.exit(1);
@@ -235,6 +276,10 @@ async function main() {
     const fps = await chargingFps(browser, tokens);
     console.log(
       `charging page with ${clients.length} stations streaming (${(clients.length / METER_INTERVAL_S).toFixed(0)} meter values/s): ${fps.fps.toFixed(1)} frames/s while scrolling, worst frame ${fps.worstFrameMs.toFixed(0)} ms, ${fps.renderedRows} rows in the DOM — target ≥ 50`,
+    );
+    const preview = await sharePreview(browser, tokens, clients);
+    console.log(
+      `site-limit preview over ${preview.sessions} open sessions: a typed limit of ${preview.limitKw} kW shared in ${preview.previewMs} ms; ${preview.last}'s session found by its id in ${preview.findMs} ms (200 ms of it the filter's debounce), its share ${preview.share}; ${preview.rows} share rows in the DOM`,
     );
   } finally {
     stopStream();

@@ -248,6 +248,18 @@ describe('operator console in Chromium (real apps, MariaDB, Mosquitto)', () => {
       (r) => r.body.limit === 7000,
       10_000,
     );
+    // The session's share, found among all of them by its station; a station with none lists nothing.
+    await page.getByLabel('Find a session').fill(STATION);
+    await page.getByTestId(`share-row-${STATION}-1`).waitFor({ timeout: 10_000 });
+    await page
+      .getByTestId('share-count')
+      .filter({ hasText: /^1 of \d+ sessions?$/ })
+      .waitFor({ timeout: 5_000 });
+    await page.getByLabel('Find a session').fill('no-such-station');
+    await page
+      .getByTestId('share-count')
+      .filter({ hasText: /^0 of \d+ sessions?$/ })
+      .waitFor({ timeout: 5_000 });
     await page.goto(`${urls.console}/charging/${STATION}`);
     await page.getByTestId('composite-limit').filter({ hasText: '7.00 kW' }).waitFor({ timeout: 20_000 });
     await page.close();

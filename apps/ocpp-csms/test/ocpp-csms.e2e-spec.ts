@@ -170,6 +170,55 @@ describe('ocpp-csms (document 004)', () => {
       expect(active.body).toEqual([]);
     });
 
+    it('pages the transactions with offset and limit, the total of those matching in X-Total-Count', async () => {
+      // Two more sessions of this station (one still open), so there are pages to read.
+      const first = await cp.call<{ transactionId: number }>('StartTransaction', {
+        connectorId: 2,
+        idTag: 'TAG-1',
+        meterStart: 0,
+        timestamp: new Date().toISOString(),
+      });
+      await cp.call('StopTransaction', {
+        transactionId: first.transactionId,
+        meterStop: 10,
+        timestamp: new Date().toISOString(),
+        reason: 'Local',
+      });
+      const open = await cp.call<{ transactionId: number }>('StartTransaction', {
+        connectorId: 2,
+        idTag: 'TAG-1',
+        meterStart: 10,
+        timestamp: new Date().toISOString(),
+      });
+      type Tx = { transaction_id: number; active: boolean };
+      const all = await http<Tx[]>(`${csms.url}/transactions?station_id=${station}`);
+      const total = all.body.length;
+      expect(total).toBeGreaterThanOrEqual(3);
+      expect(all.headers.get('x-total-count')).toBe(String(total));
+      const ids = all.body.map((t) => t.transaction_id);
+      const pages: number[] = [];
+      for (let offset = 0; offset < total; offset += 2) {
+        const page = await http<Tx[]>(`${csms.url}/transactions?station_id=${station}&limit=2&offset=${offset}`);
+        expect(page.headers.get('x-total-count')).toBe(String(total));
+        pages.push(...page.body.map((t) => t.transaction_id));
+      }
+      expect(pages).toEqual(ids);
+      const active = await http<Tx[]>(`${csms.url}/transactions?station_id=${station}&active=true&limit=1&offset=0`);
+      expect(active.body.map((t) => t.transaction_id)).toEqual([open.transactionId]);
+      expect(active.headers.get('x-total-count')).toBe('1');
+      for (const bad of ['-1', 'two', '1.5']) {
+        const answer = await http<{ detail: { loc: string[] }[] }>(`${csms.url}/transactions?offset=${bad}`);
+        expect(answer.status).toBe(422);
+        expect(answer.body.detail[0].loc).toEqual(['query', 'offset']);
+      }
+      await cp.call('StopTransaction', {
+        transactionId: open.transactionId,
+        meterStop: 20,
+        timestamp: new Date().toISOString(),
+        reason: 'Local',
+      });
+    });
+
     it('answers with the id tag status from the database', async () => {
       await http(`${csms.url}/id_tags/BLOCKED-1`, json({ status: 'Blocked' }));
       expect(await cp.call('Authorize', { idTag: 'BLOCKED-1' })).toEqual({ idTagInfo: { status: 'Blocked' } });

@@ -196,7 +196,7 @@ export class SiteAllocationDto {
       'idle: has drawn nothing for SITE_IDLE_AFTER_S; not_charging: the connector reports it is not charging',
   })
   state!: 'charging' | 'idle' | 'not_charging';
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Latest measured power (W)' })
+  @ApiProperty({ type: Number, nullable: true, description: 'Latest measured power (W)' })
   measured_w!: number | null;
   @ApiPropertyOptional() message?: string;
 }
@@ -212,8 +212,8 @@ export class SiteStationControlDto {
     description: 'The profile purpose it accepted last',
   })
   mode!: SiteProfilePurpose | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) reason!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'When profiles are tried again (ISO-8601)' })
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When profiles are tried again (ISO-8601)' })
   retry_at!: string | null;
 }
 

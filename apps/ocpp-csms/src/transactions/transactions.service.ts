@@ -171,15 +171,23 @@ export class TransactionsService {
     return this.transactions.findOneBy({ id: transactionId, stationId, stoppedAt: IsNull() });
   }
 
-  list(filter: { stationId?: string; active?: boolean; limit: number }): Promise<TransactionEntity[]> {
-    return this.transactions.find({
+  /** A page of transactions, newest first, and how many match in all. */
+  async list(filter: {
+    stationId?: string;
+    active?: boolean;
+    limit: number;
+    offset?: number;
+  }): Promise<{ rows: TransactionEntity[]; total: number }> {
+    const [rows, total] = await this.transactions.findAndCount({
       where: {
         ...(filter.stationId && { stationId: filter.stationId }),
         ...(filter.active && { stoppedAt: IsNull() }),
       },
       order: { id: 'DESC' },
+      skip: filter.offset ?? 0,
       take: filter.limit,
     });
+    return { rows, total };
   }
 
   /** Every open transaction, earliest first. */

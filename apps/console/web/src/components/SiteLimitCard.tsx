@@ -1,21 +1,26 @@
 import { useQueryClient } from '@tanstack/react-query';
-import type { SiteAllocationDto, SiteChargingPlanDto } from '@lib/contracts';
-import { useId, useMemo, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useId, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import type { CsmsBody } from '../api/types';
 import { api } from '../lib/api';
 import type { CsmsStation } from '../lib/charging';
 import { csmsKeys, useActiveTransactions, useSitePlan, useStations } from '../lib/csms-queries';
-import { CSMS_SITE_DEFAULTS, fairShares, sessionStateOf, type ShareSession } from '../lib/fair-share';
+import { CSMS_SITE_DEFAULTS } from '../lib/fair-share';
 import { useFollowStations, useLive } from '../lib/live';
+import { filterShareRows, shareRows, stationsToFollow, type SiteAllocation, type SitePlan } from '../lib/site-shares';
+import { useDebounced } from '../lib/use-debounced';
 import { useThrottled } from '../lib/use-throttled';
 import { formatDateTime, useSite } from '../lib/site';
 import { formatPowerW } from '../lib/units';
 import { Badge, ConfirmButton, ErrorNote, IfRole, Loading, Stat, type Outcome } from './ui';
 
-/** At most this many sessions are listed with their share (the sums cover all). */
-const MAX_SHARE_ROWS = 200;
+/** A share row's height (px), as `.vrow` sets it: the list is virtualised, a few dozen rows in the DOM. */
+const ROW_HEIGHT = 41;
 
-const STATUS_TONE: Record<SiteAllocationDto['status'], 'ok' | 'warn' | 'bad' | 'idle' | 'info'> = {
+const sessionCount = (n: number): string => (n === 1 ? '1 session' : `${n} sessions`);
+
+const STATUS_TONE: Record<SiteAllocation['status'], 'ok' | 'warn' | 'bad' | 'idle' | 'info'> = {
   applied: 'ok',
   pending: 'info',
   rejected: 'bad',
@@ -25,7 +30,7 @@ const STATUS_TONE: Record<SiteAllocationDto['status'], 'ok' | 'warn' | 'bad' | '
 };
 
 function planOutcome(result: unknown): Outcome {
-  const plan = result as SiteChargingPlanDto | null;
+  const plan = result as SitePlan | null;
   if (!plan) return { tone: 'warn', text: 'No answer' };
   const counts = new Map<string, number>();
   for (const a of plan.allocations) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
@@ -48,11 +53,11 @@ export function SiteLimitCard() {
   const active = useActiveTransactions();
   const stations = useStations();
   // The shares follow thousands of live values; redrawn every 2 s at most, not on each of them.
-  // The live values are those of the sessions listed (the first MAX_SHARE_ROWS): the page follows
-  // only the stations it shows (the host sends no other).
   const statuses = useThrottled(useLive('station_status'), 2_000);
   const meters = useThrottled(useLive('station_meter'), 2_000);
   const [typed, setTyped] = useState('');
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 200);
 
   const typedKw = typed.trim() === '' ? null : Number(typed);
   const typedValid = typedKw !== null && Number.isFinite(typedKw) && typedKw >= 0 && typedKw <= 100_000;
@@ -64,43 +69,37 @@ export function SiteLimitCard() {
     [stations.data],
   );
 
-  const shareRows = useMemo(() => {
-    const open = [...(active.data ?? [])]
-      .filter((t) => t.active)
-      .sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at) || a.transaction_id - b.transaction_id);
-    const allocations = new Map((current?.allocations ?? []).map((a) => [a.transaction_id, a]));
-    const control = new Map((current?.stations ?? []).map((s) => [s.station_id, s]));
-    let otherUncontrolledW = 0;
-    const sessions: ShareSession[] = [];
-    const rows = open.map((t) => {
-      const allocation = allocations.get(t.transaction_id);
-      const live = statuses.get(t.station_id)?.data;
-      const connected = live ? live.connected : (stationMap.get(t.station_id)?.connected ?? true);
-      const meterW = meters.get(`${t.station_id}/${t.connector_id}`)?.data.power_w ?? null;
-      const measuredW = allocation?.measured_w ?? meterW;
-      const connectorStatus = live?.connectors.find((c) => c.connector_id === t.connector_id)?.status;
-      if (!connected) otherUncontrolledW += Math.max(0, measuredW ?? 0);
-      else
-        sessions.push({
-          transactionId: t.transaction_id,
-          controllable: allocation
-            ? allocation.status !== 'uncontrolled' && allocation.status !== 'disconnected'
-            : (control.get(t.station_id)?.controllable ?? true),
-          state: allocation?.state ?? sessionStateOf(connectorStatus),
-          measuredW,
-          maxW: stationMap.get(t.station_id)?.max_power_w ?? CSMS_SITE_DEFAULTS.stationMaxW,
-        });
-      return { t, allocation, connected, measuredW };
-    });
-    const share = previewW === null ? null : fairShares({ limitW: previewW, sessions, otherUncontrolledW });
-    return { rows, share };
-  }, [active.data, current, statuses, meters, stationMap, previewW]);
-
-  const listed = useMemo(
-    () => [...new Set(shareRows.rows.slice(0, MAX_SHARE_ROWS).map((r) => r.t.station_id))],
-    [shareRows.rows],
+  // Every session and the shares over all of them; the list below shows those matching the filter.
+  const computed = useMemo(
+    () =>
+      shareRows({
+        transactions: active.data ?? [],
+        plan: current,
+        statuses,
+        meters,
+        stations: stationMap,
+        previewW,
+      }),
+    [active.data, current, statuses, meters, stationMap, previewW],
   );
-  useFollowStations(listed);
+  const shown = useMemo(() => filterShareRows(computed.rows, q), [computed.rows, q]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const top = items.length ? items[0].start : 0;
+  const bottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+
+  // Live values for the rows in view (while scrolling, every 150 ms); while there is a limit to share,
+  // also for the sessions the CSMS's plan does not cover (a limit typed but not set: all of them).
+  const inView = items.map((item) => shown[item.index]).filter((r) => r !== undefined);
+  const follow = stationsToFollow(inView, previewW === null ? [] : computed.rows).join('\n');
+  useFollowStations(useThrottled(follow, 150).split('\n').filter(Boolean));
 
   const refresh = async (): Promise<void> => {
     await Promise.all([
@@ -108,17 +107,17 @@ export function SiteLimitCard() {
       client.invalidateQueries({ queryKey: ['csms', 'composite'] }),
     ]);
   };
-  const put = async (limit: number | null): Promise<SiteChargingPlanDto> => {
-    const answer = await api<SiteChargingPlanDto>('csms', '/site/charging_limit', {
+  const put = async (limit: number | null): Promise<SitePlan> => {
+    const answer = await api<SitePlan>('csms', '/site/charging_limit', {
       method: 'PUT',
-      body: { limit, unit: 'W' },
+      body: { limit, unit: 'W' } satisfies CsmsBody<'/site/charging_limit', 'put'>,
     });
     client.setQueryData(csmsKeys.site, answer);
     void refresh();
     return answer;
   };
 
-  const { rows, share } = shareRows;
+  const { rows, share, assumed } = computed;
   const previewing = typedValid && typedKw !== null && Math.round(typedKw * 1000) !== current?.limit_w;
 
   return (
@@ -195,10 +194,33 @@ export function SiteLimitCard() {
                 ? `Fair share of each session if the limit were ${formatPowerW(previewW)} (ocpp-csms’s rule: what it cannot steer comes off first, each session gets its ${formatPowerW(CSMS_SITE_DEFAULTS.minW)} minimum in order of arrival, the rest in equal parts up to each station’s maximum).`
                 : 'Fair share of each session under the current limit, and what ocpp-csms has sent.'}
           </p>
-          <div className="table-scroll share-scroll" tabIndex={0} role="region" aria-label="Fair share per session">
-            <table>
+          <div className="form-row">
+            <label htmlFor={`${ids}-search`}>
+              Find a session
+              <input
+                id={`${ids}-search`}
+                type="search"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                placeholder="part of the station id"
+                autoComplete="off"
+                maxLength={64}
+              />
+            </label>
+            <p className="muted small" role="status" data-testid="share-count">
+              {q === '' ? sessionCount(rows.length) : `${shown.length} of ${sessionCount(rows.length)}`}
+            </p>
+          </div>
+          <div
+            ref={scroller}
+            className="table-scroll share-scroll"
+            tabIndex={0}
+            role="region"
+            aria-label="Fair share per session"
+          >
+            <table aria-rowcount={shown.length + 1}>
               <thead>
-                <tr>
+                <tr aria-rowindex={1}>
                   <th scope="col">Station</th>
                   <th scope="col" className="num">
                     Connector
@@ -217,10 +239,23 @@ export function SiteLimitCard() {
                 </tr>
               </thead>
               <tbody>
-                {rows.slice(0, MAX_SHARE_ROWS).map(({ t, allocation, connected, measuredW }) => {
+                {top > 0 ? (
+                  <tr aria-hidden="true" className="vpad" style={{ height: top }}>
+                    <td colSpan={7} />
+                  </tr>
+                ) : null}
+                {items.map((item) => {
+                  const row = shown[item.index];
+                  if (!row) return null;
+                  const { transaction: t, allocation, connected, measuredW } = row;
                   const fair = share?.shares.get(t.transaction_id);
                   return (
-                    <tr key={t.transaction_id} data-testid={`share-row-${t.station_id}-${t.connector_id}`}>
+                    <tr
+                      key={t.transaction_id}
+                      className="vrow"
+                      aria-rowindex={item.index + 2}
+                      data-testid={`share-row-${t.station_id}-${t.connector_id}`}
+                    >
                       <td>
                         <Link to={`/charging/${encodeURIComponent(t.station_id)}`}>{t.station_id}</Link>
                       </td>
@@ -250,12 +285,19 @@ export function SiteLimitCard() {
                     </tr>
                   );
                 })}
+                {bottom > 0 ? (
+                  <tr aria-hidden="true" className="vpad" style={{ height: bottom }}>
+                    <td colSpan={7} />
+                  </tr>
+                ) : null}
               </tbody>
             </table>
+            {shown.length === 0 ? <p className="muted">No session of a station matching “{q}”.</p> : null}
           </div>
-          {rows.length > MAX_SHARE_ROWS ? (
-            <p className="muted small">
-              Showing the first {MAX_SHARE_ROWS} of {rows.length} sessions.
+          {share && assumed > 0 ? (
+            <p className="muted small" data-testid="share-assumed">
+              {assumed} of {rows.length} sessions are neither in ocpp-csms’s plan nor followed live yet: each is taken
+              as charging, as ocpp-csms takes a session it knows nothing of.
             </p>
           ) : null}
           {share ? (

@@ -1,5 +1,6 @@
 import { useQueries } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
+import type { SolarhubAnswer } from '../api/types';
 import { api } from '../lib/api';
 import {
   dailyIncomeBars,
@@ -17,23 +18,7 @@ import { formatEnergyKwh, formatMoney, formatPercent } from '../lib/units';
 import { BarChart } from './BarChart';
 import { Card, ErrorNote, Loading, Stat } from './ui';
 
-interface PowerLoss {
-  start_date: string;
-  unit: string;
-  daily_data: {
-    date: string;
-    discharge_energy: number;
-    charge_energy: number;
-    loss: number;
-    efficiency: number;
-    aux_consumption: number;
-  }[];
-  total_discharge: number;
-  total_charge: number;
-  total_loss: number;
-  avg_efficiency: number;
-  total_aux: number;
-}
+type PowerLoss = SolarhubAnswer<'/api/v1/analysis/power-loss'>;
 
 type Period = 'day' | 'month';
 
@@ -144,7 +129,11 @@ export function StorageAnalysis({ timezone }: { timezone?: string }) {
           <Stat label="Charged" value={formatEnergyKwh(l.total_charge)} />
           <Stat label="Discharged" value={formatEnergyKwh(l.total_discharge)} />
           <Stat label="Loss" value={formatEnergyKwh(l.total_loss)} hint="charge − discharge" />
-          <Stat label="Efficiency" value={formatPercent(l.avg_efficiency)} hint="discharge ÷ charge" />
+          <Stat
+            label="Efficiency"
+            value={l.avg_efficiency === null ? '—' : formatPercent(l.avg_efficiency)}
+            hint="discharge ÷ charge"
+          />
           <Stat label="Auxiliary use" value={formatEnergyKwh(l.total_aux)} />
           {fees ? <Stat label="Income" testId="income-total" value={formatMoney(total(fees))} /> : null}
         </div>

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import type { SolarhubAnswer } from '../api/types';
 import { ApiError, api, describeError } from '../lib/api';
 import { fieldErrors, type FieldErrors } from '../lib/field-errors';
 import { formatDateTime } from '../lib/site';
@@ -9,32 +10,8 @@ import { Field } from './Field';
 import { Badge, Card, ConfirmButton, ErrorNote, IfRole, Loading, type Outcome } from './ui';
 import { TableScroll, TableHead, num } from './TableScroll';
 
-interface ScheduleEvent {
-  index: number;
-  mode: ScheduleMode;
-  time_number: number;
-  time_start: string;
-  time_end: string;
-  time_date: string;
-  is_get: boolean;
-  interrupt: boolean;
-  quote_capacity: number;
-  power: number;
-  price: number;
-  quote_price: number;
-  quote_code: string | null;
-  title: string;
-  description: string | null;
-}
-
-interface ScheduleAnswer {
-  events: ScheduleEvent[];
-  mode: string;
-  weeks: number;
-  from: string;
-  to: string;
-  total_count: number;
-}
+type ScheduleAnswer = SolarhubAnswer<'/api/v1/schedule'>;
+type ScheduleEvent = SolarhubAnswer<'/api/v1/schedule', 'post'>;
 
 const MODE_LABELS: Record<ScheduleMode, string> = {
   dreg: 'D-Reg',

@@ -1,14 +1,12 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { SolarhubAnswer, SolarhubBody } from '../api/types';
 import { ApiError, api, setTokenSource } from './api';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
-interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-}
+/** What solarhub-api's logins and refresh answer. */
+type TokenPair = SolarhubAnswer<'/api/v1/auth/login/json', 'post'>;
 
 interface Claims {
   sub?: string;
@@ -94,7 +92,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     (current: TokenPair): Promise<TokenPair | null> => {
       refreshing.current ??= api<TokenPair>('solarhub', '/api/v1/auth/refresh', {
         method: 'POST',
-        body: { refresh_token: current.refresh_token },
+        body: { refresh_token: current.refresh_token } satisfies SolarhubBody<'/api/v1/auth/refresh'>,
         anonymous: true,
       })
         .then((next) => {
@@ -143,7 +141,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       login: async (username, password) => {
         const next = await api<TokenPair>('solarhub', '/api/v1/auth/login/json', {
           method: 'POST',
-          body: { username, password },
+          body: { username, password } satisfies SolarhubBody<'/api/v1/auth/login/json'>,
           anonymous: true,
         });
         store(next);

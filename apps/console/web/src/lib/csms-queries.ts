@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import type { SiteChargingPlanDto } from '@lib/contracts';
 import type { CsmsAnswer } from '../api/types';
-import { api } from './api';
+import { api, apiPage } from './api';
+import type { CsmsTransaction } from './charging';
 import { STATION_PAGE, type StationFilter } from './station-pages';
 
 /** The charging pages' reads of ocpp-csms, shared by key so two views of one thing ask once. */
@@ -29,17 +29,37 @@ export function useStationDetail(id: string) {
   });
 }
 
-/** Open transactions (the CSMS answers at most 1,000). */
+/** Open transactions come in pages of this many (ocpp-csms's most per answer). */
+export const TRANSACTION_PAGE = 1000;
+
+/**
+ * Every open transaction: ocpp-csms answers at most 1,000 at a time, newest first, and the total in
+ * X-Total-Count; the pages after the first are read together. A session that starts while the
+ * pages are read may shift one onto the next page: each is kept once.
+ */
+export async function allActiveTransactions(
+  read: (offset: number) => Promise<{ items: CsmsTransaction[]; total: number }> = (offset) =>
+    apiPage<CsmsTransaction>('csms', '/transactions', {
+      query: { active: true, limit: TRANSACTION_PAGE, offset },
+    }),
+): Promise<CsmsTransaction[]> {
+  const first = await read(0);
+  const offsets: number[] = [];
+  for (let offset = first.items.length; first.items.length > 0 && offset < first.total; offset += TRANSACTION_PAGE)
+    offsets.push(offset);
+  const rest = await Promise.all(offsets.map(read));
+  const byId = new Map<number, CsmsTransaction>();
+  for (const t of [first, ...rest].flatMap((page) => page.items)) byId.set(t.transaction_id, t);
+  return [...byId.values()];
+}
+
 export function useActiveTransactions() {
-  return useQuery({
-    queryKey: csmsKeys.active,
-    queryFn: () => api<CsmsAnswer<'/transactions'>>('csms', '/transactions', { query: { active: true, limit: 1000 } }),
-  });
+  return useQuery({ queryKey: csmsKeys.active, queryFn: () => allActiveTransactions() });
 }
 
 export function useSitePlan() {
   return useQuery({
     queryKey: csmsKeys.site,
-    queryFn: () => api<SiteChargingPlanDto>('csms', '/site/charging_limit'),
+    queryFn: () => api<CsmsAnswer<'/site/charging_limit'>>('csms', '/site/charging_limit'),
   });
 }

@@ -3,22 +3,20 @@
  * to the REST one when it is newer, which commands each type takes (as iot-mock's device model
  * accepts them), set-point checks, and an acknowledgement in words.
  */
-import type {
-  DeviceCommandAck,
-  DeviceDataMessage,
-  DeviceFault,
-  DeviceStatus,
-  DeviceView,
-  SimulationStatus,
-} from '@lib/contracts';
+import type { DeviceCommandAck, DeviceDataMessage, DeviceFault, DeviceStatus } from '@lib/contracts';
+import type { IotAnswer, IotSchema } from '../api/types';
 import { formatPowerKw } from './units';
 
-/** A device as iot-mock's REST API shows it, its last reading with the type-specific fields too. */
-export type FleetDevice = Omit<DeviceView, 'last_reading'> & {
-  last_reading: (DeviceDataMessage & Record<string, unknown>) | null;
+/**
+ * A device as iot-mock's REST API shows it (GET /api/v1/devices), its last reading with the
+ * type-specific fields too (the document names the common ones).
+ */
+export type FleetDevice = Omit<IotSchema<'DeviceView'>, 'last_reading'> & {
+  last_reading: (IotSchema<'DeviceDataMessage'> & Record<string, unknown>) | null;
 };
 
-export type { SimulationStatus };
+/** GET /api/v1/simulation/status. */
+export type SimulationStatus = IotAnswer<'/api/v1/simulation/status'>;
 
 export interface TypeGroup {
   type: string;

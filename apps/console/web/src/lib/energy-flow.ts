@@ -4,12 +4,13 @@
  * Each figure comes from its own source (the plant's reading, each device's telemetry, the
  * CSMS's meter values), so the picture shows them as measured and the rest as `unmetered`.
  */
+import type { PlantReadingMessage } from '@lib/contracts';
 
-export interface PlantTotals {
-  generation_mw: number;
-  consumption_mw: number;
-  exported_mw: number;
-}
+/** The plant's totals of its bus reading (energy/plants/+/reading, libs/contracts). */
+export type PlantTotals = Pick<
+  PlantReadingMessage['reading']['totals'],
+  'generation_mw' | 'consumption_mw' | 'exported_mw'
+>;
 
 export interface DeviceReading {
   device_type?: string;

@@ -10,7 +10,7 @@ import type {
   StationStatusMessage,
   StationTotals,
 } from '@lib/contracts';
-import type { AppName } from './api';
+import type { ConsoleSchema } from '../api/types';
 
 /** What each kind of live item carries: the bus's own payload classes (libs/contracts). */
 export interface LiveData {
@@ -40,15 +40,10 @@ export interface LiveItem<K extends LiveKind = LiveKind> {
   data: LiveData[K];
 }
 
-export interface AppHealth {
-  name: AppName;
-  app: string;
-  state: 'up' | 'degraded' | 'down' | 'unknown';
-  down: string[];
-  checked_at: string | null;
-}
+/** An app's health as the console host reports it (on the socket and in GET /api/console/site). */
+export type AppHealth = ConsoleSchema<'UpstreamHealthDto'>;
 
-export type BusState = 'connected' | 'disconnected' | 'not_configured';
+export type BusState = ConsoleSchema<'ConsoleSiteDto'>['bus'];
 export type SocketState = 'connecting' | 'open' | 'closed';
 
 export interface Connection {

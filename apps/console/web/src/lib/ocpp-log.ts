@@ -1,4 +1,7 @@
-import type { ChargingProfilesDto } from '@lib/contracts';
+import type { CsmsAnswer } from '../api/types';
+
+/** GET /stations/{id}/charging_profiles. */
+type ChargingProfilesDto = CsmsAnswer<'/stations/{id}/charging_profiles'>;
 /**
  * A station's recent OCPP traffic (GET /stations/{id}/logs, oldest first) read for people: each
  * frame with its action (a result named after the call it answers), and the charging profiles that

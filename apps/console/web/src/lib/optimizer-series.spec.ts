@@ -129,7 +129,7 @@ function dispatch(minutes: number, kw: number, status: DispatchEntry['status'] =
     constraints_satisfied: true,
     total_power_kw: kw,
     allocation: {},
-    result: null,
+    result: { message: 'all targets accepted', export_kw: 10, battery_kw: 0, targets: [] },
   };
 }
 
@@ -168,13 +168,21 @@ describe('the latest allocation', () => {
 
 describe('a dispatch’s targets in words', () => {
   it('counts the accepted ones, names the refusals', () => {
-    const ok = { target: 'plant', ok: true };
-    expect(targetsText({ result: { targets: [ok, { ...ok, target: 'ocpp-csms' }] } })).toBe('2 of 2 accepted');
+    const ok = { target: 'plant', ok: true, detail: {} };
+    const message = 'dispatched';
+    expect(targetsText({ result: { message, targets: [ok, { ...ok, target: 'ocpp-csms' }] } })).toBe('2 of 2 accepted');
     expect(
-      targetsText({ result: { targets: [ok, { target: 'device:bess-1', ok: false, error: 'no acknowledgement' }] } }),
+      targetsText({
+        result: {
+          message,
+          targets: [ok, { target: 'device:bess-1', ok: false, detail: {}, error: 'no acknowledgement' }],
+        },
+      }),
     ).toBe('device:bess-1 refused: no acknowledgement');
-    expect(targetsText({ result: { message: 'dry run' } })).toBe('dry run');
-    expect(targetsText({ result: null })).toBe('—');
+    expect(targetsText({ result: { message: 'dry run: nothing was sent', targets: [] } })).toBe(
+      'dry run: nothing was sent',
+    );
+    expect(targetsText({ result: { message: '', targets: [] } })).toBe('—');
   });
 });
 

@@ -4,77 +4,30 @@
  * was dispatched. Every chart's x is unix seconds; a missing value is null (a gap).
  */
 
-/** GET /api/v1/data/prices → data[] ($/MWh). */
-export interface PricePoint {
-  timestamp: string;
-  energy_price: number;
-  hash_price?: number;
-  token_price?: number;
-  volume?: number;
-  volatility_24h?: number;
-}
+import type { GridpilotAnswer, GridpilotSchema } from '../api/types';
 
-/** POST /api/v1/ml/forecast → forecast[] (hourly, $/MWh, 90 % bounds). */
-export interface ForecastPoint {
-  timestamp: string;
-  predicted_price: number;
-  lower_bound: number;
-  upper_bound: number;
-  uncertainty_energy?: number;
-  method?: string;
-}
+// ---- gridpilot-optimizer's answers (its OpenAPI document: src/api/generated/gridpilot-optimizer.ts) ----
 
-/** GET /api/v1/optimization/plan → steps[] (PlanStepDto). */
-export interface PlanStep {
-  start: string;
-  /** $/MWh the plan used */
-  price_per_mwh: number;
-  /** battery SOC at the end of the step (0–1) */
-  soc: number;
-  /** + charging, − discharging (kW) */
-  battery_kw: number;
-  /** what the site draws from the plant (kW) */
-  consumption_kw: number;
-  import_kw: number;
-  export_kw: number;
-  cooling_kw: number;
-  loads_kw: Record<string, number>;
-}
+/** GET /api/v1/data/prices → data[] ($/MWh): what the chart needs of a point. */
+export type PricePoint = Pick<GridpilotSchema<'PricePointDto'>, 'timestamp' | 'energy_price'>;
 
-/** GET /api/v1/optimization/plan (PlanDto). */
-export interface Plan {
-  computed_at: string;
-  status: 'optimal' | 'infeasible' | 'unbounded' | 'error';
-  constraints_satisfied: boolean;
-  step_minutes: number;
-  horizon_hours: number;
-  /** welfare over the horizon ($) */
-  objective: number;
-  soc_start: number;
-  /** first step, per load (kW) */
-  allocation: Record<string, number>;
-  /** VCG payments ($/h) */
-  payments: Record<string, number>;
-  notes: string[];
-  steps: PlanStep[];
-}
+/** POST /api/v1/ml/forecast → forecast[] (hourly, $/MWh, 90 % bounds): what the chart needs of a point. */
+export type ForecastPoint = Pick<
+  GridpilotSchema<'ForecastPointDto'>,
+  'timestamp' | 'predicted_price' | 'lower_bound' | 'upper_bound'
+>;
+
+/**
+ * GET /api/v1/optimization/plan → steps[]: `soc` at the end of the step (0–1), `battery_kw` +
+ * charging, `consumption_kw` what the site draws from the plant.
+ */
+export type PlanStep = GridpilotSchema<'PlanStepDto'>;
+
+/** GET /api/v1/optimization/plan: `objective` welfare over the horizon ($), `payments` VCG ($/h). */
+export type Plan = GridpilotAnswer<'/api/v1/optimization/plan'>;
 
 /** GET /api/v1/dispatch/history → dispatches[] (newest first). */
-export interface DispatchEntry {
-  id: number | null;
-  timestamp: string;
-  origin: 'api' | 'cycle' | 'control';
-  status: 'success' | 'partial' | 'unreachable' | 'failed' | 'simulated';
-  constraints_satisfied: boolean;
-  total_power_kw: number;
-  allocation: Record<string, number>;
-  result: {
-    message?: string;
-    export_kw?: number | null;
-    battery_kw?: number;
-    targets?: { target: string; ok: boolean; detail?: Record<string, unknown>; error?: string }[];
-  } | null;
-}
+export type DispatchEntry = GridpilotSchema<'DispatchHistoryEntryDto'>;
 
 export interface TimedValue {
   /** ms since the epoch */
@@ -260,9 +213,9 @@ export function allocationRows(plan: Pick<Plan, 'allocation' | 'payments'> | nul
 }
 
 /** A dispatch's targets in a few words: "4 of 4 accepted" or "plant refused: …". */
-export function targetsText(entry: Pick<DispatchEntry, 'result'>): string {
-  const targets = entry.result?.targets ?? [];
-  if (targets.length === 0) return entry.result?.message ?? '—';
+export function targetsText(entry: { result: Pick<DispatchEntry['result'], 'message' | 'targets'> }): string {
+  const targets = entry.result.targets;
+  if (targets.length === 0) return entry.result.message || '—';
   const refused = targets.filter((t) => !t.ok);
   if (refused.length === 0) return `${targets.length} of ${targets.length} accepted`;
   return refused.map((t) => `${t.target} refused${t.error ? `: ${t.error}` : ''}`).join('; ');

@@ -3,22 +3,19 @@
  * x in unix seconds, one limit (W) per x, drawn stepped (each value holds until the next x), and
  * the limit in force now.
  */
+import type { CsmsSchema } from '../api/types';
 
-export interface SchedulePeriod {
-  startPeriod: number;
-  limit: number;
-  numberPhases?: number;
-}
+type CompositeSchedule = CsmsSchema<'CompositeScheduleDto'>;
 
-/** `schedule` of GET /stations/{id}/composite_schedule (station or csms source). */
-export interface CompositeScheduleBody {
-  connectorId?: number;
-  scheduleStart?: string;
-  startSchedule?: string;
-  duration?: number;
-  chargingRateUnit?: 'W' | 'A';
-  chargingSchedulePeriod?: SchedulePeriod[];
-}
+/** One period of a schedule (ChargingSchedulePeriodDto). */
+export type SchedulePeriod = CsmsSchema<'ChargingSchedulePeriodDto'>;
+
+/**
+ * `schedule` of GET /stations/{id}/composite_schedule (station or csms source), read leniently: a
+ * station's own answer may leave out the start or the unit.
+ */
+export type CompositeScheduleBody = Pick<CompositeSchedule, 'chargingSchedulePeriod'> &
+  Partial<Pick<CompositeSchedule, 'connectorId' | 'scheduleStart' | 'startSchedule' | 'duration' | 'chargingRateUnit'>>;
 
 export interface ScheduleChart {
   /** Unix seconds: each period's start, then the schedule's end. */

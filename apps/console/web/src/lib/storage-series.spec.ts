@@ -40,6 +40,7 @@ describe('storage series', () => {
         ],
         total_charge: 1000,
         total_discharge: 250,
+        status: 'success',
       },
       'Europe/Berlin',
     );
@@ -59,6 +60,7 @@ describe('storage series', () => {
       data: [{ time: '2026-12-03T00:00:00', charge_energy: 5, discharge_energy: 4 }],
       total_charge: 5,
       total_discharge: 4,
+      status: 'success',
     });
     expect(bars.buckets[0].label).toBe('03');
   });
@@ -69,6 +71,7 @@ describe('storage series', () => {
       hourly_data: [
         {
           hour: 14,
+          time: '2026-12-04T14:00:00',
           capacity_fee: 10,
           efficiency_fee: 5,
           exec_rate: 1,
@@ -120,6 +123,7 @@ describe('storage series', () => {
           other: 'x',
         },
         bams_alerts: {},
+        status: 'success',
       }),
     ).toEqual([
       { unit: 1, protection: '正常', alarm: undefined, warning: '異常' },
@@ -175,6 +179,8 @@ describe('storage series', () => {
   it('aligns frequency, baseline and battery power on one time axis', () => {
     const out = freqPowerSeries({
       date_period: 60,
+      select_mode: 'normalMode',
+      select_time: null,
       from: '',
       to: '',
       frequency_data: [

@@ -4,80 +4,21 @@
  * states and the schedule form's request.
  */
 
-// ---- solarhub-api answers (from its OpenAPI document and live answers) ----
+import type { SolarhubAnswer, SolarhubBody } from '../api/types';
 
-export interface PowerIoPoint {
-  time: string;
-  charge_energy: number;
-  discharge_energy: number;
-}
+// ---- solarhub-api answers (its OpenAPI document: src/api/generated/solarhub-api.ts) ----
 
-export interface PowerIo {
-  select_time: string;
-  data_type: 'daily' | 'monthly';
-  unit: string;
-  data: PowerIoPoint[];
-  total_charge: number;
-  total_discharge: number;
-}
+/** GET /api/v1/analysis/power-io. */
+export type PowerIo = SolarhubAnswer<'/api/v1/analysis/power-io'>;
 
-export interface DailyIncomeHour {
-  /** The hour's start (UTC); solarhub-api counts hours from the site's local midnight. */
-  time?: string;
-  hour: number;
-  capacity_fee: number;
-  efficiency_fee: number;
-  exec_rate: number;
-  performance_index: number;
-  scheduled_mwh: number;
-  delivered_mwh: number;
-}
+/** GET /api/v1/schedule/income/daily: what the bars need of it. */
+export type DailyIncome = Pick<SolarhubAnswer<'/api/v1/schedule/income/daily'>, 'date' | 'hourly_data'>;
 
-export interface DailyIncome {
-  date: string;
-  hourly_data: DailyIncomeHour[];
-}
+/** GET /api/v1/schedule/income/monthly: what the bars need of it. */
+export type MonthlyIncome = Pick<SolarhubAnswer<'/api/v1/schedule/income/monthly'>, 'month' | 'daily_data'>;
 
-export interface MonthlyIncomeDay {
-  date: string;
-  capacity_fee: number;
-  efficiency_fee: number;
-  total_income: number;
-  avg_exec_rate: number;
-}
-
-export interface MonthlyIncome {
-  month: string;
-  daily_data: MonthlyIncomeDay[];
-}
-
-export interface BessMetricRow {
-  metric: string;
-  [rack: string]: string;
-}
-
-export interface BessUnit {
-  bess_number: number;
-  bess_type: string;
-  table_head: string[];
-  data: BessMetricRow[];
-  summary: {
-    mode: string;
-    soc_pct: number;
-    power_kw: number;
-    capacity_kwh: number;
-    charge_energy_kwh: number;
-    discharge_energy_kwh: number;
-  };
-  updated_at: string | null;
-  source: string;
-}
-
-export interface RackAlerts {
-  rack_number: string;
-  battery_alerts: Record<string, string>;
-  bams_alerts: Record<string, string>;
-}
+/** GET /api/v1/bess/alert/rack/{rack_number}. */
+export type RackAlerts = SolarhubAnswer<'/api/v1/bess/alert/rack/{rack_number}'>;
 
 // ---- times ----
 
@@ -262,7 +203,14 @@ export function setBits(word: string): number[] {
 
 // ---- the schedule form ----
 
-export const SCHEDULE_MODES = ['dreg', 'edreg', 'test_mode', 'step', 'scan', 'full_power'] as const;
+export const SCHEDULE_MODES = [
+  'dreg',
+  'edreg',
+  'test_mode',
+  'step',
+  'scan',
+  'full_power',
+] as const satisfies readonly SolarhubBody<'/api/v1/schedule'>['mode'][];
 export type ScheduleMode = (typeof SCHEDULE_MODES)[number];
 
 export interface ScheduleForm {
@@ -281,21 +229,16 @@ export interface ScheduleForm {
   description: string;
 }
 
-export interface CreateScheduleEvent {
-  mode: ScheduleMode;
-  time_start: string;
-  time_end: string;
-  is_get: boolean;
-  interrupt: boolean;
-  /** Left out when the input is empty, so the API answers "Field required" for it. */
-  quote_capacity: number | undefined;
-  power: number | undefined;
-  price: number | undefined;
-  quote_price: number | undefined;
-  quote_code?: string;
-  title: string;
-  description?: string;
-}
+type ScheduleBody = SolarhubBody<'/api/v1/schedule'>;
+type ScheduleNumber = 'quote_capacity' | 'power' | 'price' | 'quote_price';
+
+/**
+ * POST /api/v1/schedule's body as the form sends it: a number left empty stays undefined (left
+ * out of the JSON), so the API answers "Field required" for it.
+ */
+export type CreateScheduleEvent = Omit<ScheduleBody, ScheduleNumber> & {
+  [K in ScheduleNumber]: ScheduleBody[K] | undefined;
+};
 
 /** The offset of `timezone` from UTC at `ms`, in ms (Europe/Lisbon in summer: +3 600 000). */
 export function zoneOffsetMs(ms: number, timezone: string): number {
@@ -350,14 +293,8 @@ export function scheduleRequest(form: ScheduleForm, timezone = 'UTC'): CreateSch
 
 // ---- grid frequency against battery power ----
 
-export interface FreqPower {
-  date_period: number;
-  from: string;
-  to: string;
-  frequency_data: [number, number | null][];
-  power_data: [number, number | null][];
-  baseline_data: [number, number | null][];
-}
+/** GET /api/v1/analysis/freq-power. */
+export type FreqPower = SolarhubAnswer<'/api/v1/analysis/freq-power'>;
 
 /** The three `[epoch_ms, value]` lists aligned on one x axis (unix seconds), gaps as null. */
 export function freqPowerSeries(answer: FreqPower): {

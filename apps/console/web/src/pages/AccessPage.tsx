@@ -3,43 +3,23 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Field } from '../components/Field';
 import { TableScroll, TableHead, num } from '../components/TableScroll';
 import { Badge, Card, ConfirmButton, ErrorNote, Loading, type Outcome } from '../components/ui';
+import type { SolarhubAnswer, SolarhubBody, SolarhubSchema } from '../api/types';
 import { ApiError, api, describeError } from '../lib/api';
 import { useAuth, type Role } from '../lib/auth';
 import { fieldErrors, type FieldErrors } from '../lib/field-errors';
 import { formatDateTime, useSite } from '../lib/site';
 import { utcMs } from '../lib/storage-series';
 
-// ---- solarhub-api answers (from its OpenAPI document: CreateUserDto, UpdateUserDto, ServiceTokenDto…) ----
+// ---- solarhub-api answers (its OpenAPI document: src/api/generated/solarhub-api.ts) ----
 
-interface UserRole {
-  id: number;
-  name: string;
-  description: string | null;
-}
-
-interface User {
-  id: number;
-  username: string;
-  email: string;
-  active: boolean;
-  confirmed_at: string | null;
-  roles: UserRole[];
-}
-
-interface ServiceToken {
-  id: string;
-  name: string;
-  role: Role;
-  apps: string[] | null;
-  created_by: string;
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-}
-
-interface CreatedServiceToken extends ServiceToken {
-  token: string;
-}
+type User = SolarhubSchema<'UserDto'>;
+type UserRole = User['roles'][number];
+type ServiceToken = SolarhubSchema<'ServiceTokenDto'>;
+type CreatedServiceToken = SolarhubAnswer<'/api/v1/auth/service-tokens', 'post'>;
+type UserChange = SolarhubBody<'/api/v1/auth/users/{id}', 'patch'>;
+type NewUser = SolarhubBody<'/api/v1/auth/users'>;
+type NewServiceToken = SolarhubBody<'/api/v1/auth/service-tokens'>;
+type TokenApp = NonNullable<NewServiceToken['apps']>[number];
 
 const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
@@ -48,7 +28,14 @@ const ROLE_TEXT: Record<Role, string> = {
   operator: 'Also runs the site: charger commands, loads, limits, the optimizer.',
   admin: 'Also the award schedule, users and service tokens.',
 };
-const APPS = ['solarhub-api', 'gridpilot-optimizer', 'ocpp-csms', 'plant-simulator', 'iot-mock', 'console'] as const;
+const APPS = [
+  'solarhub-api',
+  'gridpilot-optimizer',
+  'ocpp-csms',
+  'plant-simulator',
+  'iot-mock',
+  'console',
+] as const satisfies readonly TokenApp[];
 
 const highest = (roles: UserRole[]): Role =>
   roles
@@ -75,7 +62,7 @@ export default function AccessPage() {
   const tz = site?.timezone;
   const users = useQuery({
     queryKey: ['solarhub', 'auth', 'users'],
-    queryFn: () => api<{ users: User[] }>('solarhub', '/api/v1/auth/users'),
+    queryFn: () => api<SolarhubAnswer<'/api/v1/auth/users'>>('solarhub', '/api/v1/auth/users'),
   });
   const list = users.data?.users ?? [];
   return (
@@ -126,7 +113,7 @@ function UserRow({ user, timezone }: { user: User; timezone?: string }) {
   const self = session?.username === user.username;
   const refresh = (): Promise<void> => client.invalidateQueries({ queryKey: ['solarhub', 'auth', 'users'] });
 
-  const patch = async (body: Record<string, unknown>, done: string): Promise<boolean> => {
+  const patch = async (body: UserChange, done: string): Promise<boolean> => {
     setBusy(true);
     setOutcome(null);
     setPasswordError(null);
@@ -159,7 +146,7 @@ function UserRow({ user, timezone }: { user: User; timezone?: string }) {
         {user.username}
         {self ? <span className="muted"> (you)</span> : null}
       </th>
-      <td>{user.email}</td>
+      <td>{user.email ?? '—'}</td>
       <td>{user.active ? <Badge tone="ok">active</Badge> : <Badge tone="idle">deactivated</Badge>}</td>
       <td>{user.confirmed_at ? formatDateTime(utcMs(user.confirmed_at), timezone) : '—'}</td>
       <td>
@@ -270,7 +257,7 @@ function CreateUser() {
     try {
       await api('solarhub', '/api/v1/auth/users', {
         method: 'POST',
-        body: { username, email, password, roles: [role] },
+        body: { username, email, password, roles: [role] } satisfies NewUser,
       });
       setOutcome({ tone: 'ok', text: `User ${username} created as ${role}` });
       setUsername('');
@@ -370,7 +357,7 @@ function ServiceTokens({ timezone }: { timezone?: string }) {
   const client = useQueryClient();
   const tokens = useQuery({
     queryKey: ['solarhub', 'auth', 'service-tokens'],
-    queryFn: () => api<ServiceToken[]>('solarhub', '/api/v1/auth/service-tokens'),
+    queryFn: () => api<SolarhubAnswer<'/api/v1/auth/service-tokens'>>('solarhub', '/api/v1/auth/service-tokens'),
   });
   const [created, setCreated] = useState<CreatedServiceToken | null>(null);
   const [note, setNote] = useState<Outcome>(null);
@@ -467,7 +454,7 @@ function ServiceTokens({ timezone }: { timezone?: string }) {
 function CreateToken({ onCreated }: { onCreated: (token: CreatedServiceToken) => void }) {
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('operator');
-  const [apps, setApps] = useState<string[]>([]);
+  const [apps, setApps] = useState<TokenApp[]>([]);
   const [days, setDays] = useState('365');
   const [errors, setErrors] = useState<FieldErrors | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -479,10 +466,13 @@ function CreateToken({ onCreated }: { onCreated: (token: CreatedServiceToken) =>
     setErrors(null);
     setFailure(null);
     try {
-      const body: Record<string, unknown> = { name: name.trim(), role };
+      const body: NewServiceToken = { name: name.trim(), role };
       if (apps.length) body.apps = apps;
       if (days.trim() !== '') body.expires_in_days = Number(days);
-      const token = await api<CreatedServiceToken>('solarhub', '/api/v1/auth/service-tokens', { method: 'POST', body });
+      const token = await api<CreatedServiceToken>('solarhub', '/api/v1/auth/service-tokens', {
+        method: 'POST',
+        body,
+      });
       setName('');
       setApps([]);
       onCreated(token);

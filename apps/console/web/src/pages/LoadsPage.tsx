@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
-import type { DeviceCommandAck } from '@lib/contracts';
+import type { IotAnswer, IotBody } from '../api/types';
 import { Badge, Card, ConfirmButton, ErrorNote, IfRole, Loading, Stat, useNow, type Outcome } from '../components/ui';
 import { api } from '../lib/api';
 import { can, useAuth } from '../lib/auth';
@@ -23,15 +23,16 @@ import { formatEnergyKwh, formatPercent, formatPowerKw } from '../lib/units';
 const DEVICES_KEY = ['iot', 'devices'] as const;
 const SIMULATION_KEY = ['iot', 'simulation'] as const;
 
-function sendCommand(deviceId: string, command: string, parameters?: Record<string, unknown>) {
-  return api<DeviceCommandAck>('iot', `/api/v1/devices/${encodeURIComponent(deviceId)}/command`, {
-    method: 'POST',
-    body: parameters ? { command, parameters } : { command },
-  });
+type DeviceCommand = IotBody<'/api/v1/devices/{id}/command'>;
+type CommandAck = IotAnswer<'/api/v1/devices/{id}/command', 'post'>;
+
+function sendCommand(deviceId: string, command: DeviceCommand['command'], parameters?: Record<string, unknown>) {
+  const body: DeviceCommand = parameters ? { command, parameters } : { command };
+  return api<CommandAck>('iot', `/api/v1/devices/${encodeURIComponent(deviceId)}/command`, { method: 'POST', body });
 }
 
 const ackOutcome = (result: unknown): Outcome => {
-  const ack = result as DeviceCommandAck | null;
+  const ack = result as CommandAck | null;
   if (!ack || typeof ack !== 'object') return { tone: 'ok', text: 'Sent' };
   return { tone: ack.success ? 'ok' : 'bad', text: ackText(ack) };
 };
@@ -49,7 +50,7 @@ export default function LoadsPage() {
 
   const devices = useQuery({
     queryKey: DEVICES_KEY,
-    queryFn: () => api<FleetDevice[]>('iot', '/api/v1/devices'),
+    queryFn: () => api<IotAnswer<'/api/v1/devices'>>('iot', '/api/v1/devices'),
   });
   const sections = useMemo(() => groupFleet(devices.data ?? []), [devices.data]);
 
@@ -246,7 +247,7 @@ function DeviceCommands({ device }: { device: FleetDevice }) {
   const commands = commandsFor(device.device_type);
   const up = useAppUp('iot');
   const who = `${device.name} (${device.device_id})`;
-  const send = async (command: string, parameters?: Record<string, unknown>) => {
+  const send = async (command: DeviceCommand['command'], parameters?: Record<string, unknown>) => {
     try {
       return await sendCommand(device.device_id, command, parameters);
     } finally {
@@ -326,7 +327,7 @@ function SetPointForm({
   disabled,
 }: {
   device: FleetDevice;
-  send: (command: string, parameters?: Record<string, unknown>) => Promise<DeviceCommandAck>;
+  send: (command: DeviceCommand['command'], parameters?: Record<string, unknown>) => Promise<CommandAck>;
   who: string;
   disabled: boolean;
 }) {

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
 import { Badge, Card, ConfirmButton, ErrorNote, IfRole, Loading, Stat, useNow, type Outcome } from '../components/ui';
+import type { GridpilotAnswer, GridpilotBody } from '../api/types';
 import { api, describeError } from '../lib/api';
 import { useAppUp, useLive } from '../lib/live';
 import {
@@ -13,9 +14,7 @@ import {
   priceChart,
   targetsText,
   type DispatchEntry,
-  type ForecastPoint,
   type Plan,
-  type PricePoint,
 } from '../lib/optimizer-series';
 import { formatAge, formatDateTime, formatTime, useSite } from '../lib/site';
 import { formatMoney, formatPercent, formatPowerKw, formatPowerMw, formatPricePerMwh } from '../lib/units';
@@ -24,62 +23,11 @@ import { formatMoney, formatPercent, formatPowerKw, formatPowerMw, formatPricePe
 const CURRENCY = 'USD';
 const HISTORY_LIMIT = 200;
 
-/** GET /api/v1/system/status */
-interface GridpilotStatus {
-  status: 'operational' | 'degraded';
-  timestamp: string;
-  api_connectivity: {
-    overall_status: string;
-    prices_available: boolean;
-    price_source: string;
-    price_error: string | null;
-    plant_reachable: boolean;
-    plant_error: string | null;
-    database_connected: boolean;
-    bus: { transport: string; connected: boolean };
-    mqtt_connected: boolean;
-  };
-  system_metrics: {
-    last_optimization_time: number | null;
-    last_optimization_at: string | null;
-    total_allocation_kw: number;
-    constraints_satisfied: boolean | null;
-    uptime: number;
-  };
-  performance_summary: { forecaster_ready: boolean; last_data_update_at: string | null };
-  control_loop: { enabled: boolean; period_s: number; ticks: number; holds: number; adjustments: number };
-  dispatch: { count: number; last_status: DispatchEntry['status'] | null; last_at: string | null };
-}
-
-/** GET /api/v1/data/prices */
-interface PricesAnswer {
-  data: PricePoint[];
-  metadata: { latest_price: number | null; source: string; unit: string };
-}
-
-/** POST /api/v1/ml/forecast */
-interface ForecastAnswer {
-  forecast: ForecastPoint[];
-  metadata: { avg_predicted_price: number; methods_used: string[] };
-  backtest: {
-    origins: number;
-    horizon_hours: number;
-    ensemble: { mae: number; mape: number };
-  };
-  performance_metrics: { model_confidence: string };
-}
-
-/** POST /api/v1/system/run-full-cycle */
-interface CycleAnswer {
-  cycle_result: {
-    success: boolean;
-    elapsed_time: number;
-    total_power: number;
-    constraints_satisfied: boolean;
-    dispatch: { id: number | null; status: DispatchEntry['status']; message: string; export_kw: number | null };
-    notes: string[];
-  };
-}
+type GridpilotStatus = GridpilotAnswer<'/api/v1/system/status'>;
+type PricesAnswer = GridpilotAnswer<'/api/v1/data/prices'>;
+type ForecastAnswer = GridpilotAnswer<'/api/v1/ml/forecast', 'post'>;
+type CycleAnswer = GridpilotAnswer<'/api/v1/system/run-full-cycle', 'post'>;
+type DispatchHistory = GridpilotAnswer<'/api/v1/dispatch/history'>;
 
 const price = (v: number): string => formatPricePerMwh(v, CURRENCY);
 const percent = (v: number): string => formatPercent(v);
@@ -118,13 +66,17 @@ export default function OptimizerPage() {
   });
   const forecast = useQuery({
     queryKey: ['gridpilot', 'forecast', 24],
-    queryFn: () => api<ForecastAnswer>('gridpilot', '/api/v1/ml/forecast', { method: 'POST', body: { periods: 24 } }),
+    queryFn: () =>
+      api<ForecastAnswer>('gridpilot', '/api/v1/ml/forecast', {
+        method: 'POST',
+        body: { periods: 24 } satisfies GridpilotBody<'/api/v1/ml/forecast'>,
+      }),
     refetchInterval: 60_000,
   });
   const history = useQuery({
     queryKey: ['gridpilot', 'dispatch-history', HISTORY_LIMIT],
     queryFn: () =>
-      api<{ dispatches: DispatchEntry[] }>('gridpilot', '/api/v1/dispatch/history', {
+      api<DispatchHistory>('gridpilot', '/api/v1/dispatch/history', {
         query: { limit: HISTORY_LIMIT },
       }),
     refetchInterval: 30_000,
@@ -194,7 +146,7 @@ function RunCycleButton() {
           try {
             return await api<CycleAnswer>('gridpilot', '/api/v1/system/run-full-cycle', {
               method: 'POST',
-              body: dryRun ? { simulate: true } : {},
+              body: (dryRun ? { simulate: true } : {}) satisfies GridpilotBody<'/api/v1/system/run-full-cycle'>,
             });
           } finally {
             void queries.invalidateQueries({ queryKey: ['gridpilot'] });

@@ -2,46 +2,20 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { EnergyFlowView } from '../components/EnergyFlowView';
 import { Badge, Card, ErrorNote, Stat, useNow } from '../components/ui';
+import type { GridpilotAnswer, SolarhubAnswer } from '../api/types';
 import { api } from '../lib/api';
 import { energyFlow } from '../lib/energy-flow';
 import { useLive } from '../lib/live';
 import { formatAge, formatTime, useSite } from '../lib/site';
 import { formatEnergyKwh, formatPowerKw, formatPowerMw, formatPowerW } from '../lib/units';
 
-interface GridpilotStatus {
-  status: string;
-  system_metrics: {
-    last_optimization_at: string | null;
-    total_allocation_kw: number;
-    constraints_satisfied: boolean | null;
-  };
-}
+type GridpilotStatus = GridpilotAnswer<'/api/v1/system/status'>;
+type Plan = GridpilotAnswer<'/api/v1/optimization/plan'>;
+type Overview = SolarhubAnswer<'/api/v1/system/overview'>;
+type PowerLoss = SolarhubAnswer<'/api/v1/analysis/power-loss'>;
+type ExportBand = Plan['export_band_kw'];
 
-interface PlanStep {
-  timestamp?: string;
-  grid_export_kw?: number;
-  grid_kw?: number;
-  battery_kw?: number;
-  soc?: number;
-}
-
-interface Plan {
-  computed_at?: string;
-  export_band_kw?: { min_kw: number; max_kw: number };
-  steps?: PlanStep[];
-}
-
-interface Overview {
-  generation: { power_kw: number; daily_yield_kwh: number };
-  aux_power_kw: number;
-}
-
-interface PowerLoss {
-  daily_data: { date: string; charge_energy: number; discharge_energy: number; aux_consumption: number }[];
-}
-
-const inBand = (exportKw: number, band: { min_kw: number; max_kw: number }): boolean =>
-  exportKw >= band.min_kw && exportKw <= band.max_kw;
+const inBand = (exportKw: number, band: ExportBand): boolean => exportKw >= band.min_kw && exportKw <= band.max_kw;
 
 /** The first page after login: the site's energy flow, the plant's figures, the optimizer's latest decision, alerts. */
 export function SitePage() {
@@ -149,7 +123,7 @@ export function SitePage() {
               />
             </div>
           ) : null}
-          {plan.data?.export_band_kw ? (
+          {plan.data ? (
             <p className="small" data-testid="export-band">
               Export band {formatPowerKw(plan.data.export_band_kw.min_kw)} –{' '}
               {formatPowerKw(plan.data.export_band_kw.max_kw)}

@@ -1,11 +1,10 @@
-import type { ChargingProfilesDto } from '@lib/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
 import { TransactionsTable } from '../components/TransactionsTable';
 import { Badge, Card, ConfirmButton, ErrorNote, IfRole, Loading, Stat, useNow } from '../components/ui';
-import type { CsmsAnswer } from '../api/types';
+import type { CsmsAnswer, CsmsBody } from '../api/types';
 import { api } from '../lib/api';
 import {
   activeByStation,
@@ -431,7 +430,7 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
   // What ocpp-csms lists as installed; the OCPP log's replay only while that answer is not in.
   const stored = useQuery({
     queryKey: [...csmsKeys.station(id), 'profiles'],
-    queryFn: () => api<ChargingProfilesDto>('csms', path(id, '/charging_profiles')),
+    queryFn: () => api<CsmsAnswer<'/stations/{id}/charging_profiles'>>('csms', path(id, '/charging_profiles')),
   });
   const seen = useMemo(
     () => (stored.data ? profilesFromCsms(stored.data) : profilesFromLog(logs.data?.logs ?? [])),
@@ -484,7 +483,7 @@ function ProfilesCard({ station }: { station: CsmsStationDetail }) {
                 chargingSchedulePeriod: [{ startPeriod: 0, limit: Math.floor(limit * 10) / 10 }],
               },
             },
-          },
+          } satisfies CsmsBody<'/stations/{id}/charging_profile'>,
         },
       );
       refresh();

@@ -5,9 +5,10 @@ import { StorageAnalysis } from '../components/StorageAnalysis';
 import { StorageSchedule } from '../components/StorageSchedule';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
 import { Badge, Card, ErrorNote, Loading, Stat } from '../components/ui';
+import type { SolarhubAnswer } from '../api/types';
 import { api } from '../lib/api';
 import { formatDateTime, useSite } from '../lib/site';
-import { alertState, rackAlertRows, setBits, utcMs, type BessUnit, type RackAlerts } from '../lib/storage-series';
+import { alertState, rackAlertRows, setBits, utcMs } from '../lib/storage-series';
 import { formatEnergyKwh, formatPercent, formatPowerKw, formatPowerW } from '../lib/units';
 import {
   formatAmps,
@@ -20,42 +21,17 @@ import {
 } from '../lib/units-electric';
 import { TableScroll, TableHead, num } from '../components/TableScroll';
 
-// ---- solarhub-api answers (declared from its OpenAPI document and live answers) ----
+// ---- solarhub-api answers (its OpenAPI document: src/api/generated/solarhub-api.ts) ----
 
-interface Sidebar {
-  bess_type: string;
-  bess_number: number;
-  pcs_number: number;
-  inverter_number: number;
-  rack_number: number;
-  meter_number?: number;
-  number_of_devices: number;
-  cctv_url: string | null;
-}
-
-interface AlertInfo {
-  count: number;
-  items: string[];
-}
-
-interface Header {
-  protection_info: AlertInfo;
-  warning_info: AlertInfo;
-  fault_info: AlertInfo;
-}
-
-interface Pcs {
-  pcs_number: number;
-  pcs_type: string;
-  mode: string | null;
-  active_power: number | null;
-  reactive_power: number | null;
-  dc_voltage: number | null;
-  online: boolean;
-  updated_at: string | null;
-}
-
-type PcsAlerts = Record<(typeof PCS_WORDS)[number][0], string> & { pcs_number: number; updated_at: string | null };
+type Sidebar = SolarhubAnswer<'/api/v1/config/sidebar'>;
+type Header = SolarhubAnswer<'/api/v1/config/header'>;
+type Pcs = SolarhubAnswer<'/api/v1/pcs/{pcs_number}'>;
+type PcsAlerts = SolarhubAnswer<'/api/v1/pcs/alert'>;
+type Meters = SolarhubAnswer<'/api/v1/meters'>;
+/** GET /api/v1/meters/aux answers a chart or a summary, by `data_type`. */
+type AuxChart = Extract<SolarhubAnswer<'/api/v1/meters/aux'>, { data_type: 'chart' }>;
+type AuxSummary = Extract<SolarhubAnswer<'/api/v1/meters/aux'>, { data_type: 'summary' }>;
+type Inverter = SolarhubAnswer<'/api/v1/inverter'>;
 
 const PCS_WORDS = [
   ['inverter_status', 'Inverter status'],
@@ -65,60 +41,7 @@ const PCS_WORDS = [
   ['grid_status', 'Grid'],
   ['fault_status1', 'Faults 1'],
   ['fault_status2', 'Faults 2'],
-] as const;
-
-interface Meter {
-  meter_id: number;
-  phase_a_current: number;
-  phase_b_current: number;
-  phase_c_current: number;
-  phase_a_voltage: number;
-  phase_b_voltage: number;
-  phase_c_voltage: number;
-  active_power: number;
-  reactive_power: number;
-  apparent_power: number;
-  frequency: number;
-  power_factor: number;
-  updated_at: string | null;
-}
-
-interface Meters {
-  meters: Meter[];
-  meter_count: number;
-  total_power: number;
-}
-
-interface AuxChart {
-  date: string;
-  meter_id: number;
-  data: { time: string; power: number }[];
-}
-
-interface AuxSummary {
-  date: string;
-  meter_id: number;
-  data: { total_energy: number; avg_power: number; max_power: number; min_power: number };
-}
-
-interface Inverter {
-  inverter_number: number;
-  inverter_data: {
-    nominal_active_power: number;
-    total_active_power: number;
-    total_apparent_power: number;
-    total_reactive_power: number;
-    daily_power_yields: number;
-    total_power_yields: number;
-    internal_temperature: number;
-    bus_voltage: number;
-    dc_power: number;
-  } | null;
-  mppt_data: { mppt_id: number; voltage: number; current: number; power: number }[];
-  string_currents: { string_id: number; current: number }[];
-  phase_data: { phase: string; voltage: number; current: number }[];
-  updated_at: string | null;
-}
+] as const satisfies readonly (readonly [keyof PcsAlerts, string])[];
 
 const range = (n: number): number[] => Array.from({ length: Math.max(0, n) }, (_, i) => i + 1);
 
@@ -230,7 +153,7 @@ function SiteHeader({ sidebar, header, error }: { sidebar?: Sidebar; header?: He
         <p className="site-header-units">
           <strong>{sidebar.number_of_devices} devices</strong>: {sidebar.bess_number} {sidebar.bess_type} ·{' '}
           {sidebar.rack_number} racks each · {sidebar.pcs_number} PCS · {sidebar.inverter_number} inverters
-          {sidebar.meter_number !== undefined ? ` · ${sidebar.meter_number} meters` : ''}
+          {` · ${sidebar.meter_number} meters`}
         </p>
       ) : null}
       {header ? (
@@ -262,7 +185,7 @@ function Updated({ at, timezone }: { at: string | null | undefined; timezone?: s
 function BessCard({ n, type, timezone }: { n: number; type: string; timezone?: string }) {
   const bess = useQuery({
     queryKey: ['solarhub', 'bess', n],
-    queryFn: () => api<BessUnit>('solarhub', `/api/v1/bess/${n}`),
+    queryFn: () => api<SolarhubAnswer<'/api/v1/bess/{bess_number}'>>('solarhub', `/api/v1/bess/${n}`),
   });
   const s = bess.data?.summary;
   return (
@@ -314,7 +237,8 @@ function RackAlarmsCard({ racks, type }: { racks: number; type: string }) {
   const id = `rack${String(rack).padStart(2, '0')}`;
   const alerts = useQuery({
     queryKey: ['solarhub', 'bess', 'rack-alerts', id],
-    queryFn: () => api<RackAlerts>('solarhub', `/api/v1/bess/alert/rack/${id}`),
+    queryFn: () =>
+      api<SolarhubAnswer<'/api/v1/bess/alert/rack/{rack_number}'>>('solarhub', `/api/v1/bess/alert/rack/${id}`),
   });
   const rows = alerts.data ? rackAlertRows(alerts.data) : [];
   return (
@@ -454,8 +378,6 @@ function InverterCard({ n, timezone }: { n: number; timezone?: string }) {
           <Stat label="Temperature" value={formatCelsius(d.internal_temperature)} />
           <Stat label="Bus voltage" value={formatVolts(d.bus_voltage)} />
         </div>
-      ) : inv.data ? (
-        <p className="muted">No reading from this inverter yet.</p>
       ) : null}
       {inv.data && inv.data.mppt_data.length ? (
         <TableScroll label={`Inverter ${n} MPPT trackers`}>
@@ -539,7 +461,7 @@ function MetersCard({ timezone }: { timezone?: string }) {
                   <td className="num">
                     {[m.phase_a_current, m.phase_b_current, m.phase_c_current].map(formatAmps).join(' / ')}
                   </td>
-                  <td>{m.updated_at ? formatDateTime(utcMs(m.updated_at), timezone) : '—'}</td>
+                  <td>{formatDateTime(utcMs(m.updated_at), timezone)}</td>
                 </tr>
               ))}
             </tbody>
@@ -551,6 +473,8 @@ function MetersCard({ timezone }: { timezone?: string }) {
 }
 
 const formatKw = (v: number): string => formatPowerKw(v);
+/** A figure of no reading (solarhub-api's null before the first reading of the day) reads "—", not 0 W. */
+const kwOrNone = (v: number | null): string => (v === null ? '—' : formatPowerKw(v));
 
 function AuxMeterCard({ timezone }: { timezone?: string }) {
   const [chart, summary] = useQueries({
@@ -581,9 +505,9 @@ function AuxMeterCard({ timezone }: { timezone?: string }) {
       {s ? (
         <div className="stats">
           <Stat label="Energy" value={formatEnergyKwh(s.total_energy)} />
-          <Stat label="Average" value={formatPowerKw(s.avg_power)} />
-          <Stat label="Peak" value={formatPowerKw(s.max_power)} />
-          <Stat label="Lowest" value={formatPowerKw(s.min_power)} />
+          <Stat label="Average" value={kwOrNone(s.avg_power)} />
+          <Stat label="Peak" value={kwOrNone(s.max_power)} />
+          <Stat label="Lowest" value={kwOrNone(s.min_power)} />
         </div>
       ) : null}
       {series.x.length ? (

@@ -249,17 +249,17 @@ export interface components {
        * @description MPC horizon in hours
        * @default 24
        */
-      forecast_periods: number;
+      forecast_periods?: number;
       /**
        * @description Battery wear cost, $ per kWh charged or discharged
        * @default 0.0002
        */
-      lambda_deg: number;
+      lambda_deg?: number;
       /**
        * @description Multiples of the price uncertainty added to imports and taken off exports
        * @default 0.5
        */
-      risk_aversion: number;
+      risk_aversion?: number;
     };
     AllocationResponseDto: {
       /**
@@ -455,7 +455,7 @@ export interface components {
        * @description Dry run: build the commands, send nothing
        * @default false
        */
-      simulate: boolean;
+      simulate?: boolean;
     };
     DispatchHistoryDto: {
       /** @description newest first */
@@ -548,12 +548,12 @@ export interface components {
        * @description Hours to forecast
        * @default 24
        */
-      periods: number;
+      periods?: number;
       /**
        * @description Also run the weekly seasonal model and a longer backtest
        * @default false
        */
-      use_advanced: boolean;
+      use_advanced?: boolean;
     };
     ForecastMetadataDto: {
       avg_predicted_price: number;
@@ -605,22 +605,22 @@ export interface components {
        * @description MPC horizon in hours
        * @default 24
        */
-      forecast_periods: number;
+      forecast_periods?: number;
       /**
        * @description Battery wear cost, $ per kWh charged or discharged
        * @default 0.0002
        */
-      lambda_deg: number;
+      lambda_deg?: number;
       /**
        * @description Multiples of the price uncertainty added to imports and taken off exports
        * @default 0.5
        */
-      risk_aversion: number;
+      risk_aversion?: number;
       /**
        * @description Dry run: compute everything, send nothing
        * @default false
        */
-      simulate: boolean;
+      simulate?: boolean;
     };
     FullCycleResponseDto: {
       cycle_result: components['schemas']['CycleResultDto'];

@@ -305,7 +305,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Transactions, newest first */
+    /** Transactions, newest first; offset and limit (at most 1,000) page them, the total of those matching in X-Total-Count */
     get: operations['TransactionsController_list'];
     put?: never;
     post?: never;
@@ -626,7 +626,7 @@ export interface components {
       /** @description The share (W) the session is meant to draw; what an uncontrolled one is measured at */
       limit_w: number;
       /** @description Latest measured power (W) */
-      measured_w?: number | null;
+      measured_w: number | null;
       message?: string;
       /**
        * @description How the share reached the station
@@ -657,7 +657,7 @@ export interface components {
        * @default W
        * @enum {string}
        */
-      unit: 'W' | 'A';
+      unit?: 'W' | 'A';
     };
     SiteChargingPlanDto: {
       allocations: components['schemas']['SiteAllocationDto'][];
@@ -704,9 +704,9 @@ export interface components {
        * @enum {string|null}
        */
       mode: 'TxProfile' | 'ChargePointMaxProfile' | 'TxDefaultProfile' | null;
-      reason?: string | null;
+      reason: string | null;
       /** @description When profiles are tried again (ISO-8601) */
-      retry_at?: string | null;
+      retry_at: string | null;
       station_id: string;
     };
     StationAnswerDto: {
@@ -770,7 +770,7 @@ export interface components {
        * @description when the station is connected, send it the new password first (ChangeConfiguration AuthorizationKey) and keep the old one if it refuses
        * @default true
        */
-      notify_station: boolean;
+      notify_station?: boolean;
       /** @description the new Basic-auth password (security profile 1), 16-40 characters; stored hashed */
       password: string;
     };
@@ -806,7 +806,7 @@ export interface components {
        * @default 0
        * @example 1
        */
-      connector_id: number;
+      connector_id?: number;
       /** @example 7200 */
       duration_seconds?: number;
       /** @example 25000 */
@@ -1746,6 +1746,7 @@ export interface operations {
       query?: {
         active?: boolean;
         limit?: unknown;
+        offset?: number;
         station_id?: string;
       };
       header?: never;

@@ -733,7 +733,7 @@ export interface components {
     CreateScheduleEventDto: {
       description?: string;
       /** @default false */
-      interrupt: boolean;
+      interrupt?: boolean;
       is_get: boolean;
       /** @enum {string} */
       mode: 'dreg' | 'edreg' | 'test_mode' | 'step' | 'scan' | 'full_power';
@@ -775,7 +775,7 @@ export interface components {
        *       "viewer"
        *     ]
        */
-      roles: ('admin' | 'operator' | 'viewer')[];
+      roles?: ('admin' | 'operator' | 'viewer')[];
       username: string;
     };
     DailyIncomeDto: {
