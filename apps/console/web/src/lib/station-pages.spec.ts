@@ -10,9 +10,10 @@ describe('station table pages', () => {
   });
 
   it('sends the filter and the order to the CSMS, leaving out what is the default', () => {
-    expect(pageQuery({ q: '', connected: 'all', sort: 'id' }, 0)).toEqual({ offset: 0, limit: 100 });
-    expect(pageQuery({ q: ' cp-1 ', connected: 'false', sort: '-power' }, 3)).toEqual({
+    expect(pageQuery({ q: '', status: 'all', connected: 'all', sort: 'id' }, 0)).toEqual({ offset: 0, limit: 100 });
+    expect(pageQuery({ q: ' cp-1 ', status: 'Faulted', connected: 'false', sort: '-power' }, 3)).toEqual({
       q: 'cp-1',
+      status: 'Faulted',
       connected: 'false',
       sort: '-power',
       offset: 300,
