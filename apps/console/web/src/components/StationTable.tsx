@@ -1,7 +1,7 @@
 import type { StationSort } from '@lib/contracts';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useId, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, apiPage } from '../lib/api';
 import {
@@ -222,6 +222,7 @@ export function StationTable() {
     scroller.current?.scrollTo({ top: 0 });
   }, [filter]);
 
+  const slots = Math.max(64, items.length);
   const top = items.length ? items[0].start : 0;
   const bottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
   const shownStations = items.map((item) => stationAt(item.index)?.station_id).filter((id): id is string => !!id);
@@ -314,6 +315,7 @@ export function StationTable() {
         <div
           ref={scroller}
           className="table-scroll station-scroll"
+          style={{ '--rows': Math.max(total, 1) } as CSSProperties}
           tabIndex={0}
           role="region"
           aria-label="Stations table"
@@ -353,16 +355,19 @@ export function StationTable() {
               ) : null}
               {items.map((item) => {
                 const station = stationAt(item.index);
+                // Rows are keyed by their slot, not their station: a row scrolled out is the next one
+                // scrolled in, updated in place rather than removed and built again.
+                const slot = item.index % slots;
                 return station ? (
                   <StationTr
-                    key={station.station_id}
+                    key={slot}
                     station={station}
                     open={openByStation.get(station.station_id) ?? NO_OPEN}
                     detail={detailOf.get(station.station_id)}
                     index={item.index}
                   />
                 ) : (
-                  <PendingTr key={`pending-${item.index}`} index={item.index} />
+                  <PendingTr key={slot} index={item.index} />
                 );
               })}
               {bottom > 0 ? (
