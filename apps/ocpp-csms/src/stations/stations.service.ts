@@ -20,6 +20,9 @@ export interface BootInfo {
   firmwareVersion?: string;
 }
 
+/** Most station ids GET /stations puts in one query's IN list. */
+const MAX_IDS_IN_QUERY = 1000;
+
 export type IdTagStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
 
 /** SupportedFeatureProfiles as a list: `Core, SmartCharging` → ['Core', 'SmartCharging']. */
@@ -67,6 +70,16 @@ export class StationsService {
     also: readonly string[] = [],
     page?: { offset: number; limit: number },
   ): Promise<{ stations: StationEntity[]; total: number }> {
+    if (also.length > MAX_IDS_IN_QUERY) {
+      // Too many ids for one IN list (SQLite binds at most 32,766 values): matched in memory instead.
+      const [byText, all] = await Promise.all([this.matching(q), this.list()]);
+      const wanted = new Set([...byText.stations.map((s) => s.id), ...also]);
+      const stations = all.filter((s) => wanted.has(s.id));
+      return {
+        stations: page ? stations.slice(page.offset, page.offset + page.limit) : stations,
+        total: stations.length,
+      };
+    }
     const query = this.stations.createQueryBuilder('s').orderBy('s.id', 'ASC');
     if (q) {
       // `!` escapes LIKE's wildcards the same way on MySQL and SQLite (a backslash does not).

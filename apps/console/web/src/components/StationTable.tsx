@@ -19,6 +19,7 @@ import {
   STATION_PAGE,
   STATUS_FILTERS,
   ariaSort,
+  needingDetail,
   nextSort,
   pageQuery,
   pagesInView,
@@ -231,10 +232,7 @@ export function StationTable() {
   // Rows in view for a second with nothing from the feed: their station by REST (every 10 s).
   const store = useLiveStore();
   const still = useDebounced(shownKey, DETAIL_AFTER_MS);
-  const needDetail = (still === shownKey ? shownStations : []).filter((id) => {
-    const live = store.station(id);
-    return !live.status || (openByStation.get(id) ?? NO_OPEN).some((t) => !live.meters.has(`${id}/${t.connector_id}`));
-  });
+  const needDetail = needingDetail(still === shownKey ? shownStations : [], (id) => store.station(id), openByStation);
   const details = useQueries({
     queries: needDetail.map((id) => ({
       queryKey: csmsKeys.station(id),

@@ -1,4 +1,5 @@
 import type { ChargePointStatus, StationSort } from '@lib/contracts';
+import type { StationLive } from './live-store';
 
 /**
  * The charging table's reads of GET /stations: a page at a time for the rows in view, with the
@@ -78,4 +79,19 @@ export function nextSort(current: StationSort, column: SortColumn): StationSort 
 export function ariaSort(current: StationSort, column: SortColumn): 'ascending' | 'descending' | 'none' {
   if (current.replace(/^-/, '') !== column) return 'none';
   return current.startsWith('-') ? 'descending' : 'ascending';
+}
+
+/**
+ * The stations in view whose row the live feed cannot fill yet: no status from it, or an open
+ * session on a connector it has no meter for. Those rows read the station by REST.
+ */
+export function needingDetail(
+  ids: readonly string[],
+  live: (id: string) => StationLive,
+  open: ReadonlyMap<string, readonly { connector_id: number }[]>,
+): string[] {
+  return ids.filter((id) => {
+    const values = live(id);
+    return !values.status || (open.get(id) ?? []).some((t) => !values.meters.has(`${id}/${t.connector_id}`));
+  });
 }
