@@ -9,7 +9,8 @@
 //      limit to each session's fair share in the list, and from typing a station id into the
 //      session filter to that session's row (the last ones, far past any first page).
 // Uses Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through playwright-core.
-// Settings: STATIONS (5000), METER_INTERVAL_S (10), RUNS (5).
+// Settings: STATIONS (5000), METER_INTERVAL_S (10), RUNS (5), PORT_OFFSET (0: the ports below; another
+// offset moves them all, for a second checkout benching on the same machine).
 const { spawn, spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, readdirSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -23,15 +24,18 @@ const WEB = path.join(ROOT, 'dist/apps/console/web');
 const STATIONS = Number(process.env.STATIONS ?? 5000);
 const METER_INTERVAL_S = Number(process.env.METER_INTERVAL_S ?? 10);
 const RUNS = Number(process.env.RUNS ?? 5);
-const PORTS = {
-  CONSOLE_PORT: 13000,
-  SOLARHUB_API_PORT: 18000,
-  GRIDPILOT_OPTIMIZER_PORT: 18001,
-  OCPP_CSMS_PORT: 18002,
-  PLANT_SIMULATOR_PORT: 18090,
-  IOT_MOCK_PORT: 18091,
-  OCPP_PORT: 19000,
-};
+const PORT_OFFSET = Number(process.env.PORT_OFFSET ?? 0);
+const PORTS = Object.fromEntries(
+  Object.entries({
+    CONSOLE_PORT: 13000,
+    SOLARHUB_API_PORT: 18000,
+    GRIDPILOT_OPTIMIZER_PORT: 18001,
+    OCPP_CSMS_PORT: 18002,
+    PLANT_SIMULATOR_PORT: 18090,
+    IOT_MOCK_PORT: 18091,
+    OCPP_PORT: 19000,
+  }).map(([name, port]) => [name, port + PORT_OFFSET]),
+);
 const BASE = `http://127.0.0.1:${PORTS.CONSOLE_PORT}`;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 

@@ -113,6 +113,56 @@ describe('ocpp-csms (document 004)', () => {
       expect(badSort.body.detail[0].loc).toEqual(['query', 'sort']);
     });
 
+    it('filters the list by connector status and by the id tag of an open session, with the total', async () => {
+      const ids = [`FILT-A-${process.pid}`, `FILT-B-${process.pid}`, `FILT-C-${process.pid}`];
+      const list = (path: string) => http<{ station_id: string; connected: boolean }[]>(`${csms.url}${path}`);
+      const idsOf = (r: { body: { station_id: string }[] }) => r.body.map((s) => s.station_id);
+      const points = await Promise.all(ids.map((id) => TestChargePoint.connect(csms.ocppUrl, id)));
+      try {
+        const [a, b, c] = points;
+        for (const p of points) await p.boot();
+        await a.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+        const red = await a.startTransaction(1, 'FLEET-RED-7');
+        await b.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Faulted' });
+        await c.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+        const blue = await c.startTransaction(1, 'FLEET-BLUE-2');
+        const charging = await list(`/stations?status=Charging&q=FILT-`);
+        expect(idsOf(charging)).toEqual([ids[0], ids[2]]);
+        expect(charging.headers.get('x-total-count')).toBe('2');
+        const faulted = await list(`/stations?status=Faulted&limit=10`);
+        expect(idsOf(faulted)).toEqual([ids[1]]);
+        expect(faulted.headers.get('x-total-count')).toBe('1');
+        // q finds the id tag of an open session (any case), paged like any other match.
+        const byTag = await list(`/stations?q=fleet-&limit=1&offset=1`);
+        expect(idsOf(byTag)).toEqual([ids[2]]);
+        expect(byTag.headers.get('x-total-count')).toBe('2');
+        expect(idsOf(await list(`/stations?q=red-7&limit=100`))).toEqual([ids[0]]);
+        // … and a status, as this replica heard it.
+        const faultedText = await list(`/stations?q=faulT&limit=100`);
+        expect(idsOf(faultedText)).toEqual([ids[1]]);
+        expect(faultedText.headers.get('x-total-count')).toBe('1');
+
+        // A closed session's id tag no longer finds the station.
+        await c.stopTransaction(blue);
+        const afterStop = await list(`/stations?q=fleet-&limit=100`);
+        expect(idsOf(afterStop)).toEqual([ids[0]]);
+        expect(afterStop.headers.get('x-total-count')).toBe('1');
+
+        const bad = await http<{ detail: { loc: string[] }[] }>(`${csms.url}/stations?status=Sleeping`);
+        expect(bad.status).toBe(422);
+        expect(bad.body.detail[0].loc).toEqual(['query', 'status']);
+        // No session left open for the site load tests below.
+        await a.stopTransaction(red);
+      } finally {
+        await Promise.all(points.map((p) => p.close()));
+      }
+      // Not connected any more: no station is in a status now.
+      await eventually(
+        () => list(`/stations?status=Charging&q=FILT-`),
+        (r) => r.body.length === 0,
+      );
+    });
+
     it('runs boot → authorize → start → meter values → stop, and keeps the energy', async () => {
       expect(await cp.call('Authorize', { idTag: 'TAG-1' })).toEqual({ idTagInfo: { status: 'Accepted' } });
       await cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });

@@ -13,6 +13,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { CHARGE_POINT_STATUSES, type ChargePointStatus } from './stations';
 
 export class SendChargingProfileDto {
   @ApiProperty({ example: 1, description: '0 for the whole station' })
@@ -289,11 +290,23 @@ export type StationSort = (typeof STATION_SORTS)[number];
 
 /** GET /stations: every station, or a page of those matching (the total in `X-Total-Count`). */
 export class StationsQueryDto {
-  @ApiPropertyOptional({ description: 'part of the station id, any case' })
+  @ApiPropertyOptional({
+    description:
+      "part of the station id, of the id tag of one of its open sessions, or of a connector's current status (as the answering replica knows it), any case",
+  })
   @IsOptional()
   @Length(1, 64)
   @IsString()
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: CHARGE_POINT_STATUSES,
+    description:
+      'only the connected stations with a connector (or the charge point, connector 0) in this OCPP 1.6 status now, as the answering replica knows it',
+  })
+  @IsOptional()
+  @IsIn(CHARGE_POINT_STATUSES)
+  status?: ChargePointStatus;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'only the stations connected (or not)' })
   @IsOptional()

@@ -77,19 +77,39 @@ export class StationsController {
   @Get('stations')
   @ApiOperation({
     summary:
-      'Known stations and whether they are connected; with q, connected, sort, offset and limit a page of those matching (the total in X-Total-Count)',
+      "Known stations and whether they are connected; with q (id, open session's id tag, status), status, connected, sort, offset and limit a page of those matching (the total in X-Total-Count)",
   })
   @ApiOkResponse({ type: [StationViewDto] })
   async list(
     @Query() query: StationsQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StationViewDto[]> {
-    const all = await this.stations.matching(query.q);
+    // A status is what the stations connected here told this replica (with several, the others' are unknown here).
+    const needle = query.q?.toLowerCase();
+    const byStatus = needle
+      ? [...(await this.central.connectedAmong(this.stations.withStatus((s) => s.toLowerCase().includes(needle))))]
+      : [];
+    const sort = query.sort ?? 'id';
+    if (query.connected === undefined && query.status === undefined && sort === 'id' && query.limit !== undefined) {
+      // The common read (the console's pages in id order): the database pages, nothing else is read.
+      const { stations, total } = await this.stations.matching(query.q, byStatus, {
+        offset: query.offset ?? 0,
+        limit: query.limit,
+      });
+      const connected = await this.central.connectedAmong(stations.map((s) => s.id));
+      void reply.header('x-total-count', String(total));
+      return stations.map((s) => this.view(s, connected.has(s.id)));
+    }
+    const { stations: all } = await this.stations.matching(query.q, byStatus);
     const connected = await this.central.connectedAmong(all.map((s) => s.id));
-    const matching =
-      query.connected === undefined ? all : all.filter((s) => connected.has(s.id) === (query.connected === 'true'));
-    const wanted =
-      query.sort === undefined || query.sort === 'id' ? matching : this.ordered(matching, connected, query.sort);
+    const status = query.status;
+    const matching = all.filter(
+      (s) =>
+        (query.connected === undefined || connected.has(s.id) === (query.connected === 'true')) &&
+        (status === undefined ||
+          (connected.has(s.id) && this.stations.connectorStates(s.id).some((c) => c.status === status))),
+    );
+    const wanted = sort === 'id' ? matching : this.ordered(matching, connected, sort);
     void reply.header('x-total-count', String(wanted.length));
     const offset = query.offset ?? 0;
     const page = wanted.slice(offset, query.limit === undefined ? undefined : offset + query.limit);

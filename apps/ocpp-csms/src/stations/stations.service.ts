@@ -3,7 +3,8 @@ import type { OcppCsmsConfig } from '../ocpp-csms.config';
 import { hashSecret, verifySecret } from '@lib/auth';
 import { DatabaseConnection } from '@lib/persistence';
 import { CSMS_CONFIG } from '../csms.tokens';
-import { IdTagEntity, StationEntity } from '../persistence/entities';
+import { Brackets } from 'typeorm';
+import { IdTagEntity, StationEntity, TransactionEntity } from '../persistence/entities';
 
 export interface ConnectorState {
   connectorId: number;
@@ -18,6 +19,9 @@ export interface BootInfo {
   chargePointSerialNumber?: string;
   firmwareVersion?: string;
 }
+
+/** Most station ids GET /stations puts in one query's IN list. */
+const MAX_IDS_IN_QUERY = 1000;
 
 export type IdTagStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
 
@@ -56,16 +60,52 @@ export class StationsService {
     return this.stations.find({ order: { id: 'ASC' } });
   }
 
-  /** The stations whose id contains `q` (any case), in id order. */
-  matching(q: string | undefined): Promise<StationEntity[]> {
-    if (!q) return this.list();
-    // `!` escapes LIKE's wildcards the same way on MySQL and SQLite (a backslash does not).
-    const pattern = `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
-    return this.stations
-      .createQueryBuilder('s')
-      .where("LOWER(s.id) LIKE :pattern ESCAPE '!'", { pattern })
-      .orderBy('s.id', 'ASC')
-      .getMany();
+  /**
+   * The stations whose id, or the id tag of one of their open sessions, contains `q` (any case), or
+   * whose id is among `also` (those a status matched), in id order. With `page`, only that slice,
+   * and `total` says how many match.
+   */
+  async matching(
+    q: string | undefined,
+    also: readonly string[] = [],
+    page?: { offset: number; limit: number },
+  ): Promise<{ stations: StationEntity[]; total: number }> {
+    if (also.length > MAX_IDS_IN_QUERY) {
+      // Too many ids for one IN list (SQLite binds at most 32,766 values): matched in memory instead.
+      const [byText, all] = await Promise.all([this.matching(q), this.list()]);
+      const wanted = new Set([...byText.stations.map((s) => s.id), ...also]);
+      const stations = all.filter((s) => wanted.has(s.id));
+      return {
+        stations: page ? stations.slice(page.offset, page.offset + page.limit) : stations,
+        total: stations.length,
+      };
+    }
+    const query = this.stations.createQueryBuilder('s').orderBy('s.id', 'ASC');
+    if (q) {
+      // `!` escapes LIKE's wildcards the same way on MySQL and SQLite (a backslash does not).
+      const pattern = `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      const transactions = this.database.get().getMetadata(TransactionEntity).tableName;
+      query.where(
+        new Brackets((w) => {
+          w.where("LOWER(s.id) LIKE :pattern ESCAPE '!'", { pattern }).orWhere(
+            `s.id IN (SELECT t.station_id FROM ${transactions} t WHERE t.stopped_at IS NULL AND LOWER(t.id_tag) LIKE :pattern ESCAPE '!')`,
+            { pattern },
+          );
+          if (also.length > 0) w.orWhere('s.id IN (:...also)', { also });
+        }),
+      );
+    }
+    if (!page) {
+      const stations = await query.getMany();
+      return { stations, total: stations.length };
+    }
+    const [stations, total] = await query.offset(page.offset).limit(page.limit).getManyAndCount();
+    return { stations, total };
+  }
+
+  /** The stations with a connector (or connector 0) whose last status, as reported here, passes `test`. */
+  withStatus(test: (status: string) => boolean): string[] {
+    return [...this.connectors].filter(([, map]) => [...map.values()].some((c) => test(c.status))).map(([id]) => id);
   }
 
   /** Creates or updates a station an operator registers (with its Basic-auth password, if any). */

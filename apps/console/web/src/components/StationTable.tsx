@@ -1,8 +1,8 @@
 import type { StationSort } from '@lib/contracts';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { Link } from 'react-router';
+import { memo, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
+import { useNavigate } from 'react-router';
 import { api, apiPage } from '../lib/api';
 import {
   activeByStation,
@@ -13,17 +13,20 @@ import {
   type CsmsTransaction,
 } from '../lib/charging';
 import { csmsKeys, useActiveTransactions } from '../lib/csms-queries';
-import { useFollowStations, useLive, useStationLive } from '../lib/live';
+import { useFollowStations, useLive, useLiveStore, useStationLive } from '../lib/live';
 import {
   CONNECTED_FILTERS,
   STATION_PAGE,
+  STATUS_FILTERS,
   ariaSort,
+  needingDetail,
   nextSort,
   pageQuery,
   pagesInView,
   type ConnectedFilter,
   type SortColumn,
   type StationFilter,
+  type StatusFilter,
 } from '../lib/station-pages';
 import { useDebounced } from '../lib/use-debounced';
 import { useThrottled } from '../lib/use-throttled';
@@ -31,56 +34,49 @@ import { formatEnergyWh, formatPowerW } from '../lib/units';
 import { Badge, ErrorNote, Loading } from './ui';
 
 const ROW_HEIGHT = 41;
-/** A row in view this long without live values reads the station by REST (not every row scrolled past). */
+/** Rows drawn beyond the view on each side: few, since a fast scroll jumps past them anyway. */
+const OVERSCAN = 4;
+/** Rows in view this long (the table still) read their station by REST where the feed has nothing. */
 const DETAIL_AFTER_MS = 1000;
 const NO_OPEN: CsmsTransaction[] = [];
-
-/** True once the calling row has been shown for `ms`. */
-function useShownFor(ms: number): boolean {
-  const [done, setDone] = useState(false);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDone(true), ms);
-    return () => window.clearTimeout(timer);
-  }, [ms]);
-  return done;
-}
+const NO_STATUS = new Map();
+const NO_DETAIL = new Map();
 
 /**
- * One station: its live values from the store (only this row re-renders when they change); where
- * the feed has none after a second in view, a REST read of the station (every 10 s).
+ * One station: its live values from the store (only this row re-renders when they change), and
+ * the REST read of the station the table passes where the feed had none. Light to mount (no
+ * query, timer or router hook of its own): a fast scroll mounts dozens of rows a frame.
  */
 const StationTr = memo(function StationTr({
   station,
   open,
+  detail,
   index,
 }: {
   station: CsmsStation;
   open: CsmsTransaction[];
+  detail: CsmsStationDetail | undefined;
   index: number;
 }) {
   const id = station.station_id;
   const live = useStationLive(id);
-  const settled = useShownFor(DETAIL_AFTER_MS);
-  const needDetail = !live.status || open.some((t) => !live.meters.has(`${id}/${t.connector_id}`));
-  const detail = useQuery({
-    queryKey: csmsKeys.station(id),
-    queryFn: () => api<CsmsStationDetail>('csms', `/stations/${encodeURIComponent(id)}`),
-    enabled: settled && needDetail,
-  });
   const row = useMemo(
     () =>
       stationRow(station, {
-        statuses: live.status ? new Map([[id, live.status]]) : new Map(),
+        statuses: live.status ? new Map([[id, live.status]]) : NO_STATUS,
         meters: live.meters,
-        details: detail.data ? new Map([[id, detail.data]]) : new Map(),
+        details: detail ? new Map([[id, detail]]) : NO_DETAIL,
         active: new Map([[id, open]]),
       }),
-    [station, id, live, detail.data, open],
+    [station, id, live, detail, open],
   );
   return (
     <tr className="vrow" data-testid={`station-row-${row.id}`} aria-rowindex={index + 2}>
       <th scope="row">
-        <Link to={`/charging/${encodeURIComponent(row.id)}`}>{row.id}</Link>
+        {/* A plain link: the table's one click handler routes it (a router Link per row costs every mount). */}
+        <a href={`/charging/${encodeURIComponent(row.id)}`} data-route="">
+          {row.id}
+        </a>
       </th>
       <td>{row.connected ? <Badge tone="ok">connected</Badge> : <Badge tone="bad">not connected</Badge>}</td>
       <td>
@@ -139,9 +135,9 @@ function SortHeader({
 }
 
 /**
- * Every station in one virtualised table: ocpp-csms filters (id, connected), orders and pages the
- * list (GET /stations with q, connected, sort, offset, limit; the total from X-Total-Count sizes the
- * scrollbar), and the table reads the pages that hold the rows in view. Live values come from the
+ * Every station in one virtualised table: ocpp-csms filters (the text on the id, an open session's
+ * id tag or a connector status; a status; connected), orders and pages the list (GET /stations with
+ * q, status, connected, sort, offset, limit; the total from X-Total-Count sizes the scrollbar), and the table reads the pages that hold the rows in view. Live values come from the
  * console host for the stations in view only (the page follows them), so 5,000 stations stream as
  * smoothly as five; the site-wide counts are the host's sums over all.
  */
@@ -151,14 +147,15 @@ export function StationTable() {
   const totals = useLive('station_totals').get('site')?.data;
   const [text, setText] = useState('');
   const [connected, setConnected] = useState<ConnectedFilter>('all');
+  const [status, setStatus] = useState<StatusFilter>('all');
   const [sort, setSort] = useState<StationSort>('id');
   const q = useDebounced(text.trim(), 300);
-  const filter: StationFilter = useMemo(() => ({ q, connected, sort }), [q, connected, sort]);
-  const filtered = q !== '' || connected !== 'all';
+  const filter: StationFilter = useMemo(() => ({ q, status, connected, sort }), [q, status, connected, sort]);
+  const filtered = q !== '' || status !== 'all' || connected !== 'all';
 
-  // The rows in view, followed at most every 150 ms while the table scrolls.
-  const [range, setRange] = useState<{ first: number; last: number }>({ first: 0, last: -1 });
-  const settled = useThrottled(range, 150);
+  // The rows in view (known once the virtualizer has run, below), followed at most every 150 ms
+  // while the table scrolls: the pages to read are those of the last range settled.
+  const [settled, setSettled] = useState<{ first: number; last: number }>({ first: 0, last: -1 });
   const pageNumbers = useMemo(() => pagesInView(settled.first, settled.last), [settled]);
   const pages = useQueries({
     queries: pageNumbers.map((page) => ({
@@ -182,7 +179,7 @@ export function StationTable() {
   const total = answered ?? lastTotal.current;
   // The site's size, for "12 of 5,000": the one count the filter does not change.
   const everything = useQuery({
-    queryKey: csmsKeys.stationPage({ q: '', connected: 'all', sort: 'id' }, 0, 1),
+    queryKey: csmsKeys.stationPage({ q: '', status: 'all', connected: 'all', sort: 'id' }, 0, 1),
     queryFn: () => apiPage<CsmsStation>('csms', '/stations', { query: { limit: 1 } }),
     enabled: filtered,
   });
@@ -204,24 +201,53 @@ export function StationTable() {
     count: total ?? 0,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    onChange: (v) => {
-      const items = v.getVirtualItems();
-      const first = items[0]?.index ?? 0;
-      const last = items.at(-1)?.index ?? -1;
-      setRange((prev) => (prev.first === first && prev.last === last ? prev : { first, last }));
-    },
+    overscan: OVERSCAN,
   });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+  const lastSettled = useRef(0);
+  useEffect(() => {
+    if (settled.first === first && settled.last === last) return undefined;
+    const timer = window.setTimeout(
+      () => {
+        lastSettled.current = Date.now();
+        setSettled({ first, last });
+      },
+      Math.max(0, lastSettled.current + 150 - Date.now()),
+    );
+    return () => window.clearTimeout(timer);
+  }, [first, last, settled]);
   // Back to the top when the filter or the order changes: row 4,000 of one list is not of the next.
   useEffect(() => {
     scroller.current?.scrollTo({ top: 0 });
   }, [filter]);
 
-  const items = virtualizer.getVirtualItems();
+  const slots = Math.max(64, items.length);
   const top = items.length ? items[0].start : 0;
   const bottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
   const shownStations = items.map((item) => stationAt(item.index)?.station_id).filter((id): id is string => !!id);
-  useFollowStations(useThrottled(shownStations.join('\n'), 150).split('\n').filter(Boolean));
+  const shownKey = shownStations.join('\n');
+  useFollowStations(useThrottled(shownKey, 150).split('\n').filter(Boolean));
+  // Rows in view for a second with nothing from the feed: their station by REST (every 10 s).
+  const store = useLiveStore();
+  const still = useDebounced(shownKey, DETAIL_AFTER_MS);
+  const needDetail = needingDetail(still === shownKey ? shownStations : [], (id) => store.station(id), openByStation);
+  const details = useQueries({
+    queries: needDetail.map((id) => ({
+      queryKey: csmsKeys.station(id),
+      queryFn: () => api<CsmsStationDetail>('csms', `/stations/${encodeURIComponent(id)}`),
+    })),
+  });
+  const detailOf = new Map(needDetail.map((id, i) => [id, details[i].data]));
+  // The rows' links route in the page (one handler for the table); a modified click opens a tab as usual.
+  const navigate = useNavigate();
+  const onRowLink = (event: MouseEvent<HTMLElement>): void => {
+    const link = (event.target as HTMLElement).closest<HTMLAnchorElement>('a[data-route]');
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    void navigate(link.getAttribute('href') ?? '/charging');
+  };
   const onSort = (column: SortColumn): void => setSort((s) => nextSort(s, column));
 
   const counts =
@@ -244,10 +270,20 @@ export function StationTable() {
             type="search"
             value={text}
             onChange={(e) => setText(e.target.value)}
-            placeholder="part of the station id"
+            placeholder="station id, id tag or status"
             autoComplete="off"
             maxLength={64}
           />
+        </label>
+        <label htmlFor={`${ids}-status`}>
+          Status
+          <select id={`${ids}-status`} value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)}>
+            {STATUS_FILTERS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
+              </option>
+            ))}
+          </select>
         </label>
         <label htmlFor={`${ids}-connected`}>
           Connection
@@ -277,11 +313,20 @@ export function StationTable() {
         <div
           ref={scroller}
           className="table-scroll station-scroll"
+          style={{ '--rows': Math.max(total, 1) } as CSSProperties}
           tabIndex={0}
           role="region"
           aria-label="Stations table"
         >
-          <table aria-rowcount={total + 1}>
+          <table aria-rowcount={total + 1} onClick={onRowLink}>
+            <colgroup>
+              <col className="col-station" />
+              <col className="col-connection" />
+              <col className="col-connectors" />
+              <col className="col-power" />
+              <col className="col-energy" />
+              <col />
+            </colgroup>
             <thead>
               <tr aria-rowindex={1}>
                 <SortHeader column="id" sort={sort} onSort={onSort}>
@@ -308,15 +353,19 @@ export function StationTable() {
               ) : null}
               {items.map((item) => {
                 const station = stationAt(item.index);
+                // Rows are keyed by their slot, not their station: a row scrolled out is the next one
+                // scrolled in, updated in place rather than removed and built again.
+                const slot = item.index % slots;
                 return station ? (
                   <StationTr
-                    key={station.station_id}
+                    key={slot}
                     station={station}
                     open={openByStation.get(station.station_id) ?? NO_OPEN}
+                    detail={detailOf.get(station.station_id)}
                     index={item.index}
                   />
                 ) : (
-                  <PendingTr key={`pending-${item.index}`} index={item.index} />
+                  <PendingTr key={slot} index={item.index} />
                 );
               })}
               {bottom > 0 ? (

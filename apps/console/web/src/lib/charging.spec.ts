@@ -4,7 +4,6 @@ import {
   baseStationRow,
   byStationId,
   describeCommand,
-  filterRows,
   runCommand,
   stationRow,
   type CsmsStation,
@@ -153,40 +152,7 @@ describe('the station table rows', () => {
   });
 });
 
-describe('the station filter', () => {
-  const rows = [
-    stationRow(station('cp-1'), { ...none, statuses: new Map([['cp-1', status('cp-1')]]) }),
-    stationRow(station('cp-2', { connected: false }), none),
-    stationRow(station('depot-3'), {
-      ...none,
-      statuses: new Map([
-        [
-          'depot-3',
-          status('depot-3', {
-            connectors: [
-              { connector_id: 1, status: 'Faulted', error_code: 'GroundFailure', transaction_id: null, id_tag: null },
-            ],
-          }),
-        ],
-      ]),
-    }),
-  ];
-  const ids = (r: { id: string }[]) => r.map((x) => x.id);
-
-  it('matches the id, a connector status or an id tag, in any case', () => {
-    expect(ids(filterRows(rows, 'CP-', 'all'))).toEqual(['cp-1', 'cp-2']);
-    expect(ids(filterRows(rows, 'charging', 'all'))).toEqual(['cp-1']);
-    expect(ids(filterRows(rows, 'live-tag', 'all'))).toEqual(['cp-1']);
-    expect(ids(filterRows(rows, '  ', 'all'))).toHaveLength(3);
-  });
-
-  it('filters by status', () => {
-    expect(ids(filterRows(rows, '', 'offline'))).toEqual(['cp-2']);
-    expect(ids(filterRows(rows, '', 'connected'))).toEqual(['cp-1', 'depot-3']);
-    expect(ids(filterRows(rows, '', 'charging'))).toEqual(['cp-1']);
-    expect(ids(filterRows(rows, '', 'faulted'))).toEqual(['depot-3']);
-  });
-
+describe('station ids', () => {
   it('sorts ids as an operator counts', () => {
     expect(byStationId([station('cp-10'), station('cp-2'), station('cp-1')]).map((s) => s.station_id)).toEqual([
       'cp-1',

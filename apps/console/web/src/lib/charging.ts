@@ -182,48 +182,6 @@ export function withMeters(row: StationRow, meters: RowSources['meters']): Stati
   return changed ? summed(row, { connectors }) : row;
 }
 
-export type StatusFilter = 'all' | 'connected' | 'offline' | 'charging' | 'available' | 'faulted';
-
-export const STATUS_FILTERS: { value: StatusFilter; label: string }[] = [
-  { value: 'all', label: 'All' },
-  { value: 'connected', label: 'Connected' },
-  { value: 'offline', label: 'Not connected' },
-  { value: 'charging', label: 'In a session' },
-  { value: 'available', label: 'Available' },
-  { value: 'faulted', label: 'Faulted' },
-];
-
-function matchesStatus(row: StationRow, status: StatusFilter): boolean {
-  switch (status) {
-    case 'all':
-      return true;
-    case 'connected':
-      return row.connected;
-    case 'offline':
-      return !row.connected;
-    case 'charging':
-      return row.connectors.some((c) => c.transactionId !== null);
-    case 'available':
-      return row.connectors.some((c) => c.status === 'Available');
-    case 'faulted':
-      return row.connectors.some((c) => c.status === 'Faulted' || (c.errorCode !== null && c.errorCode !== 'NoError'));
-  }
-}
-
-/** Rows whose id, a connector status or an id tag contains `text` (any case), and of the status chosen. */
-export function filterRows(rows: readonly StationRow[], text: string, status: StatusFilter): StationRow[] {
-  const needle = text.trim().toLowerCase();
-  return rows.filter(
-    (r) =>
-      matchesStatus(r, status) &&
-      (needle === '' ||
-        r.id.toLowerCase().includes(needle) ||
-        r.connectors.some((c) => c.status?.toLowerCase().includes(needle)) ||
-        r.idTags.some((t) => t.toLowerCase().includes(needle)) ||
-        (needle === 'offline' && !r.connected)),
-  );
-}
-
 /** Station ids in the order an operator expects: cp-2 before cp-10. */
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 export function byStationId<T extends { station_id: string }>(stations: readonly T[]): T[] {

@@ -10,7 +10,7 @@ export const csmsKeys = {
   station: (id: string) => ['csms', 'station', id] as const,
   /** One page of GET /stations for a filter and order (the charging table). */
   stationPage: (filter: StationFilter, page: number, size = STATION_PAGE) =>
-    ['csms', 'stations', 'page', filter.q, filter.connected, filter.sort, page, size] as const,
+    ['csms', 'stations', 'page', filter.q, filter.status, filter.connected, filter.sort, page, size] as const,
   active: ['csms', 'transactions', 'active'] as const,
   transactions: (stationId: string | null, limit: number) => ['csms', 'transactions', stationId ?? '*', limit] as const,
   site: ['csms', 'site'] as const,

@@ -1,4 +1,12 @@
-import { createContext, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 import type { AppName } from './api';
 import { LiveStore, type Connection, type Frame, type LiveItem, type LiveKind, type StationLive } from './live-store';
 
@@ -92,6 +100,9 @@ function useStore(): LiveStore {
   return store;
 }
 
+/** The page's live store itself, to read without re-rendering on its changes. */
+export const useLiveStore = useStore;
+
 /** Every item of one kind, re-rendering when any of them changes. */
 export function useLive<K extends LiveKind>(kind: K): ReadonlyMap<string, LiveItem<K>> {
   const store = useStore();
@@ -112,10 +123,9 @@ export function useLiveItem<K extends LiveKind>(kind: K, key: string): LiveItem<
  */
 export function useStationLive(id: string): StationLive {
   const store = useStore();
-  return useSyncExternalStore(
-    (listener) => store.subscribeStation(id, listener),
-    () => store.station(id),
-  );
+  // One subscription per station, not one per render.
+  const subscribe = useCallback((listener: () => void) => store.subscribeStation(id, listener), [store, id]);
+  return useSyncExternalStore(subscribe, () => store.station(id));
 }
 
 /** Asks the host for these stations' live values while the calling view is shown. */

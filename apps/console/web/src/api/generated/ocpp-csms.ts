@@ -95,7 +95,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Known stations and whether they are connected; with q, connected, sort, offset and limit a page of those matching (the total in X-Total-Count) */
+    /** Known stations and whether they are connected; with q (id, open session's id tag, status), status, connected, sort, offset and limit a page of those matching (the total in X-Total-Count) */
     get: operations['StationsController_list'];
     put?: never;
     post?: never;
@@ -1056,10 +1056,21 @@ export interface operations {
         /** @description at most this many (1–1000); all when left out */
         limit?: number;
         offset?: number;
-        /** @description part of the station id, any case */
+        /** @description part of the station id, of the id tag of one of its open sessions, or of a connector's current status (as the answering replica knows it), any case */
         q?: string;
         /** @description the order of the list: id; status (faulted, charging, suspended, preparing/finishing, reserved, unavailable, available, unknown, then not connected); power (what its connectors draw now, by their latest meter values); a leading - reverses it. Ties in id order */
         sort?: 'id' | '-id' | 'status' | '-status' | 'power' | '-power';
+        /** @description only the connected stations with a connector (or the charge point, connector 0) in this OCPP 1.6 status now, as the answering replica knows it */
+        status?:
+          | 'Available'
+          | 'Preparing'
+          | 'Charging'
+          | 'SuspendedEVSE'
+          | 'SuspendedEV'
+          | 'Finishing'
+          | 'Reserved'
+          | 'Unavailable'
+          | 'Faulted';
       };
       header?: never;
       path?: never;
