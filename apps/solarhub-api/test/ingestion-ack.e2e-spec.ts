@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +40,7 @@ describe('ingestion acknowledgements: PUBACK once stored, reading on meanwhile',
     client.on('message', (_t, payload, packet: IPublishPacket) =>
       received.push({ body: payload.toString(), ack: pubackLater(client, packet), dup: packet.dup }),
     );
-    await once(client, 'connect');
+    await new Promise((resolve) => client.once('connect', resolve));
     return { client, received };
   };
 
