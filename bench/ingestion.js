@@ -52,9 +52,10 @@ async function publisherRole() {
   let published = 0;
   let acked = 0;
   let failed = 0;
+  let bytes = 0;
   let devices = [];
   let next = 0;
-  const report = () => process.send({ ev: 'counts', published, acked, failed, cpuS: cpuSeconds(process.pid) });
+  const report = () => process.send({ ev: 'counts', published, acked, failed, bytes, cpuS: cpuSeconds(process.pid) });
   setInterval(report, 200).unref();
   process.on('message', async (m) => {
     if (m.cmd === 'setup') {
@@ -73,7 +74,9 @@ async function publisherRole() {
           const d = devices[next++ % devices.length];
           d.seq += 1;
           const message = { ...d.template, device_id: d.id, seq: d.seq, timestamp: new Date().toISOString() };
-          client.publish(`energy/devices/${d.id}/data`, JSON.stringify(message), { qos: 1 }, ack);
+          const payload = JSON.stringify(message);
+          bytes += payload.length;
+          client.publish(`energy/devices/${d.id}/data`, payload, { qos: 1 }, ack);
           sent += 1;
           published += 1;
         }
@@ -337,6 +340,7 @@ async function run() {
         published,
         acceptedByBroker: last.acked,
         refusedByBroker: publisher.latest.failed - (pub0.failed ?? 0),
+        bytesPerMessage: Math.round((publisher.latest.bytes - (pub0.bytes ?? 0)) / published),
         deliveredToPlainSubscriber: last.plain,
         stored,
         lostPct: Math.round((1 - stored / published) * 10000) / 100,
