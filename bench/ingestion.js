@@ -110,7 +110,9 @@ async function plainRole() {
 
 /** A child running this file in `role`; `latest` holds the counts it sent last. */
 async function startRole(role, brokerUrl) {
-  const child = fork(__filename, ['--role', role, '--broker-url', brokerUrl], { stdio: 'inherit' });
+  const child = fork(path.join(__dirname, 'ingestion.js'), ['--role', role, '--broker-url', brokerUrl], {
+    stdio: 'inherit',
+  });
   const state = { child, latest: {}, waiters: [] };
   child.on('message', (m) => {
     if (m.ev === 'counts') state.latest = m;
