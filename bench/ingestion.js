@@ -45,6 +45,7 @@ const { values } = parseArgs({
   },
 });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const MAX_INFLIGHT = 50_000;
 
 /** The publisher's process: QoS 1 at the rate asked, in 10 ms slices; counts PUBACKs. */
 async function publisherRole() {
@@ -70,7 +71,10 @@ async function publisherRole() {
       const ack = (error) => (error ? (failed += 1) : (acked += 1));
       while (Date.now() - t0 < m.durationS * 1000) {
         const due = Math.floor(((Date.now() - t0) / 1000) * m.rate);
-        while (sent < due) {
+        // At most MAX_INFLIGHT without their PUBACK (mqtt.js reuses message ids past 65,535 in
+        // flight and loses their callbacks): a broker that falls behind holds the publisher back,
+        // as it would a device, instead of the messages piling up in this process.
+        while (sent < due && published - acked - failed < MAX_INFLIGHT) {
           const d = devices[next++ % devices.length];
           d.seq += 1;
           const message = { ...d.template, device_id: d.id, seq: d.seq, timestamp: new Date().toISOString() };
@@ -83,7 +87,7 @@ async function publisherRole() {
         await sleep(10);
       }
       report();
-      process.send({ ev: 'stopped', published, wallS: (Date.now() - t0) / 1000 });
+      process.send({ ev: 'stopped', published, behind: Math.floor(m.durationS * m.rate) - sent });
     } else if (m.cmd === 'exit') {
       await client.endAsync(true);
       process.exit(0);
@@ -340,6 +344,8 @@ async function run() {
       report.push({
         ratePerS: rate,
         published,
+        // Messages the publisher could not send in time, the broker not taking them fast enough.
+        publisherBehindAtStop: done.behind,
         acceptedByBroker: last.acked,
         refusedByBroker: publisher.latest.failed - (pub0.failed ?? 0),
         bytesPerMessage: Math.round((publisher.latest.bytes - (pub0.bytes ?? 0)) / published),
