@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 // Telemetry ingestion of solarhub-api: how many messages a second one replica (or two) stores
 // with nothing lost, on MariaDB, through a Mosquitto of the bench's own (deploy/mosquitto's
-// settings). The publisher sends the default asset mix (BESS with 12 racks, PCS, meter, PV
-// inverter: about 4 rows a message) at QoS 1 at a fixed rate; a plain subscriber on the same
-// broker counts what the broker delivered, side by side. For each rate it reports what was
-// published, delivered to the plain subscriber and stored, the time to catch up after the
-// publisher stops (the lag), solarhub-api's CPU and RSS, and the machine's load average (other
-// work on the machine takes CPU from the broker, the database and solarhub-api alike).
+// settings). A publisher in a process of its own sends the default asset mix (BESS with 12 racks,
+// PCS, meter, PV inverter: about 4 rows a message) at QoS 1 at a fixed rate and counts the
+// broker's PUBACKs; a plain QoS 1 subscriber, in a process of its own too, counts what the broker
+// delivered, side by side. For each rate it reports what was published, accepted by the broker,
+// delivered to the plain subscriber and stored, and how long after the publisher stopped each of
+// them caught up (the lag: the plain subscriber's tells the broker's own delay apart from
+// ingestion's); the CPU of every process of the run (solarhub-api, Mosquitto, MariaDB, the
+// publisher, the plain subscriber) and of the whole machine, the replicas' highest backlog and
+// unacknowledged messages (their /metrics) and the load average (other work on the machine takes
+// CPU from the broker, the database and solarhub-api alike).
 //   npm run build && node bench/ingestion.js [--rates 2000,5000,10000] [--duration 60] [--replicas 1]
-//     [--receive-maximum 2000]
+//     [--receive-maximum 2000] [--wait 60]
+// --wait: how long to wait after the publisher stops for the rest to be stored (a rate over what
+// the machine sustains: the broker holds the excess, and this shows it stored later).
 // Needs MariaDB (TEST_DATABASE_URL or root@127.0.0.1:3306) and the mosquitto binary.
-const { spawn } = require('node:child_process');
+const { fork, spawn, spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const { loadavg, tmpdir } = require('node:os');
@@ -26,21 +32,101 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '60' },
     replicas: { type: 'string', default: '1' },
     devices: { type: 'string', default: '2000' },
-    // solarhub-api's INGEST_RECEIVE_MAXIMUM (unacknowledged messages the broker may send it).
-    'receive-maximum': { type: 'string', default: '2000' },
+    // solarhub-api's INGEST_RECEIVE_MAXIMUM (unacknowledged messages the broker may send it);
+    // unset: the app's default.
+    'receive-maximum': { type: 'string' },
+    // Seconds to wait after the publisher stops for everything to be stored.
+    wait: { type: 'string', default: '60' },
     'broker-port': { type: 'string', default: '18884' },
     port: { type: 'string', default: '18801' },
+    // Internal: the publisher and the plain subscriber run this file in processes of their own.
+    role: { type: 'string', default: 'main' },
+    'broker-url': { type: 'string' },
   },
 });
-const rates = values.rates.split(',').map(Number);
-const durationS = Number(values.duration);
-const replicas = Number(values.replicas);
-const deviceCount = Number(values.devices);
-const mysqlUrl = new URL(process.env.TEST_DATABASE_URL ?? 'mysql://root:@127.0.0.1:3306/test');
-const db = `bench_ingest_${process.pid}`;
-const TABLES = ['sh_bess_readings', 'sh_pcs_readings', 'sh_meter_readings', 'sh_inverter_readings'];
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const MAX_INFLIGHT = 50_000;
+
+/** The publisher's process: QoS 1 at the rate asked, in 10 ms slices; counts PUBACKs. */
+async function publisherRole() {
+  const client = await mqtt.connectAsync(values['broker-url'], { clientId: `bench-pub-${process.pid}` });
+  let published = 0;
+  let acked = 0;
+  let failed = 0;
+  let bytes = 0;
+  let devices = [];
+  let next = 0;
+  const report = () => process.send({ ev: 'counts', published, acked, failed, bytes, cpuS: cpuSeconds(process.pid) });
+  setInterval(report, 200).unref();
+  process.on('message', async (m) => {
+    if (m.cmd === 'setup') {
+      // Each device: one of the four types, a unit 1…12 at the end of its id, its own seq.
+      devices = Array.from({ length: m.deviceCount }, (_, i) => {
+        const template = m.templates[i % m.templates.length];
+        return { id: `bench${i}-${template.device_type}-${(i % 12) + 1}`, template, seq: 0 };
+      });
+    } else if (m.cmd === 'run') {
+      const t0 = Date.now();
+      let sent = 0;
+      const ack = (error) => (error ? (failed += 1) : (acked += 1));
+      while (Date.now() - t0 < m.durationS * 1000) {
+        const due = Math.floor(((Date.now() - t0) / 1000) * m.rate);
+        // At most MAX_INFLIGHT without their PUBACK (mqtt.js reuses message ids past 65,535 in
+        // flight and loses their callbacks): a broker that falls behind holds the publisher back,
+        // as it would a device, instead of the messages piling up in this process.
+        while (sent < due && published - acked - failed < MAX_INFLIGHT) {
+          const d = devices[next++ % devices.length];
+          d.seq += 1;
+          const message = { ...d.template, device_id: d.id, seq: d.seq, timestamp: new Date().toISOString() };
+          const payload = JSON.stringify(message);
+          bytes += payload.length;
+          client.publish(`energy/devices/${d.id}/data`, payload, { qos: 1 }, ack);
+          sent += 1;
+          published += 1;
+        }
+        await sleep(10);
+      }
+      report();
+      process.send({ ev: 'stopped', published, behind: Math.floor(m.durationS * m.rate) - sent });
+    } else if (m.cmd === 'exit') {
+      await client.endAsync(true);
+      process.exit(0);
+    }
+  });
+  process.send({ ev: 'ready' });
+}
+
+/** The plain subscriber's process: counts what the broker delivers (QoS 1, acknowledged at once). */
+async function plainRole() {
+  const client = await mqtt.connectAsync(values['broker-url'], { clientId: `bench-plain-${process.pid}` });
+  let delivered = 0;
+  client.on('message', () => (delivered += 1));
+  await client.subscribeAsync('energy/devices/+/data', { qos: 1 });
+  setInterval(() => process.send({ ev: 'counts', delivered, cpuS: cpuSeconds(process.pid) }), 200).unref();
+  process.on('message', async (m) => {
+    if (m.cmd === 'exit') {
+      await client.endAsync(true);
+      process.exit(0);
+    }
+  });
+  process.send({ ev: 'ready' });
+}
+
+/** A child running this file in `role`; `latest` holds the counts it sent last. */
+async function startRole(role, brokerUrl) {
+  const child = fork(path.join(__dirname, 'ingestion.js'), ['--role', role, '--broker-url', brokerUrl], {
+    stdio: 'inherit',
+  });
+  const state = { child, latest: {}, waiters: [] };
+  child.on('message', (m) => {
+    if (m.ev === 'counts') state.latest = m;
+    for (const w of state.waiters.filter((x) => x.ev === m.ev)) w.resolve(m);
+    state.waiters = state.waiters.filter((x) => x.ev !== m.ev);
+  });
+  state.next = (ev) => new Promise((resolve) => state.waiters.push({ ev, resolve }));
+  await state.next('ready');
+  return state;
+}
 
 async function startBroker(dir) {
   const port = Number(values['broker-port']);
@@ -95,6 +181,11 @@ async function samplePayloads(brokerUrl, dir) {
   return [...samples.values()];
 }
 
+const TABLES = ['sh_bess_readings', 'sh_pcs_readings', 'sh_meter_readings', 'sh_inverter_readings'];
+/** One row per message in these (the racks' rows are in sh_rack_readings). */
+const MESSAGE_ENTITIES = ['BessReadingEntity', 'PcsReadingEntity', 'MeterReadingEntity', 'InverterReadingEntity'];
+
+/** Messages stored, exactly: one row per message in the four main history tables. */
 async function storedCount(conn) {
   let total = 0;
   for (const table of TABLES) {
@@ -106,7 +197,46 @@ async function storedCount(conn) {
   return total;
 }
 
+/**
+ * A replica's /metrics: messages stored (history rows of the four message tables), its backlog
+ * and its unacknowledged messages. Cheap, unlike COUNT(*) on millions of rows, which would take
+ * the database's CPU while it catches up.
+ */
+async function replicaMetrics(port) {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out = { stored: 0, backlogRows: 0, unacked: 0 };
+  for (const line of text.split('\n')) {
+    const value = Number(line.split(' ').at(-1));
+    const table = /^solarhub_history_rows_total\{.*table="(\w+)"/.exec(line)?.[1];
+    if (table && MESSAGE_ENTITIES.includes(table)) out.stored += value;
+    else if (/^solarhub_ingest_backlog_rows[ {]/.test(line)) out.backlogRows = value;
+    else if (/^solarhub_ingest_unacked_messages[ {]/.test(line)) out.unacked = value;
+  }
+  return out;
+}
+
+/** Busy and iowait jiffies of the whole machine (all cores). */
+function machineCpu() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { total, idle: f[3], iowait: f[4] };
+}
+
+function mariadbPid(url) {
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname)) return null;
+  const out = spawnSync('pidof', ['mariadbd']).stdout?.toString().trim();
+  return out ? Number(out.split(' ')[0]) : null;
+}
+
+const pct = (seconds, wallS) => Math.round((seconds / wallS) * 100);
+
 async function run() {
+  const rates = values.rates.split(',').map(Number);
+  const durationS = Number(values.duration);
+  const replicas = Number(values.replicas);
+  const waitS = Number(values.wait);
+  const mysqlUrl = new URL(process.env.TEST_DATABASE_URL ?? 'mysql://root:@127.0.0.1:3306/test');
+  const db = `bench_ingest_${process.pid}`;
   const dir = mkdtempSync(path.join(tmpdir(), 'ingest-bench-'));
   const admin = await mysql.createConnection({
     host: mysqlUrl.hostname,
@@ -115,87 +245,130 @@ async function run() {
     password: mysqlUrl.password,
   });
   await admin.query(`DROP DATABASE IF EXISTS ${db}`);
+  const [[innodb]] = await admin.query(
+    'SELECT @@innodb_flush_log_at_trx_commit AS flushLogAtTrxCommit, @@innodb_buffer_pool_size DIV 1048576 AS bufferPoolMb',
+  );
   const { broker, url: brokerUrl } = await startBroker(dir);
+  const dbPid = mariadbPid(mysqlUrl);
   const servers = [];
+  const children = [];
   const report = [];
   try {
     const templates = await samplePayloads(brokerUrl, dir);
     const dbUrl = `mysql://${mysqlUrl.username}:${mysqlUrl.password}@${mysqlUrl.host}/${db}`;
+    const ports = Array.from({ length: replicas }, (_, r) => Number(values.port) + r);
     for (let r = 0; r < replicas; r++) {
       servers.push(
-        await startApp('solarhub-api', Number(values.port) + r, [], {
+        await startApp('solarhub-api', ports[r], [], {
           MQTT_URL: brokerUrl,
           DATABASE_URL: dbUrl,
           INGEST_CLIENT_ID: `bench-ingest-${process.pid}-${r}`,
           INGEST_SHARED_GROUP: `bench-${process.pid}`,
           INGEST_SESSION_EXPIRY_S: '60',
           BESS_NUMBER: '12',
-          INGEST_RECEIVE_MAXIMUM: values['receive-maximum'],
+          ...(values['receive-maximum'] ? { INGEST_RECEIVE_MAXIMUM: values['receive-maximum'] } : {}),
         }),
       );
     }
     const conn = await mysql.createConnection(dbUrl);
-    const plain = await mqtt.connectAsync(brokerUrl, { clientId: `bench-plain-${process.pid}` });
-    let delivered = 0;
-    plain.on('message', () => (delivered += 1));
-    await plain.subscribeAsync('energy/devices/+/data', { qos: 1 });
-    const publisher = await mqtt.connectAsync(brokerUrl, { clientId: `bench-pub-${process.pid}` });
-    // Each device: one of the four types, a unit 1…12 at the end of its id, its own seq.
-    const devices = Array.from({ length: deviceCount }, (_, i) => {
-      const template = templates[i % templates.length];
-      return { id: `bench${i}-${template.device_type}-${(i % 12) + 1}`, template, seq: 0 };
-    });
-    let next = 0;
+    const plain = await startRole('plain', brokerUrl);
+    children.push(plain);
+    const publisher = await startRole('publisher', brokerUrl);
+    children.push(publisher);
+    publisher.child.send({ cmd: 'setup', templates, deviceCount: Number(values.devices) });
+    const metricsOf = async () => {
+      const all = await Promise.all(ports.map(replicaMetrics));
+      return { stored: all.reduce((a, m) => a + m.stored, 0), each: all };
+    };
+    await sleep(500);
     for (const rate of rates) {
-      const before = await storedCount(conn);
-      const delivered0 = delivered;
-      const cpu0 = servers.map((s) => cpuSeconds(s.pid));
-      let published = 0;
+      const exactBefore = await storedCount(conn);
+      const m0 = await metricsOf();
+      const pub0 = publisher.latest;
+      const plain0 = plain.latest.delivered ?? 0;
+      const procs = {
+        solarhub: servers.map((s) => s.pid),
+        mosquitto: [broker.pid],
+        mariadbd: dbPid ? [dbPid] : [],
+        publisher: [publisher.child.pid],
+        plainSubscriber: [plain.child.pid],
+      };
+      const cpuNow = () => Object.fromEntries(Object.entries(procs).map(([k, pids]) => [k, pids.map(cpuSeconds)]));
+      const cpu0 = cpuNow();
+      const mc0 = machineCpu();
+      const peak = { backlogRows: ports.map(() => 0), unacked: ports.map(() => 0) };
       const t0 = Date.now();
-      // Publish in 10 ms slices at the rate asked, so the broker sees a steady stream.
-      while (Date.now() - t0 < durationS * 1000) {
-        const due = Math.floor(((Date.now() - t0) / 1000) * rate);
-        while (published < due) {
-          const d = devices[next++ % devices.length];
-          d.seq += 1;
-          const message = { ...d.template, device_id: d.id, seq: d.seq, timestamp: new Date().toISOString() };
-          publisher.publish(`energy/devices/${d.id}/data`, JSON.stringify(message), { qos: 1 });
-          published += 1;
-        }
-        await sleep(10);
+      const stopped = publisher.next('stopped');
+      publisher.child.send({ cmd: 'run', rate, durationS });
+      let done = null;
+      void stopped.then((m) => (done = m));
+      const storedDuring = [];
+      while (!done) {
+        await sleep(1000);
+        const m = await metricsOf();
+        m.each.forEach((e, i) => {
+          peak.backlogRows[i] = Math.max(peak.backlogRows[i], e.backlogRows);
+          peak.unacked[i] = Math.max(peak.unacked[i], e.unacked);
+        });
+        storedDuring.push(m.stored - m0.stored);
       }
-      const wallS = (Date.now() - t0) / 1000;
-      const load1m = Math.round(loadavg()[0] * 10) / 10;
-      const cpu = servers.map((s, i) => Math.round(((cpuSeconds(s.pid) - cpu0[i]) / wallS) * 100));
       const stopAt = Date.now();
-      let stored = (await storedCount(conn)) - before;
-      let last = -1;
-      // Catch up: wait while rows still arrive (at most 60 s).
-      while (stored < published && Date.now() - stopAt < 60_000 && stored !== last) {
-        last = stored;
-        await sleep(2000);
-        stored = (await storedCount(conn)) - before;
+      const wallS = (stopAt - t0) / 1000;
+      const cpu1 = cpuNow();
+      const mc1 = machineCpu();
+      const load1m = Math.round(loadavg()[0] * 10) / 10;
+      const published = done.published - (pub0.published ?? 0);
+      // After the stop: when the broker had acknowledged every message, when the plain subscriber
+      // had them all, when solarhub-api had stored them all.
+      const since = () => Math.round((Date.now() - stopAt) / 100) / 10;
+      const caughtUp = { brokerAckedS: null, plainS: null, storedS: null };
+      let last = { acked: 0, plain: 0, stored: 0 };
+      while (Date.now() - stopAt < waitS * 1000) {
+        const m = await metricsOf();
+        last = {
+          acked: publisher.latest.acked - (pub0.acked ?? 0),
+          plain: (plain.latest.delivered ?? 0) - plain0,
+          stored: m.stored - m0.stored,
+        };
+        if (caughtUp.brokerAckedS === null && last.acked >= published) caughtUp.brokerAckedS = since();
+        if (caughtUp.plainS === null && last.plain >= published) caughtUp.plainS = since();
+        if (caughtUp.storedS === null && last.stored >= published) caughtUp.storedS = since();
+        if (caughtUp.brokerAckedS !== null && caughtUp.plainS !== null && caughtUp.storedS !== null) break;
+        await sleep(250);
       }
-      while (stored < published && Date.now() - stopAt < 60_000) {
-        await sleep(500);
-        stored = (await storedCount(conn)) - before;
-      }
-      const lagS = (Date.now() - stopAt) / 1000;
+      const stored = (await storedCount(conn)) - exactBefore;
+      const windowCpu = Object.fromEntries(
+        Object.entries(cpu1).map(([k, v]) => [k, v.map((s, i) => pct(s - cpu0[k][i], wallS))]),
+      );
+      const busy = mc1.total - mc0.total - (mc1.idle - mc0.idle) - (mc1.iowait - mc0.iowait);
       report.push({
         ratePerS: rate,
         published,
-        deliveredToPlainSubscriber: delivered - delivered0,
+        // Messages the publisher could not send in time, the broker not taking them fast enough.
+        publisherBehindAtStop: done.behind,
+        acceptedByBroker: last.acked,
+        refusedByBroker: publisher.latest.failed - (pub0.failed ?? 0),
+        bytesPerMessage: Math.round((publisher.latest.bytes - (pub0.bytes ?? 0)) / published),
+        deliveredToPlainSubscriber: last.plain,
         stored,
         lostPct: Math.round((1 - stored / published) * 10000) / 100,
-        catchUpAfterStopS: lagS,
-        solarhubCpuPctOfOneCore: cpu,
+        // Seconds after the publisher stopped; null: not within --wait.
+        catchUpAfterStopS: {
+          brokerAckedAll: caughtUp.brokerAckedS,
+          plainSubscriber: caughtUp.plainS,
+          stored: caughtUp.storedS,
+        },
+        storedPerSDuringRun: Math.round((storedDuring.at(-1) ?? 0) / wallS),
+        peakBacklogRows: peak.backlogRows,
+        peakUnackedMessages: peak.unacked,
+        cpuPctOfOneCore: windowCpu,
+        machineBusyPctOfAllCores: Math.round((busy / (mc1.total - mc0.total)) * 100),
+        machineIowaitPct: Math.round(((mc1.iowait - mc0.iowait) / (mc1.total - mc0.total)) * 100),
         solarhubRssMb: servers.map((s) => Math.round(rssMb(s.pid))),
         machineLoad1m: load1m,
       });
       console.error(JSON.stringify(report.at(-1)));
     }
-    await publisher.endAsync();
-    await plain.endAsync();
     await conn.end();
     console.log(
       JSON.stringify(
@@ -203,7 +376,10 @@ async function run() {
           bench: 'solarhub-api telemetry ingestion (MariaDB, QoS 1, default asset mix)',
           replicas,
           durationS,
+          receiveMaximum: values['receive-maximum'] ?? 'default',
+          innodb,
           rows_per_message: 'about 4 (BESS 13, PCS 1, meter 1, inverter 1)',
+          note: 'mariadbd CPU includes whatever else uses the same server',
           runs: report,
           targets: { oneReplicaPerS: '>= 10000 with 0 lost and lag < 5 s', twoReplicasPerS: '>= 15000' },
         },
@@ -212,6 +388,10 @@ async function run() {
       ),
     );
   } finally {
+    for (const c of children) {
+      c.child.send({ cmd: 'exit' });
+      await new Promise((r) => c.child.once('exit', r));
+    }
     for (const s of servers) {
       s.kill('SIGTERM');
       await new Promise((r) => s.once('exit', r));
@@ -223,7 +403,8 @@ async function run() {
   }
 }
 
-run().catch((error) => {
+const main = { main: run, publisher: publisherRole, plain: plainRole }[values.role];
+main().catch((error) => {
   console.error(error.stack ?? error.message);
   process.exit(1);
 });

@@ -7,3 +7,4 @@ export * from './bounded-queue';
 export * from './bus-decoder';
 export * from './compiled-check';
 export * from './bus-encoder';
+export * from './deferred-ack';

@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { IPublishPacket, MqttClient } from 'mqtt';
 import { DEVICE_TOPICS, TOPIC_REGISTRY } from '@lib/contracts';
 import type { SolarhubConfig } from '../solarhub-api.config';
-import { BusInvalidMessages, DecodeOptions, MqttConnection, decodeOptions } from '@lib/messaging';
+import {
+  BusInvalidMessages,
+  DecodeOptions,
+  MqttConnection,
+  decodeOptions,
+  deferAcks,
+  pubackLater,
+} from '@lib/messaging';
 import type { DependencyState } from '@lib/observability';
 import { MetricsService } from '@lib/observability';
 import { SOLARHUB_CONFIG } from '../solarhub.tokens';
@@ -20,30 +26,6 @@ import { TelemetryWriter } from './telemetry-writer';
  * shared subscription. When the database falls behind, ingestion stops reading (the broker holds
  * the rest, unacknowledged) until the backlog is half written, instead of dropping anything.
  */
-/** Given to mqtt.js's handleMessage callback: read on, but send no PUBACK (the writer sends it). */
-const ACK_LATER = new Error('acknowledged once stored');
-
-/** What mqtt.js sends a PUBACK with (not part of its typings). */
-interface PacketSender {
-  _sendPacket(packet: { cmd: 'puback'; messageId: number; reasonCode: number }): void;
-}
-
-/**
- * Sends the PUBACK of a QoS 1 message, on the connection it came on. After a reconnect the broker
- * sends unacknowledged messages again (stored once by the unique (device, seq)) and those copies
- * are acknowledged instead: a PUBACK on the new connection could acknowledge another message that
- * reused the id.
- */
-function acknowledger(client: MqttClient, packet: IPublishPacket): (() => void) | undefined {
-  const { messageId } = packet;
-  if (packet.qos !== 1 || messageId === undefined) return undefined;
-  const stream = client.stream;
-  return () => {
-    if (client.connected && client.stream === stream)
-      (client as unknown as PacketSender)._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 });
-  };
-}
-
 @Injectable()
 export class IngestionService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(IngestionService.name);
@@ -82,17 +64,15 @@ export class IngestionService implements OnModuleInit, OnApplicationShutdown {
         if (error) this.logger.warn(`subscribe failed: ${error.message}`);
       });
     });
-    client.on('message', (t, payload, packet) => this.receive(t, payload, acknowledger(client, packet)));
-    // mqtt.js reads the next message once this callback runs, and sends the PUBACK with it unless
-    // it is given an error: the acknowledgement is left to the writer (once the rows are stored),
-    // so a crash loses nothing; the broker redelivers what was not acknowledged. Holding the
-    // callback while the writer is over its high-water mark is the backpressure the broker sees,
-    // on top of its window of unacknowledged messages (INGEST_RECEIVE_MAXIMUM).
-    client.handleMessage = (_packet, done) => {
-      const next = (): void => done(ACK_LATER);
-      if (this.writer.backlog < highWaterRows) next();
-      else void this.writer.drainedTo(Math.floor(highWaterRows / 2)).then(next);
-    };
+    client.on('message', (t, payload, packet) => this.receive(t, payload, pubackLater(client, packet)));
+    // A message is acknowledged by the writer once its rows are stored (deferAcks: mqtt.js's public
+    // API acknowledges when it reads on, one message at a time), so a crash loses nothing: the broker
+    // sends the unacknowledged again. Reading on at once lets a window of INGEST_RECEIVE_MAXIMUM
+    // messages into the writer's batches; past INGEST_HIGH_WATER_ROWS rows not yet stored, reading
+    // waits until half of them are (the broker holds the rest).
+    deferAcks(client, () =>
+      this.writer.backlog < highWaterRows ? null : this.writer.drainedTo(Math.floor(highWaterRows / 2)),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

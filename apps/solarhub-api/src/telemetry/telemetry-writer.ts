@@ -45,6 +45,8 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
   /** Rows in `pending`, and rows of the batch being written. */
   private queuedRows = 0;
   private inFlightRows = 0;
+  /** Messages received whose acknowledgement waits for their rows to be stored. */
+  private unacked = 0;
   /** Resolved once the backlog is down to their level (ingestion's backpressure). */
   private drainWaiters: { rows: number; resolve: () => void }[] = [];
   /** Each device's last seq, to count the readings that never arrived. */
@@ -65,6 +67,8 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
   private readonly stored;
   private readonly dropped;
   private readonly gaps;
+  private readonly backlogGauge;
+  private readonly unackedGauge;
 
   constructor(
     @Inject(SOLARHUB_CONFIG) private readonly config: SolarhubConfig,
@@ -82,12 +86,24 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
       'Readings that never arrived: jumps in a device seq (alert when it rises)',
       ['device_id'],
     );
+    this.backlogGauge = metrics.gauge(
+      'solarhub_ingest_backlog_rows',
+      'History rows not yet stored (queued and being written)',
+    );
+    this.unackedGauge = metrics.gauge(
+      'solarhub_ingest_unacked_messages',
+      'Messages received and not yet acknowledged to the broker (their rows are not stored yet)',
+    );
     this.pending = new BoundedQueue(config.ingest.bufferMax);
   }
 
   onModuleInit(): void {
     this.flushTimer = setInterval(() => void this.flush(), this.config.ingest.flushMs);
-    this.latestTimer = setInterval(() => void this.pushLatest(), LATEST_EVERY_MS);
+    this.latestTimer = setInterval(() => {
+      this.backlogGauge.set(this.backlog);
+      this.unackedGauge.set(this.unacked);
+      void this.pushLatest();
+    }, LATEST_EVERY_MS);
   }
 
   onModuleDestroy(): void {
@@ -115,6 +131,11 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   private lose(item: ParsedTelemetry): void {
     this.queuedRows -= rowsOf(item);
+    if (item.ack) {
+      // never stored: the broker sends it again after a reconnect, if it still has it
+      item.ack = undefined;
+      this.unacked -= 1;
+    }
     this.dropped.inc();
     this.warned.dropped += 1;
   }
@@ -153,6 +174,7 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
   accept(items: ParsedTelemetry[]): void {
     for (const item of items) {
       this.countGap(item);
+      if (item.ack) this.unacked += 1;
       this.enqueue(item);
       const key = `${item.kind}:${item.unit}`;
       if ((this.latestTs.get(key) ?? -Infinity) <= item.row.ts) {
@@ -348,6 +370,7 @@ export class TelemetryWriter implements OnModuleInit, OnModuleDestroy, BeforeApp
     if (item.ack) {
       item.ack();
       item.ack = undefined;
+      this.unacked -= 1;
     }
   }
 
