@@ -1,19 +1,10 @@
 import { APP_NAMES, ConfigError } from '@lib/config';
+import { configErrorMessage as messageOf } from '@lib/testing';
 import { loadConsoleConfig } from '../apps/console/src/console.config';
 import { loadGridpilotConfig } from '../apps/gridpilot-optimizer/src/gridpilot-optimizer.config';
 import { loadIotMockConfig } from '../apps/iot-mock/src/iot-mock.config';
 import { loadSolarhubConfig } from '../apps/solarhub-api/src/solarhub-api.config';
 import { APP_CONFIG_LOADERS } from './support/app-config-loaders';
-
-const messageOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 /** What every app's loader (apps/<app>/src/<app>.config.ts) does with the settings they share. */
 describe('site access settings (every app)', () => {

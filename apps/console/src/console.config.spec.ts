@@ -1,15 +1,5 @@
-import { ConfigError } from '@lib/config';
+import { configErrorMessage as messageOf } from '@lib/testing';
 import { loadConsoleConfig } from './console.config';
-
-const messageOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('loadConsoleConfig', () => {
   it('defaults to port 3000 and every app on this machine at its default port', () => {

@@ -1,15 +1,5 @@
-import { ConfigError } from '@lib/config';
+import { configErrorMessage as messageOf } from '@lib/testing';
 import { loadIotMockConfig } from './iot-mock.config';
-
-const messageOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('loadIotMockConfig', () => {
   it("has document 002's defaults: port 8091, its broker and user, readings every 5 s", () => {

@@ -1,15 +1,6 @@
-import { ConfigError, DEFAULT_JWKS_URL } from '@lib/config';
+import { DEFAULT_JWKS_URL } from '@lib/config';
+import { configErrorMessage as messageOf } from '@lib/testing';
 import { loadOcppCsmsConfig } from './ocpp-csms.config';
-
-const messageOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('loadOcppCsmsConfig', () => {
   it('defaults to port 8002 (OCPP on 9000) and honours PORT', () => {

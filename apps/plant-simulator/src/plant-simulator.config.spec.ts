@@ -1,15 +1,6 @@
-import { ConfigError, DOCUMENTED_PLANT_TOKEN } from '@lib/config';
+import { DOCUMENTED_PLANT_TOKEN } from '@lib/config';
+import { configErrorMessage as messageOf } from '@lib/testing';
 import { loadPlantSimulatorConfig } from './plant-simulator.config';
-
-const messageOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('plant-simulator configuration', () => {
   it('takes the document defaults on a bare environment', () => {

@@ -1,15 +1,5 @@
-import { ConfigError } from '@lib/config';
+import { configErrorMessage as messageOf } from '@lib/testing';
 import { loadSolarhubConfig } from './solarhub-api.config';
-
-const messageOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('loadSolarhubConfig', () => {
   it('defaults to port 8000 and honours PORT', () => {

@@ -1,9 +1,9 @@
 import { IsInt, IsString, Max, Min } from 'class-validator';
+import { configErrorMessage as messageOf } from '@lib/testing';
 import { Type } from 'class-transformer';
 import {
   AuthEnv,
   CommonEnv,
-  ConfigError,
   DEFAULT_JWKS_URL,
   DEV_JWT_SECRET,
   argvToEnv,
@@ -19,16 +19,6 @@ class ExampleEnv extends CommonEnv {
   @Type(() => Number) @IsInt() @Min(1) @Max(10) EXAMPLE_COUNT = 3;
   @IsString() EXAMPLE_NAME = 'default';
 }
-
-const messageOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('validateEnv', () => {
   it('gives the defaults on a bare environment, converts numbers and treats an empty value as unset', () => {
