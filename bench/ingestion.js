@@ -65,6 +65,15 @@ async function publisherRole() {
         const template = m.templates[i % m.templates.length];
         return { id: `bench${i}-${template.device_type}-${(i % 12) + 1}`, template, seq: 0 };
       });
+      // Sent in a shuffled (fixed-seed) order: in the order above the types repeat every four
+      // messages, and a shared subscription's round robin over two replicas gave one of them every
+      // BESS (13 rows a message) and the other none.
+      let seed = 42;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      for (let i = devices.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [devices[i], devices[j]] = [devices[j], devices[i]];
+      }
     } else if (m.cmd === 'run') {
       const t0 = Date.now();
       let sent = 0;

@@ -54,7 +54,11 @@ export function parseRevokedSessions(raw: string | Buffer): RevokedSessionsDto |
   return decoded.ok ? decoded.value : null;
 }
 
-type Transport = { kind: 'redis'; redis: Redis; subscriber: Redis } | { kind: 'mqtt'; mqtt: MqttConnection };
+const TOPIC = BUS_PATTERNS.revokedSessions;
+
+type Transport =
+  | { kind: 'redis'; redis: Redis; subscriber: Redis; key: string }
+  | { kind: 'mqtt'; mqtt: MqttConnection };
 
 function connectBus(bus: AuthConfig['bus'], clientId: string): Transport | null {
   if (bus.redisUrl) {
@@ -64,7 +68,7 @@ function connectBus(bus: AuthConfig['bus'], clientId: string): Transport | null 
     // ioredis reconnects by itself; errors are reported through state(), not thrown at the process.
     redis.on('error', () => undefined);
     subscriber.on('error', () => undefined);
-    return { kind: 'redis', redis, subscriber };
+    return { kind: 'redis', redis, subscriber, key: `${bus.redisPrefix}:${TOPIC}` };
   }
   if (bus.mqttUrl) {
     const url = new URL(bus.mqttUrl);
@@ -83,12 +87,10 @@ function connectBus(bus: AuthConfig['bus'], clientId: string): Transport | null 
   return null;
 }
 
-const TOPIC = BUS_PATTERNS.revokedSessions;
-
 /**
  * Carries revoked sessions between solarhub-api (which publishes the whole list on every change)
  * and every app (which merges what arrives). Redis when configured (a key for late starters and a
- * channel for news), else the MQTT broker (one retained message).
+ * channel for news, both `<AUTH_REDIS_PREFIX>:<topic>`), else the MQTT broker (one retained message).
  */
 export class RevocationBus {
   private readonly logger = new Logger('revocations');
@@ -137,13 +139,13 @@ export class RevocationBus {
     }
     t.subscriber.on('message', (_channel: string, message: string) => this.accept(message));
     const catchUp = (): void => {
-      t.redis.get(TOPIC).then(
+      t.redis.get(t.key).then(
         (snapshot) => snapshot && this.accept(snapshot),
         () => undefined,
       );
     };
     t.subscriber.on('ready', catchUp);
-    void t.subscriber.subscribe(TOPIC).catch(() => undefined);
+    void t.subscriber.subscribe(t.key).catch(() => undefined);
   }
 
   /** Publishes the whole list (solarhub-api only). */
@@ -158,8 +160,8 @@ export class RevocationBus {
       return;
     }
     const longestS = sessions.reduce((max, s) => Math.max(max, s.until_s), 0) - Math.floor(Date.now() / 1000);
-    await t.redis.set(TOPIC, json, 'EX', Math.max(60, longestS));
-    await t.redis.publish(TOPIC, json);
+    await t.redis.set(t.key, json, 'EX', Math.max(60, longestS));
+    await t.redis.publish(t.key, json);
   }
 
   async close(): Promise<void> {

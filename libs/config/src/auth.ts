@@ -34,6 +34,12 @@ export class AuthEnv {
   /** How long fetched signing keys are cached before they are fetched again (an unknown key id refetches at once). */
   @Type(() => Number) @IsInt() @Min(10) @Max(86_400) JWKS_CACHE_S = 600;
 
+  /**
+   * On Redis the revoked sessions travel under `<prefix>:<topic>` (a key for late starters, a
+   * channel for news): sites sharing one Redis give each its own prefix, the same in all its apps.
+   */
+  @IsOptional() @Matches(/^[A-Za-z0-9:_-]{1,64}$/) AUTH_REDIS_PREFIX = 'auth';
+
   /** Access tokens are short-lived: this is also how long a revoked session is remembered. */
   @Type(() => Number) @IsInt() @Min(1) @Max(1440) ACCESS_TOKEN_EXPIRE_MINUTES = 30;
 }
@@ -50,7 +56,7 @@ export interface AuthConfig {
   jwksCacheS: number;
   accessTtlS: number;
   /** Where revoked sessions travel: Redis when REDIS_URL is set, else the broker of MQTT_URL. */
-  bus: { redisUrl: string | null; mqttUrl: string | null };
+  bus: { redisUrl: string | null; mqttUrl: string | null; redisPrefix: string };
 }
 
 export const isHmac = (algorithm: JwtAlgorithm): boolean => algorithm.startsWith('HS');
@@ -79,6 +85,6 @@ export function authConfig(env: AuthEnv & { NODE_ENV: string; REDIS_URL?: string
     jwksUrl: hmac ? null : (env.JWKS_URL ?? DEFAULT_JWKS_URL),
     jwksCacheS: env.JWKS_CACHE_S,
     accessTtlS: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
-    bus: { redisUrl: env.REDIS_URL ?? null, mqttUrl: env.MQTT_URL ?? null },
+    bus: { redisUrl: env.REDIS_URL ?? null, mqttUrl: env.MQTT_URL ?? null, redisPrefix: env.AUTH_REDIS_PREFIX },
   };
 }

@@ -55,6 +55,23 @@ export function pubackLater(client: MqttClient, packet: IPublishPacket): (() => 
   return () => {
     if (sent || !client.connected || client.stream !== stream) return;
     sent = true;
+    corkUntilNextTick(stream);
     (client as unknown as PacketSender)._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 });
   };
+}
+
+const corked = new WeakSet<object>();
+
+/**
+ * The PUBACKs of one stored batch (thousands at once) leave in one write instead of one system
+ * call each: the connection's stream is corked at the first and uncorked on the next tick.
+ */
+function corkUntilNextTick(stream: MqttClient['stream']): void {
+  if (corked.has(stream)) return;
+  corked.add(stream);
+  stream.cork();
+  process.nextTick(() => {
+    corked.delete(stream);
+    stream.uncork();
+  });
 }
