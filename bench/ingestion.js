@@ -16,15 +16,14 @@
 // --wait: how long to wait after the publisher stops for the rest to be stored (a rate over what
 // the machine sustains: the broker holds the excess, and this shows it stored later).
 // Needs MariaDB (TEST_DATABASE_URL or root@127.0.0.1:3306) and the mosquitto binary.
-const { fork, spawn, spawnSync } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const net = require('node:net');
+const { fork, spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { loadavg, tmpdir } = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const mqtt = require('mqtt');
 const mysql = require('mysql2/promise');
-const { benchAuth, cpuSeconds, rssMb, startApp } = require('./lib');
+const { benchAuth, cpuSeconds, rssMb, startApp, startBroker } = require('./lib');
 
 const { values } = parseArgs({
   options: {
@@ -69,7 +68,7 @@ async function publisherRole() {
       // messages, and a shared subscription's round robin over two replicas gave one of them every
       // BESS (13 rows a message) and the other none.
       let seed = 42;
-      const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
       for (let i = devices.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
         [devices[i], devices[j]] = [devices[j], devices[i]];
@@ -135,28 +134,6 @@ async function startRole(role, brokerUrl) {
   state.next = (ev) => new Promise((resolve) => state.waiters.push({ ev, resolve }));
   await state.next('ready');
   return state;
-}
-
-async function startBroker(dir) {
-  const port = Number(values['broker-port']);
-  const conf = readFileSync(path.join(__dirname, '..', 'deploy', 'mosquitto', 'mosquitto.conf'), 'utf8')
-    .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`)
-    .replace(/^persistence .*$/m, 'persistence false')
-    .replace(/^persistence_location .*$/m, '')
-    .replace(/^log_dest .*$/m, 'log_dest none')
-    .replace(/^(password_file|acl_file) .*$/gm, '')
-    .replace(/^allow_anonymous .*$/m, 'allow_anonymous true');
-  writeFileSync(path.join(dir, 'mosquitto.conf'), conf);
-  const broker = spawn('mosquitto', ['-c', path.join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
-  for (let i = 0; i < 50; i++) {
-    const up = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (up) return { broker, url: `mqtt://127.0.0.1:${port}` };
-    await sleep(100);
-  }
-  throw new Error('mosquitto did not start');
 }
 
 /** One real message of each asset type, as iot-mock publishes them (taken from a short iot-mock run). */
@@ -257,7 +234,7 @@ async function run() {
   const [[innodb]] = await admin.query(
     'SELECT @@innodb_flush_log_at_trx_commit AS flushLogAtTrxCommit, @@innodb_buffer_pool_size DIV 1048576 AS bufferPoolMb',
   );
-  const { broker, url: brokerUrl } = await startBroker(dir);
+  const { broker, url: brokerUrl } = await startBroker(dir, Number(values['broker-port']));
   const dbPid = mariadbPid(mysqlUrl);
   const servers = [];
   const children = [];

@@ -7,14 +7,12 @@
 // Mosquitto with the repository's deploy/mosquitto/mosquitto.conf (the queue limit matters: the
 // stock default of 1,000 queued messages per client drops QoS 1 messages at this rate).
 // Uses a fresh SQLite file.
-const { spawn } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const net = require('node:net');
+const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const mqtt = require('mqtt');
-const { benchAuth, cpuSeconds, rssMb, startApp } = require('./lib');
+const { benchAuth, cpuSeconds, rssMb, startApp, startBroker } = require('./lib');
 
 const { values } = parseArgs({
   options: {
@@ -47,30 +45,9 @@ async function createDevices(base) {
   await Promise.all(Array.from({ length: 16 }, worker));
 }
 
-/** Mosquitto with the repository's settings, on its own port, without persistence. */
-async function startBroker(dir) {
-  const brokerPort = Number(values['broker-port']);
-  const conf = readFileSync(path.join(__dirname, '..', 'deploy', 'mosquitto', 'mosquitto.conf'), 'utf8')
-    .replace(/^listener .*$/m, `listener ${brokerPort} 127.0.0.1`)
-    .replace(/^persistence .*$/m, 'persistence false')
-    .replace(/^persistence_location .*$/m, '')
-    .replace(/^log_dest .*$/m, 'log_dest none');
-  writeFileSync(path.join(dir, 'mosquitto.conf'), conf);
-  const broker = spawn('mosquitto', ['-c', path.join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
-  for (let i = 0; i < 50; i++) {
-    const up = await new Promise((resolve) => {
-      const s = net.connect(brokerPort, '127.0.0.1', () => (s.destroy(), resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (up) return { broker, url: `mqtt://127.0.0.1:${brokerPort}` };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('mosquitto did not start');
-}
-
 async function run() {
   const dir = mkdtempSync(path.join(tmpdir(), 'iot-bench-'));
-  const own = values.mqtt ? null : await startBroker(dir);
+  const own = values.mqtt ? null : await startBroker(dir, Number(values['broker-port']));
   const brokerUrl = values.mqtt ?? own.url;
   const server = await startApp('iot-mock', port, [], {
     MQTT_URL: brokerUrl,

@@ -4,7 +4,8 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { Buffer } = require('node:buffer');
 const { createHmac, randomUUID } = require('node:crypto');
-const { readFileSync } = require('node:fs');
+const { readFileSync, writeFileSync } = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
 
@@ -120,4 +121,31 @@ function cpuSeconds(pid) {
 /** Resident memory of a process, MB. */
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
-module.exports = { startApp, load, benchAuth, benchToken, BENCH_JWT_SECRET, cpuSeconds, rssMb };
+/**
+ * A Mosquitto of the bench's own on `port`, with the repository's deploy/mosquitto/mosquitto.conf
+ * (its queue limits matter) except what a bench on loopback cannot use: no persistence, no log,
+ * anonymous clients instead of the password file and ACL.
+ */
+async function startBroker(dir, port) {
+  const conf = readFileSync(path.join(ROOT, 'deploy', 'mosquitto', 'mosquitto.conf'), 'utf8')
+    .replace(/^listener .*$/m, `listener ${port} 127.0.0.1`)
+    .replace(/^persistence .*$/m, 'persistence false')
+    .replace(/^persistence_location .*$/m, '')
+    .replace(/^log_dest .*$/m, 'log_dest none')
+    .replace(/^(password_file|acl_file) .*$/gm, '')
+    .replace(/^allow_anonymous .*$/m, 'allow_anonymous true');
+  writeFileSync(path.join(dir, 'mosquitto.conf'), conf);
+  const broker = spawn('mosquitto', ['-c', path.join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  for (let i = 0; i < 50; i++) {
+    const up = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (up) return { broker, url: `mqtt://127.0.0.1:${port}` };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  broker.kill();
+  throw new Error(`mosquitto did not start on port ${port}`);
+}
+
+module.exports = { startBroker, startApp, load, benchAuth, benchToken, BENCH_JWT_SECRET, cpuSeconds, rssMb };

@@ -1,4 +1,5 @@
-import { jsonDepthExceeds, rateLimitKey } from './http-edges';
+import helmet from 'helmet';
+import { helmetHeaders, jsonDepthExceeds, rateLimitKey } from './http-edges';
 import { MAX_ECHOED_INPUT_CHARS, boundedInput } from './validation.pipe';
 
 describe('jsonDepthExceeds', () => {
@@ -43,5 +44,28 @@ describe('boundedInput', () => {
     expect(typeof cut).toBe('string');
     expect((cut as string).length).toBe(MAX_ECHOED_INPUT_CHARS + 1);
     expect(boundedInput('y'.repeat(5000))).toHaveLength(MAX_ECHOED_INPUT_CHARS + 1);
+  });
+});
+
+describe('helmetHeaders', () => {
+  it("records the headers helmet's middleware sets, once, for every reply", () => {
+    const headers = helmetHeaders(
+      helmet({
+        contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } },
+        crossOriginEmbedderPolicy: false,
+      }),
+    );
+    expect(headers['Content-Security-Policy']).toContain("frame-ancestors 'none'");
+    expect(headers['X-Content-Type-Options']).toBe('nosniff');
+    expect(headers['Strict-Transport-Security']).toMatch(/^max-age=\d+/);
+    expect(headers).not.toHaveProperty('Cross-Origin-Embedder-Policy');
+  });
+
+  it('refuses a middleware that fails instead of answering without headers', () => {
+    expect(() =>
+      helmetHeaders((_request, _response, next) => {
+        next(new Error('bad directive'));
+      }),
+    ).toThrow('bad directive');
   });
 });
