@@ -241,6 +241,7 @@ export class CentralSystemService implements OnApplicationBootstrap, OnApplicati
       if (this.sockets.get(id) === client) {
         this.sockets.delete(id);
         this.stations.disconnected(id);
+        this.transactions.stationLeft(id);
         void this.router.release(id);
         this.events.emit('station', { stationId: id, kind: 'disconnected' });
       }

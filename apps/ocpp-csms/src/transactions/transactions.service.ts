@@ -53,6 +53,13 @@ export class TransactionsService {
   private readonly latest = new Map<string, LatestMeter>();
   private readonly sessions = new Map<number, SessionPower>();
   private readonly stray = new Map<string, PowerReading>();
+  /**
+   * Open transactions of the stations connected here, by id: every MeterValues names one, and a
+   * TypeORM lookup per reading cost more CPU than storing it. Filled on start and on a miss,
+   * emptied on stop, on a CSMS close and when the station leaves this replica (another replica
+   * may close its transactions meanwhile).
+   */
+  private readonly open = new Map<number, TransactionEntity>();
 
   constructor(private readonly database: DatabaseConnection) {}
 
@@ -88,6 +95,7 @@ export class TransactionsService {
       }),
     );
     this.sessions.set(tx.id, { latest: null, lastDrawAt: new Date() });
+    this.open.set(tx.id, tx);
     return { tx, superseded };
   }
 
@@ -147,6 +155,7 @@ export class TransactionsService {
   }
 
   private forget(tx: TransactionEntity): void {
+    this.open.delete(tx.id);
     this.sessions.delete(tx.id);
     this.latest.delete(`${tx.stationId}/${tx.connectorId}`);
   }
@@ -168,7 +177,16 @@ export class TransactionsService {
 
   /** The transaction a station names, if it is this station's and still open. */
   async findOpen(stationId: string, transactionId: number): Promise<TransactionEntity | null> {
-    return this.transactions.findOneBy({ id: transactionId, stationId, stoppedAt: IsNull() });
+    const known = this.open.get(transactionId);
+    if (known) return known.stationId === stationId ? known : null;
+    const tx = await this.transactions.findOneBy({ id: transactionId, stationId, stoppedAt: IsNull() });
+    if (tx) this.open.set(tx.id, tx);
+    return tx;
+  }
+
+  /** The station left this replica: what is known here about its open transactions may go stale. */
+  stationLeft(stationId: string): void {
+    for (const [id, tx] of this.open) if (tx.stationId === stationId) this.open.delete(id);
   }
 
   /** A page of transactions, newest first, and how many match in all. */
