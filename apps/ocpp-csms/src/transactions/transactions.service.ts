@@ -60,6 +60,12 @@ export class TransactionsService {
    * may close its transactions meanwhile).
    */
   private readonly open = new Map<number, TransactionEntity>();
+  /**
+   * The newest reading this replica stored for each transaction of its stations: readings newer
+   * than it (the usual case) cannot be stored already, so the duplicate lookup is skipped for them.
+   * Emptied with `open`.
+   */
+  private readonly newestReading = new Map<number, { stationId: string; at: number }>();
 
   constructor(private readonly database: DatabaseConnection) {}
 
@@ -156,6 +162,7 @@ export class TransactionsService {
 
   private forget(tx: TransactionEntity): void {
     this.open.delete(tx.id);
+    this.newestReading.delete(tx.id);
     this.sessions.delete(tx.id);
     this.latest.delete(`${tx.stationId}/${tx.connectorId}`);
   }
@@ -187,6 +194,7 @@ export class TransactionsService {
   /** The station left this replica: what is known here about its open transactions may go stale. */
   stationLeft(stationId: string): void {
     for (const [id, tx] of this.open) if (tx.stationId === stationId) this.open.delete(id);
+    for (const [id, newest] of this.newestReading) if (newest.stationId === stationId) this.newestReading.delete(id);
   }
 
   /** A page of transactions, newest first, and how many match in all. */
@@ -234,7 +242,7 @@ export class TransactionsService {
   ): Promise<{ skipped: number; latest: Reading[] }> {
     const stray = options.stray ?? false;
     const { rows, skipped } = readings(meterValues);
-    const fresh = transactionId === null ? rows : await this.notYetStored(transactionId, rows);
+    const fresh = transactionId === null ? rows : await this.notYetStored(stationId, transactionId, rows);
     await insertRows(
       this.database.get(),
       MeterValueEntity,
@@ -277,16 +285,21 @@ export class TransactionsService {
   }
 
   /** Drops readings already stored (or repeated within the batch) for this transaction. */
-  private async notYetStored(transactionId: number, rows: Reading[]): Promise<Reading[]> {
+  private async notYetStored(stationId: string, transactionId: number, rows: Reading[]): Promise<Reading[]> {
     if (rows.length === 0) return rows;
     const times = rows.map((r) => r.timestamp.getTime());
-    const stored = await this.meterValues.find({
-      select: { timestamp: true, measurand: true, context: true, phase: true },
-      where: {
-        transactionId,
-        timestamp: Between(new Date(Math.min(...times) - 1000), new Date(Math.max(...times) + 1000)),
-      },
-    });
+    const first = Math.min(...times);
+    const last = Math.max(...times);
+    const newest = this.newestReading.get(transactionId);
+    const stored =
+      newest !== undefined && first - 1000 > newest.at
+        ? []
+        : await this.meterValues.find({
+            select: { timestamp: true, measurand: true, context: true, phase: true },
+            where: { transactionId, timestamp: Between(new Date(first - 1000), new Date(last + 1000)) },
+          });
+    if (this.open.has(transactionId) && (newest === undefined || last > newest.at))
+      this.newestReading.set(transactionId, { stationId, at: last });
     // MySQL's DATETIME keeps whole seconds (rounded or truncated by its mode): within a second is the same instant.
     const seen = new Map<string, number[]>();
     const same = (r: Pick<Reading, 'timestamp' | 'measurand' | 'context' | 'phase'>): boolean => {
