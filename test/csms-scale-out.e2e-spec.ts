@@ -1,6 +1,6 @@
 import { testServices } from './services';
 import { AppProcess, buildApps, startApp } from './support/app-process';
-import { TestChargePoint } from './support/charge-point';
+import { TestChargePoint, plugInCar } from './support/charge-point';
 import { eventually, http, postJson } from './support/http';
 import { freePort, mysqlAdmin, mysqlDatabaseUrl } from './support/infra';
 
@@ -52,6 +52,40 @@ describe('ocpp-csms scale-out over Redis', () => {
     expect((await http<{ station_id: string; connected: boolean }[]>(`${b.url}/stations`)).body).toContainEqual(
       expect.objectContaining({ station_id: station, connected: true }),
     );
+  });
+
+  it('answers on replica B with the status and power of a station charging on replica A', async () => {
+    // An idle station on B, for the power order to put below the charging one.
+    const idle = await TestChargePoint.connect(b.ocppUrl, `${station}-IDLE`);
+    await idle.boot();
+    const session = await plugInCar(cp, 1, 7200, 500);
+    try {
+      type Detail = { connectors: { connector_id: number; status: string | null; latest_meter: unknown }[] };
+      const detail = await eventually(
+        () => http<Detail>(`${b.url}/stations/${station}`),
+        (r) =>
+          r.body.connectors.some((c) => c.connector_id === 1 && c.status === 'Charging' && c.latest_meter !== null),
+      );
+      const one = detail.body.connectors.find((c) => c.connector_id === 1);
+      expect(one?.status).toBe('Charging');
+      expect(JSON.stringify(one?.latest_meter)).toContain('Power.Active.Import');
+      const charging = await http<{ station_id: string }[]>(`${b.url}/stations?status=Charging`);
+      expect(charging.body.map((s) => s.station_id)).toContain(station);
+      expect(charging.body.map((s) => s.station_id)).not.toContain(`${station}-IDLE`);
+      const byPower = await http<{ station_id: string }[]>(`${b.url}/stations?sort=-power&connected=true`);
+      const order = byPower.body.map((s) => s.station_id);
+      expect(order.indexOf(station)).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf(station)).toBeLessThan(order.indexOf(`${station}-IDLE`));
+    } finally {
+      await session.stop();
+      await idle.close();
+    }
+    // The car has gone: B no longer lists it as charging.
+    const after = await eventually(
+      () => http<{ station_id: string }[]>(`${b.url}/stations?status=Charging`),
+      (r) => !r.body.some((s) => s.station_id === station),
+    );
+    expect(after.body.map((s) => s.station_id)).not.toContain(station);
   });
 
   it('routes a REST call on replica B to the station connected to replica A, and the answer comes back', async () => {

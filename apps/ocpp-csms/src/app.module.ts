@@ -22,6 +22,7 @@ import { SiteController } from './site/site.controller';
 import { SmartChargingController } from './smart-charging/smart-charging.controller';
 import { SmartChargingService } from './smart-charging/smart-charging.service';
 import { StationsController } from './stations/stations.controller';
+import { StationStates } from './stations/station-states';
 import { StationsService } from './stations/stations.service';
 import { TransactionsController } from './transactions/transactions.controller';
 import { TransactionsService } from './transactions/transactions.service';
@@ -69,6 +70,7 @@ export class AppModule {
         SiteLoadService,
         StationBusService,
         StationsService,
+        StationStates,
         TransactionsService,
         CentralSystemService,
         SmartChargingService,

@@ -173,6 +173,29 @@ export class StationRouter implements OnModuleInit, OnApplicationShutdown {
     return connected;
   }
 
+  /**
+   * The living replica holding each of these stations (this one's id for its own), for those
+   * connected anywhere; one MGET of owner keys and one of heartbeats.
+   */
+  async ownerOf(stationIds: string[]): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    const others: string[] = [];
+    for (const id of stationIds) {
+      if (this.held.has(id)) owners.set(id, this.instanceId);
+      else others.push(id);
+    }
+    if (!this.pub || others.length === 0) return owners;
+    const values = await this.pub
+      .mget(others.map((id) => this.ownerKey(id)))
+      .catch(() => others.map((): string | null => null));
+    const alive = await this.living(values.filter((v): v is string => v !== null));
+    others.forEach((id, i) => {
+      const owner = values[i];
+      if (owner && alive.has(owner)) owners.set(id, owner);
+    });
+    return owners;
+  }
+
   /** Of these replicas, those whose heartbeat key is still there. */
   private async living(instances: string[]): Promise<Set<string>> {
     const unique = [...new Set(instances)];

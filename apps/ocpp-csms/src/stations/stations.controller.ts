@@ -43,6 +43,7 @@ import {
 import { powerW } from '../transactions/meter-readings';
 import { orderStations } from './station-order';
 import { StationsService } from './stations.service';
+import { StationState, StationStates } from './station-states';
 import { RequireRole } from '@lib/auth';
 
 @ApiTags('stations')
@@ -55,6 +56,7 @@ export class StationsController {
     private readonly transactions: TransactionsService,
     private readonly logs: OcppLogService,
     private readonly site: SiteLoadService,
+    private readonly states: StationStates,
   ) {}
 
   private view(s: StationEntity, connected: boolean): StationViewDto {
@@ -84,7 +86,8 @@ export class StationsController {
     @Query() query: StationsQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StationViewDto[]> {
-    // A status is what the stations connected here told this replica (with several, the others' are unknown here).
+    // The q search by status word covers the stations connected to this replica; the status filter
+    // and the status/power orders ask the replicas holding the others (StationStates).
     const needle = query.q?.toLowerCase();
     const byStatus = needle
       ? [...(await this.central.connectedAmong(this.stations.withStatus((s) => s.toLowerCase().includes(needle))))]
@@ -103,36 +106,39 @@ export class StationsController {
     const { stations: all } = await this.stations.matching(query.q, byStatus);
     const connected = await this.central.connectedAmong(all.map((s) => s.id));
     const status = query.status;
+    const states =
+      status !== undefined || sort !== 'id'
+        ? await this.states.of(all.filter((s) => connected.has(s.id)).map((s) => s.id))
+        : new Map<string, StationState>();
     const matching = all.filter(
       (s) =>
         (query.connected === undefined || connected.has(s.id) === (query.connected === 'true')) &&
-        (status === undefined ||
-          (connected.has(s.id) && this.stations.connectorStates(s.id).some((c) => c.status === status))),
+        (status === undefined || (states.get(s.id)?.connectors.some((c) => c.status === status) ?? false)),
     );
-    const wanted = sort === 'id' ? matching : this.ordered(matching, connected, sort);
+    const wanted = sort === 'id' ? matching : this.ordered(matching, connected, states, sort);
     void reply.header('x-total-count', String(wanted.length));
     const offset = query.offset ?? 0;
     const page = wanted.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
     return page.map((s) => this.view(s, connected.has(s.id)));
   }
 
-  /** The list in another order than the database's (by id): by what the stations told this process. */
-  private ordered(stations: StationEntity[], connected: Set<string>, sort: StationSort): StationEntity[] {
+  /** The list in another order than the database's (by id): by what the stations told the replicas holding them. */
+  private ordered(
+    stations: StationEntity[],
+    connected: Set<string>,
+    known: Map<string, StationState>,
+    sort: StationSort,
+  ): StationEntity[] {
     const facts = stations.map((station) => {
-      const states = this.stations.connectorStates(station.id);
-      const connectorIds = new Set([
-        ...states.map((c) => c.connectorId),
-        ...Array.from({ length: station.numberOfConnectors }, (_, i) => i + 1),
-      ]);
-      const powers = [...connectorIds]
-        .map((c) => this.transactions.latestMeter(station.id, c))
-        .map((m) => (m ? powerW(m.values) : null))
+      const state = known.get(station.id);
+      const powers = Object.values(state?.meters ?? {})
+        .map((m) => powerW(m.values))
         .filter((w): w is number => w !== null);
       return {
         station,
         id: station.id,
         connected: connected.has(station.id),
-        statuses: states.map((c) => c.status),
+        statuses: (state?.connectors ?? []).map((c) => c.status),
         powerW: powers.length ? powers.reduce((a, b) => a + b, 0) : null,
       };
     });
@@ -146,7 +152,8 @@ export class StationsController {
   async get(@Param('id') id: string): Promise<StationDetailDto> {
     const station = await this.stations.get(id);
     const active = await this.transactions.active(id);
-    const states = this.stations.connectorStates(id);
+    const known = (await this.states.of([id])).get(id);
+    const states = known?.connectors ?? [];
     const ids = new Set([
       ...states.map((c) => c.connectorId),
       ...Array.from({ length: station.numberOfConnectors }, (_, i) => i + 1),
@@ -161,7 +168,7 @@ export class StationsController {
           error_code: state?.errorCode ?? null,
           updated_at: state?.updatedAt ?? null,
           active_transaction_id: active.find((t) => t.connectorId === connectorId)?.id ?? null,
-          latest_meter: this.transactions.latestMeter(id, connectorId),
+          latest_meter: known?.meters[connectorId] ?? null,
         };
       });
     return {
