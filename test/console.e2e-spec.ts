@@ -102,6 +102,8 @@ describe('operator console in Chromium (real apps, MariaDB, Mosquitto)', () => {
   let browser: Browser;
   let admin: BrowserContext;
   let station: TestChargePoint;
+  /** ocpp-csms's OCPP WebSocket URL (without a station id). */
+  let ocppUrl = '';
 
   const env = (db: string): Record<string, string> => ({
     NODE_ENV: 'test',
@@ -179,7 +181,8 @@ describe('operator console in Chromium (real apps, MariaDB, Mosquitto)', () => {
       );
     }
     // A charge point of the test's own (not iot-mock's): a plain OCPP 1.6-J client.
-    station = await TestChargePoint.connect(`ws://127.0.0.1:${csmsApp.get(CentralSystemService).port}`, STATION, {
+    ocppUrl = `ws://127.0.0.1:${csmsApp.get(CentralSystemService).port}`;
+    station = await TestChargePoint.connect(ocppUrl, STATION, {
       connectors: 1,
     });
     await station.boot();
@@ -299,6 +302,53 @@ describe('operator console in Chromium (real apps, MariaDB, Mosquitto)', () => {
     expect(trouble).toEqual({ errors: [], serverErrors: [] });
     await page.close();
   }, 60_000);
+
+  it("narrows the station table by connector status and finds a station by its open session's id tag", async () => {
+    const charging = await TestChargePoint.connect(ocppUrl, `CP-CHG-${process.pid}`, { connectors: 1 });
+    const available = await TestChargePoint.connect(ocppUrl, `CP-AVL-${process.pid}`, { connectors: 1 });
+    const tag = `TAG-FIND-${process.pid}`;
+    try {
+      await charging.boot();
+      await available.boot();
+      await available.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+      await charging.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+      await charging.startTransaction(1, tag);
+      const page = await login(admin, urls.console, 'admin', 'secret');
+      const trouble = watch(page);
+      await page.goto(`${urls.console}/charging`);
+      const row = (id: string) => page.getByTestId(`station-row-${id}`);
+      const rows = page.locator('[data-testid^="station-row-"]');
+      await row(charging.identity).waitFor();
+      // Status Charging: the charging station is listed, the available one is not; the count says so.
+      await page.getByRole('combobox', { name: /^Status/ }).selectOption('Charging');
+      await row(available.identity).waitFor({ state: 'detached' });
+      await row(charging.identity).waitFor();
+      const chargingIds = (await http<{ station_id: string }[]>(`${urls.csms}/stations?status=Charging`)).body;
+      await page
+        .getByTestId('station-count')
+        .filter({ hasText: new RegExp(`^${chargingIds.length} of \\d+ stations`) })
+        .waitFor();
+      expect(await rows.count()).toBe(chargingIds.length);
+      // Status Available: the other way round.
+      await page.getByRole('combobox', { name: /^Status/ }).selectOption('Available');
+      await row(charging.identity).waitFor({ state: 'detached' });
+      await row(available.identity).waitFor();
+      // Any status, the open session's id tag in the text filter: only the station charging under it.
+      await page.getByRole('combobox', { name: /^Status/ }).selectOption('all');
+      await page.getByLabel('Filter stations').fill(tag.toLowerCase());
+      await page
+        .getByTestId('station-count')
+        .filter({ hasText: /^1 of \d+ stations/ })
+        .waitFor();
+      await row(charging.identity).waitFor();
+      expect(await rows.count()).toBe(1);
+      expect(trouble).toEqual({ errors: [], serverErrors: [] });
+      await page.close();
+    } finally {
+      await charging.close();
+      await available.close();
+    }
+  }, 90_000);
 
   it('shows a viewer the site but no action buttons', async () => {
     const created = await postJson(`${urls.solarhub}/api/v1/auth/users`, {
