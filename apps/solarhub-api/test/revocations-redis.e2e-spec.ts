@@ -18,7 +18,11 @@ describe('revoked sessions on a Redis shared by two sites (AUTH_REDIS_PREFIX)', 
   const redis = new Redis(testServices.redisUrl);
 
   const bus = (prefix: string, sessions = new RevokedSessions()): { bus: RevocationBus; sessions: RevokedSessions } => {
-    const made = new RevocationBus({ redisUrl: testServices.redisUrl, mqttUrl: null, redisPrefix: prefix }, 'test', sessions);
+    const made = new RevocationBus(
+      { redisUrl: testServices.redisUrl, mqttUrl: null, redisPrefix: prefix },
+      'test',
+      sessions,
+    );
     buses.push(made);
     return { bus: made, sessions };
   };
@@ -36,7 +40,7 @@ describe('revoked sessions on a Redis shared by two sites (AUTH_REDIS_PREFIX)', 
     listenerA.bus.subscribe();
     listenerB.bus.subscribe();
     await eventually(
-      async () => listenerA.bus.connected && listenerB.bus.connected,
+      () => Promise.resolve(listenerA.bus.connected && listenerB.bus.connected),
       (up) => up,
       5000,
     );
@@ -46,7 +50,7 @@ describe('revoked sessions on a Redis shared by two sites (AUTH_REDIS_PREFIX)', 
     await publisherA.bus.publish();
 
     await eventually(
-      async () => listenerA.sessions.isRevoked(sid),
+      () => Promise.resolve(listenerA.sessions.isRevoked(sid)),
       (revoked) => revoked,
       5000,
     );
@@ -56,7 +60,7 @@ describe('revoked sessions on a Redis shared by two sites (AUTH_REDIS_PREFIX)', 
     const lateA = bus(siteA);
     lateA.bus.subscribe();
     await eventually(
-      async () => lateA.sessions.isRevoked(sid),
+      () => Promise.resolve(lateA.sessions.isRevoked(sid)),
       (revoked) => revoked,
       5000,
     );
@@ -65,7 +69,7 @@ describe('revoked sessions on a Redis shared by two sites (AUTH_REDIS_PREFIX)', 
     const lateB = bus(siteB);
     lateB.bus.subscribe();
     await eventually(
-      async () => lateB.bus.connected,
+      () => Promise.resolve(lateB.bus.connected),
       (up) => up,
       5000,
     );

@@ -57,8 +57,7 @@ export function parseRevokedSessions(raw: string | Buffer): RevokedSessionsDto |
 const TOPIC = BUS_PATTERNS.revokedSessions;
 
 type Transport =
-  | { kind: 'redis'; redis: Redis; subscriber: Redis; key: string }
-  | { kind: 'mqtt'; mqtt: MqttConnection };
+  { kind: 'redis'; redis: Redis; subscriber: Redis; key: string } | { kind: 'mqtt'; mqtt: MqttConnection };
 
 function connectBus(bus: AuthConfig['bus'], clientId: string): Transport | null {
   if (bus.redisUrl) {

@@ -89,7 +89,13 @@ function compile(type: Ctor, classes: Map<Ctor, Compiled>): Compiled {
           property.checks.push({
             metadata,
             constraints: constraints.map((c) => c.instance as Constraint),
-            args: { targetName: type.name, property: name, object: {}, value: undefined, constraints: metadata.constraints },
+            args: {
+              targetName: type.name,
+              property: name,
+              object: {},
+              value: undefined,
+              constraints: metadata.constraints,
+            },
           });
           break;
         }

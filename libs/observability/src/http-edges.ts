@@ -153,10 +153,10 @@ export function helmetHeaders(middleware: Middleware): Record<string, string> {
       delete headers[name];
     },
   };
-  let failure: unknown = null;
+  const outcome: { failure: Error | null } = { failure: null };
   middleware({ headers: {} } as IncomingMessage, recorder as unknown as ServerResponse, (error) => {
-    failure = error ?? null;
+    if (error) outcome.failure = error instanceof Error ? error : new Error('helmet refused its options');
   });
-  if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+  if (outcome.failure) throw outcome.failure;
   return headers;
 }
