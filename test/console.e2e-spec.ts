@@ -303,51 +303,140 @@ describe('operator console in Chromium (real apps, MariaDB, Mosquitto)', () => {
     await page.close();
   }, 60_000);
 
-  it("narrows the station table by connector status and finds a station by its open session's id tag", async () => {
-    const charging = await TestChargePoint.connect(ocppUrl, `CP-CHG-${process.pid}`, { connectors: 1 });
-    const available = await TestChargePoint.connect(ocppUrl, `CP-AVL-${process.pid}`, { connectors: 1 });
-    const tag = `TAG-FIND-${process.pid}`;
+  /**
+   * Two charge points of a case's own, connected for `body` only: `CP-<name>-CHG-…` charging under
+   * `tag` (Preparing, StartTransaction, Charging) and `CP-<name>-AVL-…` available. The session is
+   * stopped at the end (or earlier, by `stop`) and both chargers leave.
+   */
+  async function withChargingAndAvailable(
+    name: string,
+    tag: string,
+    body: (stations: {
+      charging: TestChargePoint;
+      available: TestChargePoint;
+      stop: () => Promise<void>;
+    }) => Promise<void>,
+  ): Promise<void> {
+    const charging = await TestChargePoint.connect(ocppUrl, `CP-${name}-CHG-${process.pid}`, { connectors: 1 });
+    let available: TestChargePoint | undefined;
+    let transactionId: number | undefined;
+    const stop = async (): Promise<void> => {
+      if (transactionId === undefined) return;
+      const id = transactionId;
+      transactionId = undefined;
+      await charging.stopTransaction(id);
+      await charging.status(1, 'Finishing');
+    };
     try {
+      available = await TestChargePoint.connect(ocppUrl, `CP-${name}-AVL-${process.pid}`, { connectors: 1 });
       await charging.boot();
       await available.boot();
-      await available.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
-      await charging.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
-      await charging.startTransaction(1, tag);
+      await available.status(1, 'Available');
+      await charging.status(1, 'Preparing');
+      transactionId = await charging.startTransaction(1, tag);
+      await charging.status(1, 'Charging');
+      await body({ charging, available, stop });
+      await stop();
+    } finally {
+      await stop().catch(() => undefined);
+      await charging.close();
+      await available?.close();
+    }
+  }
+
+  /**
+   * The station table shows exactly the stations `ids` (in the CSMS's order), the count says
+   * "`ids.length` of `site` stations", and the empty state is shown when, and only when, none match.
+   */
+  async function expectTable(page: Page, ids: string[], site: number): Promise<void> {
+    await page
+      .getByTestId('station-count')
+      .filter({ hasText: new RegExp(`^${ids.length} of ${site} stations( ·|$)`) })
+      .waitFor();
+    const names = page.locator('[data-testid^="station-row-"] th');
+    const shown = await eventually(
+      () => names.allTextContents(),
+      (texts) => JSON.stringify(texts) === JSON.stringify(ids),
+    );
+    expect(shown).toEqual(ids);
+    const empty = page.getByText('No station matches the filter.');
+    if (ids.length === 0) await empty.waitFor();
+    else expect(await empty.count()).toBe(0);
+  }
+
+  /** The ids of the stations ocpp-csms lists for `query` (the table's oracle). */
+  async function csmsStations(query: string): Promise<string[]> {
+    const list = await http<{ station_id: string }[]>(`${urls.csms}/stations?${query}`);
+    expect(list.status).toBe(200);
+    return list.body.map((s) => s.station_id);
+  }
+
+  it('narrows the station table by connector status (rows, count, empty state), with the text filter too', async () => {
+    await withChargingAndAvailable('ST', `TAG-ST-${process.pid}`, async ({ charging, available }) => {
+      const site = (await csmsStations('')).length;
       const page = await login(admin, urls.console, 'admin', 'secret');
       const trouble = watch(page);
       await page.goto(`${urls.console}/charging`);
-      const row = (id: string) => page.getByTestId(`station-row-${id}`);
-      const rows = page.locator('[data-testid^="station-row-"]');
-      await row(charging.identity).waitFor();
-      // Status Charging: the charging station is listed, the available one is not; the count says so.
-      await page.getByRole('combobox', { name: /^Status/ }).selectOption('Charging');
-      await row(available.identity).waitFor({ state: 'detached' });
-      await row(charging.identity).waitFor();
-      const chargingIds = (await http<{ station_id: string }[]>(`${urls.csms}/stations?status=Charging`)).body;
+      await page.getByTestId(`station-row-${charging.identity}`).waitFor();
+      await page.getByTestId(`station-row-${available.identity}`).waitFor();
+      const status = page.getByRole('combobox', { name: /^Status/ });
+      // Charging: the charging station is listed, the available one is not; the count says how many.
+      await status.selectOption('Charging');
+      const chargingNow = await csmsStations('status=Charging');
+      expect(chargingNow).toContain(charging.identity);
+      expect(chargingNow).not.toContain(available.identity);
+      await expectTable(page, chargingNow, site);
+      // Available: the other way round.
+      await status.selectOption('Available');
+      const availableNow = await csmsStations('status=Available');
+      expect(availableNow).toContain(available.identity);
+      expect(availableNow).not.toContain(charging.identity);
+      await expectTable(page, availableNow, site);
+      // Both filters at once: the available station's id under Charging matches nothing.
+      await status.selectOption('Charging');
+      await page.getByLabel('Filter stations').fill(available.identity);
+      await expectTable(page, [], site);
+      await page.getByLabel('Filter stations').fill(charging.identity);
+      await expectTable(page, [charging.identity], site);
+      // Any status, no text: every station again.
+      await status.selectOption('all');
+      await page.getByLabel('Filter stations').fill('');
       await page
         .getByTestId('station-count')
-        .filter({ hasText: new RegExp(`^${chargingIds.length} of \\d+ stations`) })
+        .filter({ hasText: new RegExp(`^${site} stations( ·|$)`) })
         .waitFor();
-      expect(await rows.count()).toBe(chargingIds.length);
-      // Status Available: the other way round.
-      await page.getByRole('combobox', { name: /^Status/ }).selectOption('Available');
-      await row(charging.identity).waitFor({ state: 'detached' });
-      await row(available.identity).waitFor();
-      // Any status, the open session's id tag in the text filter: only the station charging under it.
-      await page.getByRole('combobox', { name: /^Status/ }).selectOption('all');
-      await page.getByLabel('Filter stations').fill(tag.toLowerCase());
-      await page
-        .getByTestId('station-count')
-        .filter({ hasText: /^1 of \d+ stations/ })
-        .waitFor();
-      await row(charging.identity).waitFor();
-      expect(await rows.count()).toBe(1);
       expect(trouble).toEqual({ errors: [], serverErrors: [] });
       await page.close();
-    } finally {
-      await charging.close();
-      await available.close();
-    }
+    });
+  }, 90_000);
+
+  it("finds a station by its open session's id tag and by a status word, and not by the tag once the session ends", async () => {
+    const tag = `TAG-Q-${process.pid}`;
+    await withChargingAndAvailable('Q', tag, async ({ charging, available, stop }) => {
+      const site = (await csmsStations('')).length;
+      const page = await login(admin, urls.console, 'admin', 'secret');
+      const trouble = watch(page);
+      await page.goto(`${urls.console}/charging`);
+      await page.getByTestId(`station-row-${charging.identity}`).waitFor();
+      const filter = page.getByLabel('Filter stations');
+      // The open session's id tag (in another case than the charger sent it): only the station charging under it.
+      await filter.fill(tag.toLowerCase());
+      await expectTable(page, [charging.identity], site);
+      // A status word (any case): the stations with a connector in that status, not the charging one.
+      await filter.fill('AVAILABLE');
+      const availableNow = await csmsStations('q=available');
+      expect(availableNow).toContain(available.identity);
+      expect(availableNow).not.toContain(charging.identity);
+      await expectTable(page, availableNow, site);
+      // The session over, its id tag finds nothing (the page read afresh: the table re-reads every 10 s).
+      await stop();
+      await page.reload();
+      await page.getByTestId(`station-row-${charging.identity}`).waitFor();
+      await page.getByLabel('Filter stations').fill(tag);
+      await expectTable(page, [], site);
+      expect(trouble).toEqual({ errors: [], serverErrors: [] });
+      await page.close();
+    });
   }, 90_000);
 
   it('shows a viewer the site but no action buttons', async () => {
