@@ -157,20 +157,9 @@ export class StationRouter implements OnModuleInit, OnApplicationShutdown {
     return (await this.living([owner])).has(owner) ? owner : null;
   }
 
+  /** Of these stations, those connected to a living replica (this one or another). */
   async owners(stationIds: string[]): Promise<Set<string>> {
-    const connected = new Set(stationIds.filter((id) => this.held.has(id)));
-    const others = stationIds.filter((id) => !this.held.has(id));
-    if (this.pub && others.length > 0) {
-      const values = await this.pub
-        .mget(others.map((id) => this.ownerKey(id)))
-        .catch(() => others.map((): string | null => null));
-      const alive = await this.living(values.filter((v): v is string => v !== null));
-      others.forEach((id, i) => {
-        const owner = values[i];
-        if (owner && alive.has(owner)) connected.add(id);
-      });
-    }
-    return connected;
+    return new Set((await this.ownerOf(stationIds)).keys());
   }
 
   /**

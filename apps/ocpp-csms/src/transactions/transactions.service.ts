@@ -54,18 +54,14 @@ export class TransactionsService {
   private readonly sessions = new Map<number, SessionPower>();
   private readonly stray = new Map<string, PowerReading>();
   /**
-   * Open transactions of the stations connected here, by id: every MeterValues names one, and a
-   * TypeORM lookup per reading cost more CPU than storing it. Filled on start and on a miss,
-   * emptied on stop, on a CSMS close and when the station leaves this replica (another replica
-   * may close its transactions meanwhile).
+   * Open transactions of the stations connected here, by id, with the newest reading this replica
+   * stored for each: every MeterValues names one, and a TypeORM lookup per reading cost more CPU
+   * than storing it; readings newer than the newest stored (the usual case) cannot be stored
+   * already, so their duplicate lookup is skipped. Filled on start and on a miss, emptied on stop,
+   * on a CSMS close and when the station leaves this replica (another replica may close its
+   * transactions, or store its readings, meanwhile).
    */
-  private readonly open = new Map<number, TransactionEntity>();
-  /**
-   * The newest reading this replica stored for each transaction of its stations: readings newer
-   * than it (the usual case) cannot be stored already, so the duplicate lookup is skipped for them.
-   * Emptied with `open`.
-   */
-  private readonly newestReading = new Map<number, { stationId: string; at: number }>();
+  private readonly open = new Map<number, { tx: TransactionEntity; newestReadingAt: number | null }>();
 
   constructor(private readonly database: DatabaseConnection) {}
 
@@ -101,7 +97,7 @@ export class TransactionsService {
       }),
     );
     this.sessions.set(tx.id, { latest: null, lastDrawAt: new Date() });
-    this.open.set(tx.id, tx);
+    this.open.set(tx.id, { tx, newestReadingAt: null });
     return { tx, superseded };
   }
 
@@ -162,7 +158,6 @@ export class TransactionsService {
 
   private forget(tx: TransactionEntity): void {
     this.open.delete(tx.id);
-    this.newestReading.delete(tx.id);
     this.sessions.delete(tx.id);
     this.latest.delete(`${tx.stationId}/${tx.connectorId}`);
   }
@@ -184,17 +179,16 @@ export class TransactionsService {
 
   /** The transaction a station names, if it is this station's and still open. */
   async findOpen(stationId: string, transactionId: number): Promise<TransactionEntity | null> {
-    const known = this.open.get(transactionId);
+    const known = this.open.get(transactionId)?.tx;
     if (known) return known.stationId === stationId ? known : null;
     const tx = await this.transactions.findOneBy({ id: transactionId, stationId, stoppedAt: IsNull() });
-    if (tx) this.open.set(tx.id, tx);
+    if (tx) this.open.set(tx.id, { tx, newestReadingAt: null });
     return tx;
   }
 
   /** The station left this replica: what is known here about its open transactions may go stale. */
   stationLeft(stationId: string): void {
-    for (const [id, tx] of this.open) if (tx.stationId === stationId) this.open.delete(id);
-    for (const [id, newest] of this.newestReading) if (newest.stationId === stationId) this.newestReading.delete(id);
+    for (const [id, { tx }] of this.open) if (tx.stationId === stationId) this.open.delete(id);
   }
 
   /** A page of transactions, newest first, and how many match in all. */
@@ -242,7 +236,7 @@ export class TransactionsService {
   ): Promise<{ skipped: number; latest: Reading[] }> {
     const stray = options.stray ?? false;
     const { rows, skipped } = readings(meterValues);
-    const fresh = transactionId === null ? rows : await this.notYetStored(stationId, transactionId, rows);
+    const fresh = transactionId === null ? rows : await this.notYetStored(transactionId, rows);
     await insertRows(
       this.database.get(),
       MeterValueEntity,
@@ -285,21 +279,21 @@ export class TransactionsService {
   }
 
   /** Drops readings already stored (or repeated within the batch) for this transaction. */
-  private async notYetStored(stationId: string, transactionId: number, rows: Reading[]): Promise<Reading[]> {
+  private async notYetStored(transactionId: number, rows: Reading[]): Promise<Reading[]> {
     if (rows.length === 0) return rows;
     const times = rows.map((r) => r.timestamp.getTime());
     const first = Math.min(...times);
     const last = Math.max(...times);
-    const newest = this.newestReading.get(transactionId);
+    const open = this.open.get(transactionId);
+    const newest = open?.newestReadingAt ?? null;
     const stored =
-      newest !== undefined && first - 1000 > newest.at
+      newest !== null && first - 1000 > newest
         ? []
         : await this.meterValues.find({
             select: { timestamp: true, measurand: true, context: true, phase: true },
             where: { transactionId, timestamp: Between(new Date(first - 1000), new Date(last + 1000)) },
           });
-    if (this.open.has(transactionId) && (newest === undefined || last > newest.at))
-      this.newestReading.set(transactionId, { stationId, at: last });
+    if (open && (newest === null || last > newest)) open.newestReadingAt = last;
     // MySQL's DATETIME keeps whole seconds (rounded or truncated by its mode): within a second is the same instant.
     const seen = new Map<string, number[]>();
     const same = (r: Pick<Reading, 'timestamp' | 'measurand' | 'context' | 'phase'>): boolean => {
