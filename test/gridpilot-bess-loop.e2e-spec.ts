@@ -200,18 +200,20 @@ describe('the battery loop: gridpilot-optimizer → BESS set-point → telemetry
     expect(status).toMatchObject({ device_id: BESS, state: 'available', planned_around: false, last_error: null });
     expect(['accepted', 'clamped']).toContain(status.last_result);
     // The full cycle sent the MPC's choice (history sign: + charging)…
-    const history = await http<{ dispatches: { origin: string; result: { battery_kw: number } }[] }>(
-      `${gpUrl}/api/v1/dispatch/history?limit=100`,
-    );
-    const sinceCycle = history.body.dispatches.slice(
-      0,
-      history.body.dispatches.findIndex((d) => d.origin === 'api') + 1,
-    );
-    expect(sinceCycle.at(-1)?.result.battery_kw).toBeCloseTo(planned, 0);
+    type History = { dispatches: { origin: string; result: { battery_kw: number } }[] };
+    const sinceCycle = (h: History) => h.dispatches.slice(0, h.dispatches.findIndex((d) => d.origin === 'api') + 1);
     // …and the BESS holds the latest set-point (BESS sign: − charging): the cycle's, or one the
-    // control loop sent since, when the loads could not follow generation by themselves.
-    const setPoints = sinceCycle.map((d) => -d.result.battery_kw);
-    expect(setPoints.some((kw) => Math.abs(kw - (status.applied_kw ?? NaN)) < 0.5)).toBe(true);
+    // control loop sent since, when the loads could not follow generation by themselves. A control
+    // step's ack updates the status before its dispatch record is written: wait for the record.
+    const holds = (h: History) =>
+      sinceCycle(h).some((d) => Math.abs(-d.result.battery_kw - (status.applied_kw ?? NaN)) < 0.5);
+    const history = await eventually(
+      () => http<History>(`${gpUrl}/api/v1/dispatch/history?limit=100`),
+      (r) => r.status === 200 && holds(r.body),
+      3000,
+    );
+    expect(sinceCycle(history.body).at(-1)?.result.battery_kw).toBeCloseTo(planned, 0);
+    expect(holds(history.body)).toBe(true);
 
     // The telemetry on the broker reports the set-point as its power…
     const applied = status.applied_kw ?? 0;
