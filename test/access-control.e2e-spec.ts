@@ -394,6 +394,18 @@ describe('access control on every app (real HTTP, MariaDB, Mosquitto)', () => {
     const { url } = started.get('plant-simulator') as Started;
     const auth = { authorization: `Bearer ${DOCUMENTED_PLANT_TOKEN}` };
     expect((await http(`${url}/data/latest?plant_id=complexo-paranhos`, { headers: auth })).status).toBe(200);
+    // Accepted twice (the second time from the guard's memory of the header) and still only there:
+    // it moves nothing on its own app.
+    expect((await http(`${url}/data/latest?plant_id=complexo-paranhos`, { headers: auth })).status).toBe(200);
+    const cloud = await http(`${url}/simulation/irradiance`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ factor: 0.5 }),
+    });
+    expect(cloud.status).toBe(401);
+    // A near miss is not taken for it.
+    const near = { authorization: `Bearer ${DOCUMENTED_PLANT_TOKEN.slice(0, -1)}x` };
+    expect((await http(`${url}/data/latest?plant_id=complexo-paranhos`, { headers: near })).status).toBe(401);
     const csms = started.get('ocpp-csms') as Started;
     expect((await http(`${csms.url}/stations`, { headers: auth })).status).toBe(401);
   });

@@ -11,6 +11,14 @@ import { TokenVerifier } from './token-verifier';
 /** Routes every app leaves open: service info, probes and metrics (Swagger's /docs is not a Nest route). */
 const ALWAYS_OPEN = /^\/(\?|$|health(\/|$|\?)|metrics(\/|$|\?))/;
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Spellings of the document token's header remembered (`Bearer x`, `bearer  x`, …): a handful. */
+const MAX_STATIC_HEADERS = 16;
+const STATIC_TOKEN_PRINCIPAL: Principal = Object.freeze({
+  ...ANONYMOUS_PRINCIPAL,
+  kind: 'static-token',
+  subject: 'static-token',
+  roles: ['viewer'],
+});
 
 /**
  * The one guard of every app (APP_GUARD): a valid site access token with the route's role. A route
@@ -20,6 +28,8 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly staticDigest: Buffer | null;
+  /** Authorization headers that carried the document token. */
+  private readonly staticHeaders = new Set<string>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -57,7 +67,8 @@ export class AccessGuard implements CanActivate {
     }
     const header = request.headers.authorization;
     const authorization = typeof header === 'string' ? header : undefined;
-    const known = this.staticPrincipal(rule, authorization) ?? (authorization && this.verifier.cached(authorization));
+    // A token verified before first: a Map lookup, where the document-token check hashes the header.
+    const known = (authorization && this.verifier.cached(authorization)) || this.staticPrincipal(rule, authorization);
     // The hot path (a token seen before) stays synchronous: no promise per request.
     if (known) return this.admit(request, rule, known);
     return this.verifier.verify(authorization).then((principal) => this.admit(request, rule, principal));
@@ -74,9 +85,13 @@ export class AccessGuard implements CanActivate {
 
   /** The plant's document token, on the routes that take it. */
   private staticPrincipal(rule: AccessRule, authorization: string | undefined): Principal | null {
-    if (!rule.staticToken || !this.staticDigest) return null;
+    if (!rule.staticToken || !this.staticDigest || !authorization) return null;
+    // A header that matched before is found by a hash lookup, like a verified JWT: no digest per request.
+    if (this.staticHeaders.has(authorization)) return STATIC_TOKEN_PRINCIPAL;
     const token = bearerToken(authorization);
     if (token === null || !matchesDigest(token, this.staticDigest)) return null;
-    return { ...ANONYMOUS_PRINCIPAL, kind: 'static-token', subject: 'static-token', roles: ['viewer'] };
+    if (this.staticHeaders.size >= MAX_STATIC_HEADERS) this.staticHeaders.clear();
+    this.staticHeaders.add(authorization);
+    return STATIC_TOKEN_PRINCIPAL;
   }
 }
