@@ -166,13 +166,24 @@ describe.each(EDGES)('HTTP edges of $app', (edge) => {
     console.log(`${edge.app}: /health/live answered in ${liveMs.toFixed(0)} ms during 20 deep bodies`);
   });
 
-  it('sets security headers on every response, the docs included', async () => {
-    for (const path of ['/health/live', '/docs', '/nowhere']) {
+  it("sets security headers on every response: an API answer's short set, a page's whole set", async () => {
+    // JSON answers and errors: nothing in them may run, be framed or be sniffed.
+    for (const path of ['/health/live', '/nowhere', '/docs/swagger-ui-init.js']) {
       const response = await fetch(`${url}${path}`);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
-      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+      expect(response.headers.get('cross-origin-opener-policy')).toBeNull();
     }
+    // The Swagger UI page: helmet's document policy, with what the page loads.
+    const page = await fetch(`${url}/docs`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('serves Swagger UI under that policy: scripts from its own files, none inline', async () => {

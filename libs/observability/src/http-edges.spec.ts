@@ -1,5 +1,5 @@
 import helmet from 'helmet';
-import { helmetHeaders, jsonDepthExceeds, rateLimitKey } from './http-edges';
+import { helmetHeaders, isHtml, jsonDepthExceeds, rateLimitKey } from './http-edges';
 import { MAX_ECHOED_INPUT_CHARS, boundedInput } from './validation.pipe';
 
 describe('jsonDepthExceeds', () => {
@@ -44,6 +44,17 @@ describe('boundedInput', () => {
     expect(typeof cut).toBe('string');
     expect((cut as string).length).toBe(MAX_ECHOED_INPUT_CHARS + 1);
     expect(boundedInput('y'.repeat(5000))).toHaveLength(MAX_ECHOED_INPUT_CHARS + 1);
+  });
+});
+
+describe('isHtml', () => {
+  it('tells a page from everything else by its Content-Type', () => {
+    expect(isHtml('text/html; charset=utf-8')).toBe(true);
+    expect(isHtml('TEXT/HTML')).toBe(true);
+    expect(isHtml('application/json; charset=utf-8')).toBe(false);
+    expect(isHtml('text/htmlx')).toBe(false);
+    expect(isHtml(undefined)).toBe(false);
+    expect(isHtml(['text/html'])).toBe(false);
   });
 });
 
