@@ -58,6 +58,7 @@ describe('ocpp-csms scale-out over Redis', () => {
     // An idle station on B, for the power order to put below the charging one.
     const idle = await TestChargePoint.connect(b.ocppUrl, `${station}-IDLE`);
     await idle.boot();
+    await idle.status(1, 'Available');
     const session = await plugInCar(cp, 1, 7200, 500);
     try {
       type Detail = { connectors: { connector_id: number; status: string | null; latest_meter: unknown }[] };
@@ -72,6 +73,12 @@ describe('ocpp-csms scale-out over Redis', () => {
       const charging = await http<{ station_id: string }[]>(`${b.url}/stations?status=Charging`);
       expect(charging.body.map((s) => s.station_id)).toContain(station);
       expect(charging.body.map((s) => s.station_id)).not.toContain(`${station}-IDLE`);
+      // A status word in the search box, any case, finds it too; the idle one only by its own word.
+      const searched = await http<{ station_id: string }[]>(`${b.url}/stations?q=CHARG`);
+      expect(searched.body.map((s) => s.station_id)).toEqual([station]);
+      const available = await http<{ station_id: string }[]>(`${a.url}/stations?q=availab`);
+      expect(available.body.map((s) => s.station_id)).toContain(`${station}-IDLE`);
+      expect(available.body.map((s) => s.station_id)).not.toContain(station);
       const byPower = await http<{ station_id: string }[]>(`${b.url}/stations?sort=-power&connected=true`);
       const order = byPower.body.map((s) => s.station_id);
       expect(order.indexOf(station)).toBeGreaterThanOrEqual(0);

@@ -43,7 +43,7 @@ import {
 import { powerW } from '../transactions/meter-readings';
 import { orderStations } from './station-order';
 import { StationsService } from './stations.service';
-import { StationState, StationStates } from './station-states';
+import { StationState, StationStates, partOfAStatus } from './station-states';
 import { RequireRole } from '@lib/auth';
 
 @ApiTags('stations')
@@ -86,12 +86,11 @@ export class StationsController {
     @Query() query: StationsQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StationViewDto[]> {
-    // The q search by status word covers the stations connected to this replica; the status filter
-    // and the status/power orders ask the replicas holding the others (StationStates).
-    const needle = query.q?.toLowerCase();
-    const byStatus = needle
-      ? [...(await this.central.connectedAmong(this.stations.withStatus((s) => s.toLowerCase().includes(needle))))]
-      : [];
+    // Status words in q, the status filter and the status/power orders ask the replicas holding
+    // the stations (StationStates): every replica answers with the whole site.
+    const needle = query.q;
+    const byStatus =
+      needle && partOfAStatus(needle) ? await this.states.withStatusLike(needle, await this.stations.ids()) : [];
     const sort = query.sort ?? 'id';
     if (query.connected === undefined && query.status === undefined && sort === 'id' && query.limit !== undefined) {
       // The common read (the console's pages in id order): the database pages, nothing else is read.

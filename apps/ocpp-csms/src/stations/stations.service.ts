@@ -60,6 +60,11 @@ export class StationsService {
     return this.stations.find({ order: { id: 'ASC' } });
   }
 
+  /** Every known station's id, in id order. */
+  async ids(): Promise<string[]> {
+    return (await this.stations.find({ select: { id: true }, order: { id: 'ASC' } })).map((s) => s.id);
+  }
+
   /**
    * The stations whose id, or the id tag of one of their open sessions, contains `q` (any case), or
    * whose id is among `also` (those a status matched), in id order. With `page`, only that slice,
