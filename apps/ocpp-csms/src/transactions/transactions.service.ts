@@ -1,7 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DatabaseConnection, insertRows } from '@lib/persistence';
-import { Between, In, IsNull } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { MeterValueEntity, TransactionEntity } from '../persistence/entities';
+import { OpenTransactions } from './open-transactions';
 import {
   DEFAULT_CONTEXT,
   ENERGY,
@@ -61,7 +62,7 @@ export class TransactionsService {
    * on a CSMS close and when the station leaves this replica (another replica may close its
    * transactions, or store its readings, meanwhile).
    */
-  private readonly open = new Map<number, { tx: TransactionEntity; newestReadingAt: number | null }>();
+  private readonly open = new OpenTransactions();
 
   constructor(private readonly database: DatabaseConnection) {}
 
@@ -97,7 +98,8 @@ export class TransactionsService {
       }),
     );
     this.sessions.set(tx.id, { latest: null, lastDrawAt: new Date() });
-    this.open.set(tx.id, { tx, newestReadingAt: null });
+    // Opened just now: no reading of it can be stored yet, so the first ones skip the duplicate lookup.
+    this.open.add(tx, Number.NEGATIVE_INFINITY);
     return { tx, superseded };
   }
 
@@ -182,13 +184,13 @@ export class TransactionsService {
     const known = this.open.get(transactionId)?.tx;
     if (known) return known.stationId === stationId ? known : null;
     const tx = await this.transactions.findOneBy({ id: transactionId, stationId, stoppedAt: IsNull() });
-    if (tx) this.open.set(tx.id, { tx, newestReadingAt: null });
+    if (tx) this.open.add(tx, null);
     return tx;
   }
 
   /** The station left this replica: what is known here about its open transactions may go stale. */
   stationLeft(stationId: string): void {
-    for (const [id, { tx }] of this.open) if (tx.stationId === stationId) this.open.delete(id);
+    this.open.forgetStation(stationId);
   }
 
   /** A page of transactions, newest first, and how many match in all. */
@@ -289,10 +291,17 @@ export class TransactionsService {
     const stored =
       newest !== null && first - 1000 > newest
         ? []
-        : await this.meterValues.find({
-            select: { timestamp: true, measurand: true, context: true, phase: true },
-            where: { transactionId, timestamp: Between(new Date(first - 1000), new Date(last + 1000)) },
-          });
+        : // Bound parameters, one SQL text: find() writes the id into the SQL, so SQLite prepared a
+          // statement per transaction instead of reusing one.
+          await this.meterValues
+            .createQueryBuilder('m')
+            .select(['m.timestamp', 'm.measurand', 'm.context', 'm.phase'])
+            .where('m.transactionId = :transactionId', { transactionId })
+            .andWhere('m.timestamp BETWEEN :from AND :to', {
+              from: new Date(first - 1000),
+              to: new Date(last + 1000),
+            })
+            .getMany();
     if (open && (newest === null || last > newest)) open.newestReadingAt = last;
     // MySQL's DATETIME keeps whole seconds (rounded or truncated by its mode): within a second is the same instant.
     const seen = new Map<string, number[]>();
