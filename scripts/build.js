@@ -17,6 +17,7 @@ const apps = named.length > 0 ? named : ALL;
 const nest = path.join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js');
 const SHARED = [
   'libs',
+  'scripts/build.js',
   'package-lock.json',
   'webpack.config.js',
   'nest-cli.json',
@@ -83,6 +84,9 @@ for (const app of apps) {
     const web = spawnSync(process.execPath, [vite, 'build', '--config', 'apps/console/web/vite.config.ts'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: ROOT,
+      // Always the production bundle: Vite builds React's development variant when NODE_ENV says
+      // otherwise (jest runs with NODE_ENV=test), and the build is reused while the sources stand.
+      env: { ...process.env, NODE_ENV: 'production' },
     });
     if (web.status !== 0) {
       process.stdout.write(web.stdout.toString());

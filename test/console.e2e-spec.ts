@@ -214,6 +214,21 @@ describe('operator console in Chromium (real apps, MariaDB, Mosquitto)', () => {
     await page.close();
   }, 60_000);
 
+  it('serves the production build of the web app, whatever NODE_ENV the build ran under', async () => {
+    // This suite runs with NODE_ENV=test; React's development variant (its warnings, twice the
+    // size) must never be what the console serves.
+    const html = await (await fetch(`${urls.console}/`)).text();
+    const entry = /<script[^>]+src="([^"]+\.js)"/.exec(html)?.[1];
+    expect(entry).toBeDefined();
+    const bundle = await (await fetch(new URL(entry ?? '', urls.console))).text();
+    expect(bundle.length).toBeGreaterThan(10_000);
+    // (a boolean, so a failure does not print half a megabyte of bundle)
+    expect({ entry, reactDevelopmentWarnings: bundle.includes('unique "key" prop') }).toEqual({
+      entry,
+      reactDevelopmentWarnings: false,
+    });
+  });
+
   it('starts a transaction on the charger from the station page (remote start, confirmed)', async () => {
     const page = await login(admin, urls.console, 'admin', 'secret');
     await page.goto(`${urls.console}/charging/${STATION}`);
