@@ -200,20 +200,21 @@ describe('the battery loop: gridpilot-optimizer → BESS set-point → telemetry
     expect(status).toMatchObject({ device_id: BESS, state: 'available', planned_around: false, last_error: null });
     expect(['accepted', 'clamped']).toContain(status.last_result);
     // The full cycle sent the MPC's choice (history sign: + charging)…
-    type History = { dispatches: { origin: string; result: { battery_kw: number } }[] };
-    const sinceCycle = (h: History) => h.dispatches.slice(0, h.dispatches.findIndex((d) => d.origin === 'api') + 1);
-    // …and the BESS holds the latest set-point (BESS sign: − charging): the cycle's, or one the
-    // control loop sent since, when the loads could not follow generation by themselves. A control
-    // step's ack updates the status before its dispatch record is written: wait for the record.
+    type History = { dispatches: { origin: string; timestamp: string; result: { battery_kw: number } }[] };
+    const history = () => http<History>(`${gpUrl}/api/v1/dispatch/history?limit=100`);
+    const cycleRecord = (await history()).body.dispatches.find((d) => d.origin === 'api');
+    expect(cycleRecord?.result.battery_kw).toBeCloseTo(planned, 0);
+    // …and the BESS holds the latest set-point it acknowledged (BESS sign: − charging): the cycle's,
+    // or one a control step sent meanwhile. Control steps run beside the full cycle, so their
+    // records may be written before or after the cycle's, and a step's ack reaches the status
+    // before its record is written: look at every record since the case began, waiting for it.
+    const since = Math.floor(sent / 1000) * 1000;
     const holds = (h: History) =>
-      sinceCycle(h).some((d) => Math.abs(-d.result.battery_kw - (status.applied_kw ?? NaN)) < 0.5);
-    const history = await eventually(
-      () => http<History>(`${gpUrl}/api/v1/dispatch/history?limit=100`),
-      (r) => r.status === 200 && holds(r.body),
-      3000,
-    );
-    expect(sinceCycle(history.body).at(-1)?.result.battery_kw).toBeCloseTo(planned, 0);
-    expect(holds(history.body)).toBe(true);
+      h.dispatches.some(
+        (d) => Date.parse(d.timestamp) >= since && Math.abs(-d.result.battery_kw - (status.applied_kw ?? NaN)) < 0.5,
+      );
+    const recorded = await eventually(history, (r) => r.status === 200 && holds(r.body), 3000);
+    expect(holds(recorded.body)).toBe(true);
 
     // The telemetry on the broker reports the set-point as its power…
     const applied = status.applied_kw ?? 0;
