@@ -15,7 +15,7 @@ const ASK = 'station-states';
 const ASK_STATUS_LIKE = 'stations-with-status-like';
 
 /** Whether `needle` is part of an OCPP status word (any case): only then can a connector's status contain it. */
-export const partOfAStatus = (needle: string): boolean =>
+const partOfAStatus = (needle: string): boolean =>
   CHARGE_POINT_STATUSES.some((word) => word.toLowerCase().includes(needle.toLowerCase()));
 
 const stringsIn = (value: unknown): string[] =>
@@ -30,7 +30,8 @@ const ASK_TIMEOUT_MS = 2000;
  * Connector status and latest readings live in the memory of the replica that holds the station's
  * WebSocket. With several replicas (REDIS_URL), the lists (status filter and order, a status word
  * in the search) and a station's page ask the holders, one request per replica for all its
- * stations at once, so every replica answers with the whole site. A replica that does not answer in time leaves its stations without state (not an error).
+ * stations at once, so every replica answers with the whole site. A replica that does not answer
+ * in time leaves its stations without state (not an error).
  */
 @Injectable()
 export class StationStates implements OnModuleInit {
@@ -98,13 +99,14 @@ export class StationStates implements OnModuleInit {
   }
 
   /**
-   * Of these stations, those connected anywhere with a connector whose status contains `needle`
-   * (any case): the `q` search by status word, answered by every replica holding some of them.
+   * The stations connected anywhere with a connector whose status contains `needle` (any case):
+   * the `q` search by status word, answered by every replica holding some of them. Text that is
+   * part of no status word reads nothing.
    */
-  async withStatusLike(needle: string, stationIds: string[]): Promise<string[]> {
+  async withStatusLike(needle: string): Promise<string[]> {
     if (!partOfAStatus(needle)) return [];
     // Only the stations connected somewhere: a status heard before a station left is not its status.
-    const { own, others } = holders(await this.router.ownerOf(stationIds), this.router.instanceId);
+    const { own, others } = holders(await this.router.ownerOf(await this.stations.ids()), this.router.instanceId);
     const found = this.localWithStatusLike(needle, own);
     await Promise.all(
       [...others].map(async ([owner, ids]) => {
@@ -136,8 +138,13 @@ function holders(owners: Map<string, string>, self: string): { own: string[]; ot
   const own: string[] = [];
   const others = new Map<string, string[]>();
   for (const [id, owner] of owners) {
-    if (owner === self) own.push(id);
-    else others.set(owner, [...(others.get(owner) ?? []), id]);
+    if (owner === self) {
+      own.push(id);
+      continue;
+    }
+    const theirs = others.get(owner);
+    if (theirs) theirs.push(id);
+    else others.set(owner, [id]);
   }
   return { own, others };
 }

@@ -43,7 +43,7 @@ import {
 import { powerW } from '../transactions/meter-readings';
 import { orderStations } from './station-order';
 import { StationsService } from './stations.service';
-import { StationState, StationStates, partOfAStatus } from './station-states';
+import { StationState, StationStates } from './station-states';
 import { RequireRole } from '@lib/auth';
 
 @ApiTags('stations')
@@ -88,9 +88,7 @@ export class StationsController {
   ): Promise<StationViewDto[]> {
     // Status words in q, the status filter and the status/power orders ask the replicas holding
     // the stations (StationStates): every replica answers with the whole site.
-    const needle = query.q;
-    const byStatus =
-      needle && partOfAStatus(needle) ? await this.states.withStatusLike(needle, await this.stations.ids()) : [];
+    const byStatus = query.q ? await this.states.withStatusLike(query.q) : [];
     const sort = query.sort ?? 'id';
     if (query.connected === undefined && query.status === undefined && sort === 'id' && query.limit !== undefined) {
       // The common read (the console's pages in id order): the database pages, nothing else is read.
